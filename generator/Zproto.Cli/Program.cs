@@ -1,0 +1,6 @@
+namespace Zproto.Cli;
+
+internal static class Program
+{
+    private static int Main(string[] args) => Cli.Run(args);
+}

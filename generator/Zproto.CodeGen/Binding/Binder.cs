@@ -1,0 +1,162 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+using Zproto.CodeGen.Views;
+using Zproto.Model;
+using Zproto.Model.Specs;
+
+namespace Zproto.CodeGen.Binding;
+
+/// <summary>
+/// Turns a validated <see cref="ProtocolSpec"/> into the view model the templates render. All naming
+/// and all C# expressions are decided here, once; templates only arrange them. Pure and
+/// deterministic: the same spec and namespace always give an equal view.
+/// </summary>
+public static partial class Binder
+{
+    /// <summary>The tool name and version stamped into [GeneratedCode].</summary>
+    public const string ToolName = "Zproto.Net";
+
+    /// <summary>Binds <paramref name="spec"/> for emission into <paramref name="namespace"/>.</summary>
+    public static ProtocolView Bind(ProtocolSpec spec, string @namespace)
+    {
+        var className = Naming.Pascal(spec.Name);
+        var qualified = $"global::{@namespace}.{className}";
+        var context = new BindContext(spec, qualified);
+        var version = typeof(Binder).Assembly.GetName().Version?.ToString(3) ?? "1.0.0";
+        var view = new ProtocolView
+        {
+            Namespace = @namespace,
+            ClassName = className,
+            ModelName = spec.Name,
+            FileName = spec.FileName,
+            Framing = spec.Framing switch { Framing.Datagram => "datagram", Framing.TextFrames => "text-frames", _ => "frames" },
+            DocLines = CSharp.DocLines(JoinDoc(spec.Title, spec.Doc), $"The {spec.Name} protocol."),
+            GeneratedCodeAttribute = $"[global::System.CodeDom.Compiler.GeneratedCode({CSharp.Literal(ToolName)}, {CSharp.Literal(version)})]",
+            IsText = spec.Framing == Framing.TextFrames,
+            Defines = BindDefines(spec),
+            Enums = BindEnums(spec),
+            Types = BindTypes(context),
+        };
+        if (spec.Framing == Framing.TextFrames)
+            return view with { TextMessages = BindTextMessages(context) };
+        return BindBinary(view, context);
+    }
+
+    private static string JoinDoc(string title, string doc) =>
+        title.Length == 0 ? doc : doc.Length == 0 ? title : title + "\n\n" + doc;
+
+    private static EquatableArray<DefineView> BindDefines(ProtocolSpec spec)
+    {
+        var result = new List<DefineView>();
+        foreach (var d in spec.Defines)
+        {
+            string type, literal;
+            var text = d.Value.Trim();
+            if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var i))
+                (type, literal) = ("int", CSharp.Number(i));
+            else if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
+                (type, literal) = ("long", CSharp.Number(l) + "L");
+            else if (ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var u))
+                (type, literal) = ("ulong", CSharp.Number(u) + "UL");
+            else
+                (type, literal) = ("string", CSharp.Literal(d.Value));
+            result.Add(new DefineView(Naming.Pascal(d.Name), type, literal, CSharp.DocLines(d.Doc, $"{d.Name} = {d.Value}")));
+        }
+        return result.ToEquatableArray();
+    }
+
+    private static EquatableArray<EnumView> BindEnums(ProtocolSpec spec)
+    {
+        var result = new List<EnumView>();
+        foreach (var e in spec.Enums)
+        {
+            var members = new List<EnumMemberView>();
+            foreach (var v in e.Values)
+                members.Add(new EnumMemberView(Naming.Pascal(v.Name), CSharp.Number(v.Value), CSharp.DocLines(v.Doc, $"{v.Name} ({v.Value})")));
+            result.Add(new EnumView(Naming.Pascal(e.Name), CSharp.UnsignedType(e.Size * 8), members.ToEquatableArray(), CSharp.DocLines(e.Doc, $"Values of {e.Name}.")));
+        }
+        return result.ToEquatableArray();
+    }
+
+    private static EquatableArray<RecordView> BindTypes(BindContext context)
+    {
+        var result = new List<RecordView>();
+        foreach (var t in context.Spec.Types)
+        {
+            var properties = new List<PropertyView>();
+            var order = 0;
+            foreach (var f in t.Fields)
+                properties.Add(Property(context, f, order++));
+            result.Add(Record(Naming.Pascal(t.Name), t.Doc, $"The {t.Name} type.", properties, hasBase: false));
+        }
+        return result.ToEquatableArray();
+    }
+
+    /// <summary>A record's view: properties plus the equality members records cannot derive for memory and lists.</summary>
+    internal static RecordView Record(string name, string doc, string fallbackDoc, List<PropertyView> properties, bool hasBase)
+    {
+        var custom = false;
+        var equals = new List<string>();
+        var hashes = new List<string>();
+        if (hasBase)
+            equals.Add("base.Equals(other)");
+        foreach (var p in properties)
+        {
+            if (p.IsConstant)
+                continue;
+            var structural = p.Type.Contains("ReadOnlyMemory") || p.Type.Contains("IReadOnlyList");
+            custom |= structural;
+            if (structural)
+            {
+                equals.Add($"{CSharp.Wire}.WireEquality.Equal(this.{p.Name}, other.{p.Name})");
+                hashes.Add($"{CSharp.Wire}.WireEquality.Hash(this.{p.Name})");
+            }
+            else
+            {
+                equals.Add($"global::System.Collections.Generic.EqualityComparer<{p.Type}>.Default.Equals(this.{p.Name}, other.{p.Name})");
+                hashes.Add($"this.{p.Name}");
+            }
+        }
+        if (equals.Count == 0)
+            equals.Add("true");
+        const string Indent = "\n                ";
+        var hash = new StringBuilder("var hash = new global::System.HashCode();");
+        if (hasBase)
+            hash.Append(Indent).Append("hash.Add(base.GetHashCode());");
+        foreach (var h in hashes)
+            hash.Append(Indent).Append("hash.Add(").Append(h).Append(");");
+        hash.Append(Indent).Append("return hash.ToHashCode();");
+        return new RecordView
+        {
+            Name = name,
+            DocLines = CSharp.DocLines(doc, fallbackDoc),
+            Properties = properties.ToEquatableArray(),
+            NeedsCustomEquality = custom,
+            EqualsExpression = string.Join("\n                && ", equals),
+            HashExpression = hash.ToString(),
+        };
+    }
+
+    /// <summary>Per-protocol facts the field binder needs.</summary>
+    internal sealed class BindContext(ProtocolSpec spec, string qualifiedClass)
+    {
+        public ProtocolSpec Spec { get; } = spec;
+        public string QualifiedClass { get; } = qualifiedClass;
+
+        public TypeSpec Type(string key)
+        {
+            foreach (var t in Spec.Types)
+                if (Naming.Key(t.Name) == key) return t;
+            throw new InvalidOperationException($"type '{key}' was not resolved");
+        }
+
+        public EnumSpec Enum(string key)
+        {
+            foreach (var e in Spec.Enums)
+                if (Naming.Key(e.Name) == key) return e;
+            throw new InvalidOperationException($"enum '{key}' was not resolved");
+        }
+    }
+}

@@ -1,0 +1,309 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using Zproto.CodeGen.Views;
+using Zproto.Model;
+using Zproto.Model.Specs;
+
+namespace Zproto.CodeGen.Binding;
+
+/// <summary>
+/// Builds the encode and decode steps for a run of binary fields: frame-0 ops (with runs of bit
+/// fields packed into shared octets), size terms, encode-time checks, extra-frame ops and the
+/// decoded record's initializer. Writes read <c>this.Property</c>; reads fill locals named
+/// <c>fProperty</c>, which cannot collide with the decoder's own locals.
+/// </summary>
+internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefix, string? idLiteral)
+{
+    private const string W = CSharp.Wire;
+    private readonly List<FieldSpec> _bitRun = new();
+    private int _groups;
+
+    public List<OpView> Ops { get; } = new();
+    public List<string> SizeTerms { get; } = new();
+    public List<string> EncodeChecks { get; } = new();
+    public List<string> Construct { get; } = new();
+    public List<FrameOpView> FrameOps { get; } = new();
+    public int FixedSize { get; private set; }
+
+    public static string LocalName(string fieldName) => "f" + Naming.Pascal(fieldName);
+
+    public void Add(FieldSpec f)
+    {
+        if (f.Bits > 0)
+        {
+            _bitRun.Add(f);
+            var total = 0;
+            foreach (var b in _bitRun) total += b.Bits;
+            if (total % 8 == 0)
+                FlushBits();
+            return;
+        }
+        FlushBits();
+        if (f.Kind == FieldKind.Frame || (f.Kind == FieldKind.Msg && !f.Packed))
+        {
+            FrameOps.Add(new FrameOpView
+            {
+                Field = f.Name,
+                Local = LocalName(f.Name),
+                Property = Naming.Pascal(f.Name),
+                IsMsg = f.Kind == FieldKind.Msg,
+                Index = FrameOps.Count + 1,
+            });
+            Construct.Add($"{Naming.Pascal(f.Name)} = {LocalName(f.Name)}");
+            return;
+        }
+        var value = AddField(f, "this." + Naming.Pascal(f.Name), LocalName(f.Name), f.Name);
+        if (f.Value is null)
+            Construct.Add($"{Naming.Pascal(f.Name)} = {value}");
+    }
+
+    /// <summary>Ends any open run of bit fields (the model checks guarantee runs fill whole octets).</summary>
+    public void Flush() => FlushBits();
+
+    /// <summary>Adds the op for one byte-aligned field; returns the expression for its decoded value.</summary>
+    private string AddField(FieldSpec f, string access, string local, string wireName)
+    {
+        var name = CSharp.Literal(wireName);
+        var type = Binder.PropertyType(context, f);
+        switch (f.Kind)
+        {
+            case FieldKind.Number:
+            case FieldKind.Integer:
+            {
+                var method = (f.Kind == FieldKind.Number ? "Number" : "Integer") + f.Size;
+                FixedSize += f.Size;
+                var checks = new List<string>();
+                if (f.Value is not null)
+                    checks.Add($"if ({local} != {f.Value.Trim()}) {{ r.Fail({Binder.ErrorKindName}.ConstantMismatch, {name}, r.Position - {f.Size}, (long){local}); goto fail; }}");
+                Ops.Add(new OpView
+                {
+                    Write = $"w.Write{method}({(f.Value is null ? access : f.Value.Trim())});",
+                    Read = $"r.TryRead{method}({name}, out var {local})",
+                    Checks = checks.ToEquatableArray(),
+                });
+                return local;
+            }
+            case FieldKind.Boolean:
+                FixedSize += 1;
+                Ops.Add(new OpView { Write = $"w.WriteBoolean({access});", Read = $"r.TryReadBoolean({name}, out var {local})" });
+                return local;
+            case FieldKind.Enum:
+            {
+                var e = context.Enum(f.TypeRef);
+                FixedSize += e.Size;
+                var raw = local + "Raw";
+                Ops.Add(new OpView
+                {
+                    Write = $"w.WriteNumber{e.Size}(({CSharp.UnsignedType(e.Size * 8)}){access});",
+                    Read = $"r.TryReadNumber{e.Size}({name}, out var {raw})",
+                    Checks = new[] { EnumCheck(e, raw, name, $"r.Position - {e.Size}") }.ToEquatableArray(),
+                });
+                return $"({type}){raw}";
+            }
+            case FieldKind.Octets:
+                FixedSize += f.Size;
+                EncodeChecks.Add($"{W}.WireSize.Octets({access}, {f.Size}, {name});");
+                Ops.Add(new OpView { Write = $"w.WriteOctets({access}.Span, {f.Size});", Read = $"r.TryReadOctets({name}, {f.Size}, out var {local})" });
+                return local;
+            case FieldKind.String:
+            case FieldKind.Longstr:
+            {
+                var method = f.Rest ? "RestString" : f.Kind == FieldKind.String ? "String" : "Longstr";
+                var checks = new List<string>();
+                if (f.Value is not null)
+                {
+                    FixedSize += (f.Kind == FieldKind.String ? 1 : 4) + Encoding.UTF8.GetByteCount(f.Value);
+                    checks.Add($"if ({local} != {CSharp.Literal(f.Value)}) {{ r.Fail({Binder.ErrorKindName}.ConstantMismatch, {name}, r.Position); goto fail; }}");
+                }
+                else
+                {
+                    SizeTerms.Add(f.Kind == FieldKind.String && !f.Rest ? $"{W}.WireSize.String({access}, {name})" : $"{W}.WireSize.{method}({access})");
+                }
+                Ops.Add(new OpView
+                {
+                    Write = $"w.Write{method}({(f.Value is null ? access : CSharp.Literal(f.Value))});",
+                    Read = $"r.TryRead{method}({name}, out var {local})",
+                    Checks = checks.ToEquatableArray(),
+                });
+                return local;
+            }
+            case FieldKind.Strings:
+                SizeTerms.Add($"{W}.WireSize.Strings({access})");
+                Ops.Add(new OpView { Write = $"w.WriteStrings({access});", Read = $"r.TryReadStrings({name}, out var {local})" });
+                return local;
+            case FieldKind.Hash:
+                SizeTerms.Add($"{W}.WireSize.Hash({access}, {name})");
+                Ops.Add(new OpView { Write = $"w.WriteHash({access});", Read = $"r.TryReadHash({name}, out var {local})" });
+                return local;
+            case FieldKind.Chunk when f.Rest:
+                SizeTerms.Add($"{access}.Length");
+                Ops.Add(new OpView { Write = $"w.WriteRaw({access}.Span);", Read = $"r.TryReadRestBytes({name}, out var {local})" });
+                return local;
+            case FieldKind.Chunk:
+                SizeTerms.Add($"{W}.WireSize.Chunk({access})");
+                Ops.Add(new OpView { Write = $"w.WriteChunk({access}.Span);", Read = $"r.TryReadChunk({name}, out var {local})" });
+                return local;
+            case FieldKind.Uuid:
+                FixedSize += 16;
+                Ops.Add(new OpView { Write = $"w.WriteUuid({access});", Read = $"r.TryReadUuid({name}, out var {local})" });
+                return local;
+            case FieldKind.Msg:
+                SizeTerms.Add($"{W}.WireSize.PackedFrames({access})");
+                Ops.Add(new OpView { Write = $"w.WritePackedFrames({access});", Read = $"r.TryReadPackedFrames({name}, out var {local})" });
+                return local;
+            case FieldKind.Composite:
+            {
+                var t = context.Type(f.TypeRef);
+                var parts = new List<string>();
+                foreach (var sub in t.Fields)
+                {
+                    var subValue = AddField(sub, $"{access}.{Naming.Pascal(sub.Name)}", local + Naming.Pascal(sub.Name), wireName + "." + sub.Name);
+                    if (sub.Value is null)
+                        parts.Add($"{Naming.Pascal(sub.Name)} = {subValue}");
+                }
+                return $"new {type} {{ {string.Join(", ", parts)} }}";
+            }
+            case FieldKind.List:
+            {
+                var item = f.Item!;
+                var itemType = Binder.PropertyType(context, item);
+                var code = ListItemCode(item, name, itemType);
+                SizeTerms.Add($"{W}.WireSize.List({access}, static item => {code.Size})");
+                Ops.Add(new OpView
+                {
+                    Write = $"w.WriteList({access}, static (ref {W}.ZprotoWriter w, {itemType} item) => {{ {code.Write} }});",
+                    Read = $"r.TryReadList({name}, {code.MinSize}, static (ref {W}.ZprotoReader r, out {itemType} item) => {{ {code.Read} }}, out var {local})",
+                });
+                return local;
+            }
+            default:
+                throw new InvalidOperationException($"{f.Kind} is not a frame-0 field");
+        }
+    }
+
+    private (string Size, string Write, string Read, int MinSize) ListItemCode(FieldSpec item, string name, string itemType)
+    {
+        switch (item.Kind)
+        {
+            case FieldKind.Boolean: return ("1", "w.WriteBoolean(item);", $"return r.TryReadBoolean({name}, out item);", 1);
+            case FieldKind.String: return ($"{W}.WireSize.String(item, {name})", "w.WriteString(item);", $"return r.TryReadString({name}, out item);", 1);
+            case FieldKind.Longstr: return ($"{W}.WireSize.Longstr(item)", "w.WriteLongstr(item);", $"return r.TryReadLongstr({name}, out item);", 4);
+            case FieldKind.Chunk: return ($"{W}.WireSize.Chunk(item)", "w.WriteChunk(item.Span);", $"return r.TryReadChunk({name}, out item);", 4);
+            case FieldKind.Uuid: return ("16", "w.WriteUuid(item);", $"return r.TryReadUuid({name}, out item);", 16);
+            case FieldKind.Hash: return ($"{W}.WireSize.Hash(item, {name})", "w.WriteHash(item);", $"return r.TryReadHash({name}, out item);", 4);
+            case FieldKind.Strings: return ($"{W}.WireSize.Strings(item)", "w.WriteStrings(item);", $"return r.TryReadStrings({name}, out item);", 4);
+            case FieldKind.Enum:
+            {
+                var e = context.Enum(item.TypeRef);
+                var check = EnumCheck(e, "raw", name, $"r.Position - {e.Size}").Replace("goto fail;", "item = default; return false;");
+                return (CSharp.Number(e.Size), $"w.WriteNumber{e.Size}(({CSharp.UnsignedType(e.Size * 8)})item);",
+                    $"item = default; if (!r.TryReadNumber{e.Size}({name}, out var raw)) return false; {check} item = ({itemType})raw; return true;", e.Size);
+            }
+            case FieldKind.Composite:
+            {
+                // A composite item is read with a nested emitter over "item", then constructed.
+                var nested = new FieldEmitter(context, "c", null);
+                var value = nested.AddField(item, "item", "i", item.Name);
+                var read = new StringBuilder("item = default!; ");
+                foreach (var op in nested.Ops)
+                {
+                    read.Append("if (!").Append(op.Read).Append(") return false; ");
+                    foreach (var c in op.Checks)
+                        read.Append(c.Replace("goto fail;", "return false;")).Append(' ');
+                }
+                read.Append("item = ").Append(value).Append("; return true;");
+                var size = new List<string> { CSharp.Number(nested.FixedSize) };
+                size.AddRange(nested.SizeTerms);
+                var write = new StringBuilder();
+                foreach (var op in nested.Ops)
+                    write.Append(op.Write).Append(' ');
+                return (string.Join(" + ", size), write.ToString().TrimEnd(), read.ToString(), Math.Max(1, nested.FixedSize));
+            }
+            default:
+                throw new InvalidOperationException($"{item.Kind} cannot be a list item");
+        }
+    }
+
+    private static string EnumCheck(EnumSpec e, string raw, string name, string offset)
+    {
+        var values = new List<string>();
+        foreach (var v in e.Values)
+            values.Add(CSharp.Number(v.Value));
+        return $"if (!({raw} is {string.Join(" or ", values)})) {{ r.Fail({Binder.ErrorKindName}.InvalidValue, {name}, {offset}, (long){raw}); goto fail; }}";
+    }
+
+    private void FlushBits()
+    {
+        if (_bitRun.Count == 0)
+            return;
+        var total = 0;
+        foreach (var b in _bitRun) total += b.Bits;
+        var octets = total / 8;
+        var bitsLocal = $"{groupPrefix}bits{_groups++}";
+        var parts = new List<string>();
+        var after = new List<string>();
+        var checks = new List<string>();
+        var shift = total;
+        foreach (var f in _bitRun)
+        {
+            shift -= f.Bits;
+            var access = "this." + Naming.Pascal(f.Name);
+            var local = LocalName(f.Name);
+            var name = CSharp.Literal(f.Name);
+            var mask = CSharp.Mask(f.Bits);
+            string value;
+            if (f.Discriminator)
+                value = idLiteral is null ? "0UL" : idLiteral + "UL";
+            else if (f.Value is not null)
+                value = f.Value.Trim() + "UL";
+            else if (f.Kind == FieldKind.Boolean)
+                value = $"({access} ? 1UL : 0UL)";
+            else if (f.Kind == FieldKind.Integer)
+                value = $"((ulong)(long){access} & {mask})";
+            else
+                value = $"(ulong){access}";
+            parts.Add(shift == 0 ? value : $"({value} << {shift})");
+
+            var bitWidthOfType = f.Kind == FieldKind.Boolean ? 1 : (f.Bits <= 8 ? 8 : f.Bits <= 16 ? 16 : f.Bits <= 32 ? 32 : 64);
+            if (!f.Discriminator && f.Value is null && f.Kind != FieldKind.Boolean && f.Bits < bitWidthOfType)
+            {
+                EncodeChecks.Add(f.Kind == FieldKind.Integer
+                    ? $"{W}.WireSize.SignedBits((long){access}, {f.Bits}, {name});"
+                    : $"{W}.WireSize.Bits((ulong){access}, {f.Bits}, {name});");
+            }
+
+            var extracted = $"(({bitsLocal} >> {shift}) & {mask})";
+            var type = Binder.PropertyType(context, f);
+            switch (f.Kind)
+            {
+                case FieldKind.Boolean:
+                    after.Add($"var {local} = {extracted} != 0;");
+                    break;
+                case FieldKind.Integer:
+                    after.Add($"var {local} = ({type})((long)({extracted} << {64 - f.Bits}) >> {64 - f.Bits});");
+                    break;
+                case FieldKind.Enum:
+                    after.Add($"var {local}Raw = {extracted};");
+                    checks.Add(EnumCheck(context.Enum(f.TypeRef), local + "Raw", name, $"r.Position - {octets}"));
+                    break;
+                default:
+                    after.Add($"var {local} = ({type}){extracted};");
+                    break;
+            }
+            if (f.Value is not null)
+                checks.Add($"if ({local} != {f.Value.Trim()}) {{ r.Fail({Binder.ErrorKindName}.ConstantMismatch, {name}, r.Position - {octets}, (long){local}); goto fail; }}");
+            if (f.Value is null && !f.Discriminator && groupPrefix != "h")
+                Construct.Add($"{Naming.Pascal(f.Name)} = {(f.Kind == FieldKind.Enum ? $"({type}){local}Raw" : local)}");
+        }
+        FixedSize += octets;
+        Ops.Add(new OpView
+        {
+            Write = $"w.WriteBits({string.Join(" | ", parts)}, {octets});",
+            Read = $"r.TryReadBits({CSharp.Literal(_bitRun[0].Name)}, {octets}, out var {bitsLocal})",
+            AfterRead = after.ToEquatableArray(),
+            Checks = checks.ToEquatableArray(),
+        });
+        _bitRun.Clear();
+    }
+}

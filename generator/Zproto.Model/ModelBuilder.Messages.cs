@@ -1,0 +1,247 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using Zproto.Model.Diagnostics;
+using Zproto.Model.Specs;
+using Zproto.Model.Syntax;
+
+namespace Zproto.Model;
+
+internal sealed partial class ModelBuilder
+{
+    private readonly List<(MessageSpec Spec, ModelNode Node)> _messageNodes = new();
+
+    private List<MessageSpec> ParseMessages(ModelNode root, List<ParsedField> header)
+    {
+        var result = new List<MessageSpec>();
+        var ids = new Dictionary<int, string>();
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        var identifiers = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Field name key -> (description, message) of its first use, for the one-type-per-name rule.
+        var fieldTypes = new Dictionary<string, (string Description, string Message)>(StringComparer.Ordinal);
+        foreach (var h in header)
+            fieldTypes[Naming.Key(h.Spec.Name)] = (Describe(h.Spec), "<header>");
+
+        var position = 0;
+        foreach (var node in root.Children)
+        {
+            if (node.Name != "message")
+                continue;
+            position++;
+            CheckAttributes(node, s_messageAttributes, "message");
+            var name = Required(node, "name", "<message>");
+            if (name is null)
+                continue;
+
+            var id = position;
+            var idAttribute = node.Attribute("id");
+            if (idAttribute is not null && !int.TryParse(idAttribute.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out id))
+            {
+                Report(DiagnosticDescriptors.InvalidAttribute, idAttribute, "message", name, "id must be a number");
+                continue;
+            }
+            var at = (IHasPosition?)idAttribute ?? node;
+            if (_framing != Framing.TextFrames)
+            {
+                if (ids.TryGetValue(id, out var other))
+                    Report(DiagnosticDescriptors.DuplicateMessageId, at, name, id, other);
+                else
+                    ids[id] = name;
+            }
+
+            var nameAttribute = node.Attribute("name")!;
+            var key = Naming.Key(name);
+            var identifier = Naming.Pascal(name);
+            if (names.TryGetValue(key, out var sameName))
+                Report(DiagnosticDescriptors.DuplicateMessageName, nameAttribute, name, sameName);
+            else if (identifier.Length == 0)
+                Report(DiagnosticDescriptors.NameClash, nameAttribute, $"message name '{name}' has no letters or digits to make an identifier from");
+            else if (identifiers.TryGetValue(identifier, out var sameIdentifier))
+                Report(DiagnosticDescriptors.NameClash, nameAttribute, $"messages '{sameIdentifier}' and '{name}' both become '{identifier}'");
+            names[key] = name;
+            identifiers[identifier] = name;
+
+            var direction = ParseDirection(node, name);
+            var fields = new List<ParsedField>();
+            var sections = new List<SectionSpec>();
+            foreach (var child in node.Children)
+            {
+                if (child.Name == "field" && _framing != Framing.TextFrames)
+                {
+                    var field = ParseField(child, inHeader: false);
+                    if (field is not null)
+                        fields.Add(field);
+                }
+                else if (child.Name == "section" && _framing == Framing.TextFrames)
+                {
+                    var section = ParseSection(child, name, nested: false);
+                    if (section is not null)
+                        sections.Add(section);
+                }
+                else if (child.Name is "field" or "section")
+                {
+                    Report(DiagnosticDescriptors.FramingConflict, child, _framing == Framing.TextFrames
+                        ? $"message '{name}': a text-frames message is made of <section>s, not <field>s"
+                        : $"message '{name}': <section> belongs to framing=\"text-frames\" protocols");
+                }
+                else
+                {
+                    Report(DiagnosticDescriptors.UnknownElement, child, child.Name);
+                }
+            }
+
+            var all = new List<ParsedField>(header);
+            all.AddRange(fields);
+            CheckDuplicateFields($"message '{name}'", all);
+            CheckFieldOrder(name, all);
+            foreach (var f in fields)
+            {
+                var description = Describe(f.Spec);
+                var fieldKey = Naming.Key(f.Spec.Name);
+                if (fieldTypes.TryGetValue(fieldKey, out var first) && first.Description != description)
+                    Report(DiagnosticDescriptors.FieldTypeConflict, (IHasPosition?)f.Node.Attribute("type") ?? f.Node, f.Spec.Name, description, first.Description, first.Message);
+                else if (!fieldTypes.ContainsKey(fieldKey))
+                    fieldTypes[fieldKey] = (description, name);
+            }
+            if (_framing == Framing.TextFrames)
+                CheckSectionTags(name, node, sections);
+
+            var spec = new MessageSpec
+            {
+                Name = name,
+                Id = id,
+                Doc = node.Text,
+                Fields = fields.ConvertAll(f => f.Spec).ToEquatableArray(),
+                Sections = sections.ToEquatableArray(),
+                Direction = direction,
+            };
+            _messageNodes.Add((spec, node));
+            result.Add(spec);
+        }
+        return result;
+    }
+
+    private Direction ParseDirection(ModelNode node, string name)
+    {
+        var attribute = node.Attribute("direction");
+        switch (attribute?.Value.Trim().ToLowerInvariant())
+        {
+            case null:
+                if (_framing == Framing.TextFrames)
+                    Report(DiagnosticDescriptors.MissingAttribute, node, $"text-frames message '{name}'", "direction");
+                return Direction.Any;
+            case "request":
+                return Direction.Request;
+            case "reply":
+                return Direction.Reply;
+            default:
+                Report(DiagnosticDescriptors.InvalidAttribute, attribute!, "message", name, "direction must be request or reply");
+                return Direction.Any;
+        }
+    }
+
+    /// <summary>Layout rules over the full field list (header first): msg last, rest-of-frame last in frame 0, whole-octet bit groups, framing limits.</summary>
+    private void CheckFieldOrder(string message, List<ParsedField> fields)
+    {
+        var bitsOpen = 0;
+        ParsedField? bitStart = null;
+        for (var i = 0; i < fields.Count; i++)
+        {
+            var f = fields[i];
+            if (f.Spec.Bits > 0)
+            {
+                bitStart ??= f;
+                bitsOpen += f.Spec.Bits;
+                if (bitsOpen > 64)
+                    Report(DiagnosticDescriptors.BadBits, f.Node, f.Spec.Name, "a run of bit fields is at most 64 bits");
+            }
+            else if (bitsOpen % 8 != 0)
+            {
+                Report(DiagnosticDescriptors.BadBits, bitStart!.Node, bitStart.Spec.Name, $"bit fields from here to '{fields[i - 1].Spec.Name}' total {bitsOpen} bits; a run of bit fields must fill whole octets");
+                bitsOpen = 0;
+                bitStart = null;
+            }
+            else
+            {
+                bitsOpen = 0;
+                bitStart = null;
+            }
+
+            if (f.Spec.Kind == FieldKind.Msg && i != fields.Count - 1)
+                Report(DiagnosticDescriptors.MsgNotLast, f.Node, f.Spec.Name, message);
+            if (f.Spec.Rest || f.Spec.Packed)
+            {
+                // Only fields that live in frames of their own may follow a rest-of-frame value.
+                for (var j = i + 1; j < fields.Count; j++)
+                {
+                    var next = fields[j].Spec;
+                    if (!(next.Kind == FieldKind.Frame || (next.Kind == FieldKind.Msg && !next.Packed)))
+                    {
+                        Report(DiagnosticDescriptors.RestNotLast, f.Node, f.Spec.Name, message);
+                        break;
+                    }
+                }
+            }
+            if (_framing == Framing.Datagram && (f.Spec.Kind == FieldKind.Frame || (f.Spec.Kind == FieldKind.Msg && !f.Spec.Packed)))
+                Report(DiagnosticDescriptors.FramingConflict, f.Node, $"field '{f.Spec.Name}' of message '{message}' needs a frame of its own, which a datagram does not have (use encoding=\"packed\" for msg)");
+        }
+        if (bitsOpen % 8 != 0)
+            Report(DiagnosticDescriptors.BadBits, bitStart!.Node, bitStart.Spec.Name, $"bit fields from here to the end of the message total {bitsOpen} bits; a run of bit fields must fill whole octets");
+    }
+
+    private void CheckDiscriminator(ModelNode root, List<ParsedField> header, List<MessageSpec> messages, int signature, bool pubsub)
+    {
+        ParsedField? discriminator = null;
+        foreach (var h in header)
+        {
+            if (!h.Spec.Discriminator)
+                continue;
+            if (discriminator is not null)
+                Report(DiagnosticDescriptors.BadDiscriminator, h.Node, $"field '{h.Spec.Name}': a header has at most one discriminator ('{discriminator.Spec.Name}' is one)");
+            else
+                discriminator = h;
+        }
+        if (discriminator is not null)
+        {
+            if (pubsub)
+                Report(DiagnosticDescriptors.BadDiscriminator, discriminator.Node, "a pubsub protocol has its id first; it cannot also have a discriminator");
+            if (discriminator.Spec.Value is not null)
+                Report(DiagnosticDescriptors.BadDiscriminator, discriminator.Node, $"field '{discriminator.Spec.Name}': the discriminator takes each message's id, so it cannot be a constant");
+        }
+        var width = discriminator is null ? 8 : discriminator.Spec.Bits > 0 ? discriminator.Spec.Bits : discriminator.Spec.Size * 8;
+        var max = width >= 31 ? int.MaxValue : (1 << width) - 1;
+        if (_framing == Framing.TextFrames)
+            return;
+        foreach (var (spec, node) in _messageNodes)
+        {
+            if (spec.Id < 0 || spec.Id > max)
+                Report(DiagnosticDescriptors.BadMessageId, (IHasPosition?)node.Attribute("id") ?? node, spec.Name, spec.Id, $"0 to {max}");
+        }
+    }
+
+    private void CheckTypeNames(ModelNode root, string className)
+    {
+        // Messages, composite types and enums all become nested types of the protocol class.
+        var taken = new Dictionary<string, string>(StringComparer.Ordinal);
+        var protocolIdentifier = Naming.Pascal(className);
+        void Claim(string name, string what, IHasPosition at)
+        {
+            var identifier = Naming.Pascal(name);
+            if (identifier.Length == 0)
+                return;
+            if (s_reservedTypeNames.Contains(identifier) || identifier == protocolIdentifier)
+                Report(DiagnosticDescriptors.NameClash, at, $"{what} '{name}' would become '{identifier}', a name the generated protocol class uses itself; rename it");
+            else if (taken.TryGetValue(identifier, out var other))
+                Report(DiagnosticDescriptors.NameClash, at, $"{what} '{name}' and {other} both become '{identifier}'");
+            else
+                taken[identifier] = $"{what} '{name}'";
+        }
+        foreach (var (spec, node) in _messageNodes)
+            Claim(spec.Name, "message", (IHasPosition?)node.Attribute("name") ?? node);
+        foreach (var child in root.Children)
+        {
+            if (child.Name is "type" or "enum" && child.Value("name") is { } n)
+                Claim(n, child.Name, (IHasPosition?)child.Attribute("name") ?? child);
+        }
+    }
+}

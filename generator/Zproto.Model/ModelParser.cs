@@ -1,0 +1,79 @@
+using System;
+using System.Collections.Generic;
+using Zproto.Model.Diagnostics;
+using Zproto.Model.Specs;
+using Zproto.Model.Syntax;
+
+namespace Zproto.Model;
+
+/// <summary>The result of reading one model: a spec when it has no errors, and every diagnostic found.</summary>
+public sealed record ParseResult(ProtocolSpec? Spec, EquatableArray<ModelDiagnostic> Diagnostics)
+{
+    /// <summary>True when any diagnostic is an error (and so <see cref="Spec"/> is null).</summary>
+    public bool HasErrors
+    {
+        get
+        {
+            foreach (var d in Diagnostics)
+                if (d.Severity == Severity.Error) return true;
+            return false;
+        }
+    }
+}
+
+/// <summary>Entry point of the model library: text in, spec and diagnostics out.</summary>
+public static class ModelParser
+{
+    /// <summary>
+    /// Parses and validates a model (XML, or YAML by extension). A model with any error yields no
+    /// spec, so no code is ever generated from a model that is wrong.
+    /// </summary>
+    public static ParseResult Parse(ModelSource source, IModelFileResolver resolver)
+    {
+        var diagnostics = new List<ModelDiagnostic>();
+        ProtocolSpec? spec = null;
+        var root = source.IsYaml
+            ? YamlModelReader.Read(source, resolver, diagnostics)
+            : XmlModelReader.Read(source, resolver, diagnostics);
+        if (root is not null)
+            spec = new ModelBuilder(diagnostics).Build(root, source.Path);
+        var result = new ParseResult(spec, diagnostics.ToEquatableArray());
+        return result.HasErrors ? result with { Spec = null } : result;
+    }
+
+    /// <summary>
+    /// A cheap probe: is this text a model (XML whose root element is &lt;class&gt;, or YAML with a
+    /// top-level <c>class:</c> key)? Lets the generator skip other .xml/.yaml AdditionalFiles, such
+    /// as included fragments, without reporting them.
+    /// </summary>
+    public static bool LooksLikeModel(string path, string text)
+    {
+        if (new ModelSource(path, text).IsYaml)
+        {
+            foreach (var line in text.Split('\n'))
+            {
+                if (line.StartsWith("class:", StringComparison.Ordinal))
+                    return true;
+            }
+            return false;
+        }
+        var i = 0;
+        while (true)
+        {
+            i = text.IndexOf('<', i);
+            if (i < 0 || i + 1 >= text.Length)
+                return false;
+            var next = text[i + 1];
+            if (next != '?' && next != '!')
+                return string.Compare(text, i + 1, "class", 0, 5, StringComparison.OrdinalIgnoreCase) == 0
+                    && (i + 6 >= text.Length || !char.IsLetterOrDigit(text[i + 6]));
+            i++;
+        }
+    }
+
+    /// <summary>True for file names the model readers accept.</summary>
+    public static bool IsModelFile(string path) =>
+        path.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) ||
+        path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) ||
+        path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,129 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Xml;
+using System.Xml.Linq;
+using Zproto.Model.Diagnostics;
+
+namespace Zproto.Model.Syntax;
+
+/// <summary>
+/// Reads zproto's XML model format, unchanged, into a <see cref="ModelNode"/> tree: elements,
+/// attributes with positions, free text as documentation, and <c>&lt;include filename&gt;</c>
+/// spliced in place (the included file's elements, resolved relative to the including file).
+/// </summary>
+public static class XmlModelReader
+{
+    /// <summary>Reads <paramref name="source"/>; problems are added to <paramref name="diagnostics"/>.</summary>
+    public static ModelNode? Read(ModelSource source, IModelFileResolver resolver, List<ModelDiagnostic> diagnostics)
+    {
+        XElement root;
+        try
+        {
+            var doc = XDocument.Parse(source.Text, LoadOptions.SetLineInfo | LoadOptions.PreserveWhitespace);
+            root = doc.Root!;
+        }
+        catch (XmlException e)
+        {
+            diagnostics.Add(Diag(DiagnosticDescriptors.MalformedXml, source.Path, Math.Max(1, e.LineNumber), Math.Max(1, e.LinePosition), StripPosition(e.Message)));
+            return null;
+        }
+        var stack = new List<string> { ModelPaths.Normalize(source.Path) };
+        return Convert(root, source.Path, resolver, diagnostics, stack);
+    }
+
+    private static ModelNode Convert(XElement element, string file, IModelFileResolver resolver, List<ModelDiagnostic> diagnostics, List<string> includeStack)
+    {
+        var (line, column) = Position(element);
+        var node = new ModelNode(element.Name.LocalName.ToLowerInvariant(), file, line, column);
+        foreach (var attribute in element.Attributes())
+        {
+            var (al, ac) = Position(attribute);
+            node.Attributes.Add(new ModelAttribute(attribute.Name.LocalName.ToLowerInvariant(), attribute.Value, file, al, ac));
+        }
+        var text = new StringBuilder();
+        foreach (var child in element.Nodes())
+        {
+            switch (child)
+            {
+                case XText t:
+                    text.Append(t.Value);
+                    break;
+                case XElement e when e.Name.LocalName.Equals("include", StringComparison.OrdinalIgnoreCase):
+                    Include(e, node, file, resolver, diagnostics, includeStack);
+                    break;
+                case XElement e:
+                    node.Children.Add(Convert(e, file, resolver, diagnostics, includeStack));
+                    break;
+            }
+        }
+        node.Text = DocText.Normalize(text.ToString());
+        return node;
+    }
+
+    private static void Include(XElement include, ModelNode parent, string file, IModelFileResolver resolver, List<ModelDiagnostic> diagnostics, List<string> includeStack)
+    {
+        var (line, column) = Position(include);
+        var nameAttribute = include.Attribute("filename");
+        if (nameAttribute is null)
+        {
+            diagnostics.Add(Diag(DiagnosticDescriptors.MissingAttribute, file, line, column, "<include>", "filename"));
+            return;
+        }
+        var (al, ac) = Position(nameAttribute);
+        var path = ModelPaths.Resolve(file, nameAttribute.Value);
+        if (includeStack.Contains(path))
+        {
+            diagnostics.Add(Diag(DiagnosticDescriptors.IncludeCycle, file, al, ac, nameAttribute.Value));
+            return;
+        }
+        var text = resolver.TryRead(path);
+        if (text is null)
+        {
+            diagnostics.Add(Diag(DiagnosticDescriptors.IncludeNotFound, file, al, ac, nameAttribute.Value, path));
+            return;
+        }
+        // An included file is a fragment: any number of top-level elements (zproto's license.xml has one).
+        var settings = new XmlReaderSettings { ConformanceLevel = ConformanceLevel.Fragment, DtdProcessing = DtdProcessing.Prohibit };
+        includeStack.Add(path);
+        try
+        {
+            using var reader = XmlReader.Create(new StringReader(text), settings);
+            reader.MoveToContent();
+            while (!reader.EOF)
+            {
+                if (reader.NodeType == XmlNodeType.Element)
+                {
+                    var element = XElement.Load(reader, LoadOptions.SetLineInfo | LoadOptions.PreserveWhitespace);
+                    parent.Children.Add(Convert(element, path, resolver, diagnostics, includeStack));
+                }
+                else
+                {
+                    reader.Read();
+                }
+            }
+        }
+        catch (XmlException e)
+        {
+            diagnostics.Add(Diag(DiagnosticDescriptors.MalformedXml, path, Math.Max(1, e.LineNumber), Math.Max(1, e.LinePosition), StripPosition(e.Message)));
+        }
+        finally
+        {
+            includeStack.RemoveAt(includeStack.Count - 1);
+        }
+    }
+
+    private static (int Line, int Column) Position(XObject o) =>
+        o is IXmlLineInfo info && info.HasLineInfo() ? (info.LineNumber, info.LinePosition) : (1, 1);
+
+    // XmlException messages end with "Line n, position m." which the diagnostic already carries.
+    private static string StripPosition(string message)
+    {
+        var i = message.IndexOf(" Line ", StringComparison.Ordinal);
+        return i > 0 ? message.Substring(0, i) : message;
+    }
+
+    internal static ModelDiagnostic Diag(DiagnosticDescriptor d, string file, int line, int column, params object[] args) =>
+        new(d.Id, d.Severity, string.Format(System.Globalization.CultureInfo.InvariantCulture, d.Format, args), file, line, column);
+}

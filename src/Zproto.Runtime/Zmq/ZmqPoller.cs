@@ -1,0 +1,137 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+using System.Threading;
+using Zproto.Runtime.Zmq.Interop;
+
+namespace Zproto.Runtime.Zmq;
+
+/// <summary>
+/// Waits until one of a set of sockets can receive or send (<c>zmq_poll</c>).
+/// </summary>
+/// <remarks>
+/// A poller follows its sockets' one-owner-thread rule: build it and call <see cref="Poll"/> on the
+/// thread that owns every socket in it. The sockets stay owned by the caller; the poller never
+/// disposes them, and polling a disposed one throws <see cref="ObjectDisposedException"/>.
+/// </remarks>
+public sealed class ZmqPoller
+{
+    /// <summary>Up to this many items live on the stack during a poll; more go to the heap.</summary>
+    private const int StackItemLimit = 32;
+
+    private readonly List<ZmqSocket> _sockets = [];
+    private readonly List<ZmqSocketHandle> _handles = [];
+    private readonly List<ZmqPollEvents> _interests = [];
+    private ZmqPollEvents[] _ready = [];
+
+    /// <summary>The number of sockets added.</summary>
+    public int Count => _sockets.Count;
+
+    /// <summary>Adds a socket to wait on.</summary>
+    /// <param name="socket">The socket; owned by the thread that polls.</param>
+    /// <param name="events">What to wait for: <see cref="ZmqPollEvents.In"/>, <see cref="ZmqPollEvents.Out"/> or both.</param>
+    /// <returns>The socket's index, for <see cref="GetReadyEvents(int)"/>.</returns>
+    public int Add(ZmqSocket socket, ZmqPollEvents events = ZmqPollEvents.In)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        _handles.Add(socket.Handle); // throws now, not at the next poll, if the socket is disposed
+        _sockets.Add(socket);
+        _interests.Add(events);
+        _ready = new ZmqPollEvents[_sockets.Count];
+        return _sockets.Count - 1;
+    }
+
+    /// <summary>What the last <see cref="Poll"/> found ready on the socket at <paramref name="index"/>.</summary>
+    public ZmqPollEvents GetReadyEvents(int index) => _ready[index];
+
+    /// <summary>What the last <see cref="Poll"/> found ready on <paramref name="socket"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="socket"/> was never added.</exception>
+    public ZmqPollEvents GetReadyEvents(ZmqSocket socket)
+    {
+        int index = _sockets.IndexOf(socket);
+        if (index < 0)
+        {
+            throw new ArgumentException("The socket is not in this poller.", nameof(socket));
+        }
+
+        return _ready[index];
+    }
+
+    /// <summary>Waits until at least one socket is ready or <paramref name="timeout"/> elapses.</summary>
+    /// <param name="timeout">How long to wait: <see cref="TimeSpan.Zero"/> checks and returns,
+    /// <see cref="Timeout.InfiniteTimeSpan"/> waits for ever.</param>
+    /// <returns>The number of sockets with events ready (0 on timeout); read them with <see cref="GetReadyEvents(int)"/>.</returns>
+    /// <exception cref="ZmqContextTerminatedException">A socket's context was disposed.</exception>
+    /// <exception cref="ObjectDisposedException">A socket was disposed.</exception>
+    public int Poll(TimeSpan timeout)
+    {
+        int milliseconds = ZmqMilliseconds.From(timeout, nameof(timeout));
+        long deadline = milliseconds < 0 ? -1 : Environment.TickCount64 + milliseconds;
+        Array.Clear(_ready);
+        while (true)
+        {
+            // The fd member of zmq_pollitem_t is an int on Unix and a pointer-sized SOCKET on Windows.
+            int ready = OperatingSystem.IsWindows() ? PollOnce<nint>(milliseconds) : PollOnce<int>(milliseconds);
+            if (ready >= 0)
+            {
+                return ready;
+            }
+
+            int errno = LibZmq.LastErrno();
+            if (errno != ZmqErrno.EINTR)
+            {
+                throw ZmqException.FromErrno(errno, "Poll");
+            }
+
+            // A signal cut the wait short: wait out what is left of the original timeout.
+            if (deadline >= 0)
+            {
+                milliseconds = (int)Math.Max(0, deadline - Environment.TickCount64);
+            }
+        }
+    }
+
+    /// <returns>zmq_poll's result: the ready count, or -1 with the errno saved for <see cref="LibZmq.LastErrno"/>.</returns>
+    private unsafe int PollOnce<TFd>(int timeoutMilliseconds)
+        where TFd : unmanaged
+    {
+        int count = _sockets.Count;
+        Span<ZmqPollItem<TFd>> items = count <= StackItemLimit
+            ? stackalloc ZmqPollItem<TFd>[count]
+            : new ZmqPollItem<TFd>[count];
+        int referenced = 0;
+        try
+        {
+            // zmq_poll takes raw socket pointers; a reference on each handle keeps a dispose on
+            // another thread from freeing one mid-poll.
+            for (; referenced < count; referenced++)
+            {
+                ZmqSocketHandle handle = _handles[referenced];
+                bool added = false;
+                handle.DangerousAddRef(ref added);
+                items[referenced].Socket = handle.DangerousGetHandle();
+                items[referenced].Events = _interests[referenced];
+            }
+
+            int ready;
+            fixed (ZmqPollItem<TFd>* first = items)
+            {
+                ready = LibZmq.zmq_poll(first, count, new CLong(timeoutMilliseconds));
+            }
+
+            for (int i = 0; i < count && ready > 0; i++)
+            {
+                _ready[i] = items[i].ReturnedEvents;
+            }
+
+            return ready;
+        }
+        finally
+        {
+            for (int i = 0; i < referenced; i++)
+            {
+                _handles[i].DangerousRelease();
+            }
+        }
+    }
+}

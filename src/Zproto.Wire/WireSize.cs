@@ -1,0 +1,111 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+
+namespace Zproto.Wire;
+
+/// <summary>
+/// Encoded sizes of zproto wire values. These are also where limits are enforced: a value that
+/// cannot be encoded as it stands throws <see cref="EncodeException"/> here, before any octet is
+/// written, so nothing is ever truncated.
+/// </summary>
+public static class WireSize
+{
+    /// <summary>The most UTF-8 octets a <c>string</c> can hold.</summary>
+    public const int MaxStringLength = 255;
+
+    /// <summary>Size of a <c>string</c>: 1 + UTF-8 octets, which must be at most 255.</summary>
+    public static int String(string? value, string field)
+    {
+        var count = value is null ? 0 : Encoding.UTF8.GetByteCount(value);
+        if (count > MaxStringLength)
+            throw new EncodeException(field, $"string is {count} UTF-8 octets; a zproto string holds at most {MaxStringLength} (use longstr)");
+        return 1 + count;
+    }
+
+    /// <summary>Size of a <c>longstr</c>: 4 + UTF-8 octets.</summary>
+    public static int Longstr(string? value) => 4 + (value is null ? 0 : Encoding.UTF8.GetByteCount(value));
+
+    /// <summary>Size of rest-of-frame UTF-8 text.</summary>
+    public static int RestString(string? value) => value is null ? 0 : Encoding.UTF8.GetByteCount(value);
+
+    /// <summary>Size of <c>strings</c>: 4 + each item as a <c>longstr</c>.</summary>
+    public static int Strings(IReadOnlyList<string>? value)
+    {
+        var size = 4;
+        if (value is null)
+            return size;
+        for (var i = 0; i < value.Count; i++)
+            size = checked(size + Longstr(value[i]));
+        return size;
+    }
+
+    /// <summary>Size of a <c>hash</c>: 4 + per entry a <c>string</c> key and a <c>longstr</c> value.</summary>
+    public static int Hash(ZprotoHash? value, string field)
+    {
+        var size = 4;
+        if (value is null)
+            return size;
+        foreach (var entry in value.Entries)
+            size = checked(size + String(entry.Key, field) + Longstr(entry.Value));
+        return size;
+    }
+
+    /// <summary>Size of a <c>chunk</c>: 4 + octets.</summary>
+    public static int Chunk(ReadOnlyMemory<byte> value) => checked(4 + value.Length);
+
+    /// <summary>Size of <c>octets</c>: always <paramref name="size"/>; a value of another length is an error, except empty (unset), which is written as zeros.</summary>
+    public static int Octets(ReadOnlyMemory<byte> value, int size, string field)
+    {
+        if (value.Length != size && value.Length != 0)
+            throw new EncodeException(field, $"octets field holds {value.Length} octets; the model fixes it at {size}");
+        return size;
+    }
+
+    /// <summary>Size of a <c>list</c>: 4 + each item's size.</summary>
+    public static int List<T>(IReadOnlyList<T>? items, Func<T, int> itemSize)
+    {
+        var size = 4;
+        if (items is null)
+            return size;
+        for (var i = 0; i < items.Count; i++)
+            size = checked(size + itemSize(items[i]));
+        return size;
+    }
+
+    /// <summary>Size of frames packed as CZMQ's 2011 <c>zmsg_encode</c>.</summary>
+    public static int PackedFrames(IReadOnlyList<ReadOnlyMemory<byte>>? frames)
+    {
+        var size = 0;
+        if (frames is null)
+            return size;
+        for (var i = 0; i < frames.Count; i++)
+        {
+            var length = frames[i].Length;
+            size = checked(size + length + (length < 0xFE ? 1 : length <= 0xFFFF ? 3 : 5));
+        }
+        return size;
+    }
+
+    /// <summary>Checks a number against the largest value its bit width holds.</summary>
+    public static void Bits(ulong value, int bits, string field)
+    {
+        if (bits < 64 && value >> bits != 0)
+            throw new EncodeException(field, $"value {value} does not fit in {bits} bit(s)");
+    }
+
+    /// <summary>Checks a signed number against the range its bit width holds (two's complement).</summary>
+    public static void SignedBits(long value, int bits, string field)
+    {
+        if (bits < 64 && (value < -(1L << (bits - 1)) || value >= 1L << (bits - 1)))
+            throw new EncodeException(field, $"value {value} does not fit in {bits} signed bit(s)");
+    }
+
+    /// <summary>Checks a whole message against a protocol's size limit (datagram protocols).</summary>
+    public static int Limit(int size, int limit, string message)
+    {
+        if (size > limit)
+            throw new EncodeException(message, $"message is {size} octets; the protocol allows at most {limit}");
+        return size;
+    }
+}
