@@ -17,6 +17,10 @@ internal static class ZmqErrno
     /// <summary>The context was shut down or terminated (zmq.h ETERM).</summary>
     internal const int ETERM = HausNumero + 53;
 
+    /// <summary>A ROUTER with ROUTER_MANDATORY has no peer with that routing id (113 on Linux, 65 on the BSD family).</summary>
+    internal static readonly int EHOSTUNREACH =
+        OperatingSystem.IsMacOS() || OperatingSystem.IsMacCatalyst() || OperatingSystem.IsFreeBSD() ? 65 : 113;
+
     /// <summary>Nothing to receive, or no room to send, without blocking. The value differs
     /// between Linux/Windows (11) and the BSD family, macOS included (35).</summary>
     internal static readonly int EAGAIN =

@@ -1,0 +1,105 @@
+using System;
+using System.Collections.Generic;
+using Zproto.CodeGen.Views;
+using Zproto.Model;
+using Zproto.Model.Machines;
+
+namespace Zproto.CodeGen.Binding;
+
+/// <summary>Adds a client machine's API (methods, argument records, replies) to its view.</summary>
+internal static class ClientBinder
+{
+    public static MachineView Complete(MachineView view, MachineSpec machine, Dictionary<string, EventView> events)
+    {
+        var replyNames = new Dictionary<string, string>(StringComparer.Ordinal);
+        var replies = new List<ReplyView>();
+        foreach (var r in machine.Replies)
+        {
+            var properties = new List<PropertyView>();
+            var order = 0;
+            foreach (var f in r.Fields)
+            {
+                if (f.Name.Length == 0)
+                    continue;
+                properties.Add(new PropertyView
+                {
+                    Name = Naming.Pascal(f.Name),
+                    Type = ParameterType(f.Type),
+                    DocLines = CSharp.DocLines(f.Doc, f.Name),
+                    Initializer = Initializer(f.Type),
+                    FieldAttributeArguments = $"{CSharp.Literal(f.Name)}, {order++}, Type = {CSharp.Literal(f.Type)}",
+                });
+            }
+            replyNames[Naming.Key(r.Name)] = Naming.Pascal(r.Name);
+            replies.Add(new ReplyView(Naming.Pascal(r.Name), r.Name, CSharp.DocLines(r.Doc, $"The {r.Name} reply."), properties.ToEquatableArray()));
+        }
+
+        var methods = new List<MethodView>();
+        foreach (var m in machine.Methods)
+        {
+            var name = Naming.Pascal(m.Name);
+            var parameters = new List<string>();
+            var arguments = new List<ParameterView>();
+            var initializer = new List<string>();
+            foreach (var f in m.Fields)
+            {
+                if (f.Constant.Length > 0 || f.Name.Length == 0)
+                    continue;
+                var type = ParameterType(f.Type);
+                var parameter = Naming.Camel(f.Name);
+                parameters.Add($"{type} {parameter}");
+                arguments.Add(new ParameterView(parameter, Naming.Pascal(f.Name), type));
+                initializer.Add($"{Naming.Pascal(f.Name)} = {parameter}");
+            }
+            var accepts = new List<string>();
+            foreach (var a in m.Accepts)
+                accepts.Add(replyNames[Naming.Key(a)]);
+            methods.Add(new MethodView
+            {
+                Name = name,
+                ModelName = m.Name,
+                DocLines = CSharp.DocLines(m.Doc, $"The {m.Name} method."),
+                Parameters = string.Join(", ", parameters),
+                ArgumentsRecord = name + "Arguments",
+                ArgumentsInitializer = initializer.Count == 0 ? "()" : " { " + string.Join(", ", initializer) + " }",
+                Arguments = arguments.ToEquatableArray(),
+                EventValue = $"(int)Event.{events[Naming.Key(m.Name)].Name}",
+                Dispatches = Handles(machine, m.Name) ? "true" : "false",
+                HasReplies = accepts.Count > 0,
+                AcceptPattern = string.Join(" or ", accepts),
+            });
+        }
+        return view with { Methods = methods.ToEquatableArray(), Replies = replies.ToEquatableArray() };
+    }
+
+    private static bool Handles(MachineSpec machine, string eventName)
+    {
+        foreach (var s in machine.States)
+            foreach (var e in s.Events)
+                if (MachineChecker.EventKey(e.Name) == Naming.Key(eventName)) return true;
+        return false;
+    }
+
+    /// <summary>The C# type of a method argument or reply property.</summary>
+    public static string ParameterType(string type) => type switch
+    {
+        "number" => "uint",
+        "integer" => "int",
+        "boolean" or "bool" => "bool",
+        "chunk" or "frame" or "octets" => "global::System.ReadOnlyMemory<byte>",
+        "msg" => "global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>>",
+        "hash" or "dictionary" => "global::Zproto.Wire.ZprotoHash",
+        "strings" => "global::System.Collections.Generic.IReadOnlyList<string>",
+        "uuid" => "global::System.Guid",
+        _ => "string",
+    };
+
+    private static string Initializer(string type) => type switch
+    {
+        "number" or "integer" or "boolean" or "bool" or "chunk" or "frame" or "octets" or "uuid" => "",
+        "msg" => " = global::System.Array.Empty<global::System.ReadOnlyMemory<byte>>();",
+        "hash" or "dictionary" => " = global::Zproto.Wire.ZprotoHash.Empty;",
+        "strings" => " = global::System.Array.Empty<string>();",
+        _ => " = \"\";",
+    };
+}

@@ -1,0 +1,35 @@
+using System.Collections.Generic;
+using Zproto.Model.Diagnostics;
+
+namespace Zproto.Model.Machines;
+
+/// <summary>The ZP3xxx band: state-machine model checks. Documented in docs/diagnostics.md.</summary>
+public static class MachineDiagnostics
+{
+    /// <summary>ZP3001: an event's next state does not exist.</summary>
+    public static readonly DiagnosticDescriptor UnknownNextState = new("ZP3001", Severity.Error, "Unknown next state", "event '{0}' in state '{1}' goes to state '{2}', which does not exist");
+    /// <summary>ZP3002: a superstate that does not exist, or a chain of inherits that loops.</summary>
+    public static readonly DiagnosticDescriptor BadInherit = new("ZP3002", Severity.Error, "Bad superstate", "state '{0}': {1}");
+    /// <summary>ZP3003: a send of a message the protocol does not define.</summary>
+    public static readonly DiagnosticDescriptor UnknownMessage = new("ZP3003", Severity.Error, "Unknown message", "action 'send' in state '{0}' sends '{1}', which protocol '{2}' does not define");
+    /// <summary>ZP3004: an event that is neither a protocol message, a built-in event, an API method nor an internal event.</summary>
+    public static readonly DiagnosticDescriptor UnknownEvent = new("ZP3004", Severity.Error, "Unknown event", "event '{0}' in state '{1}': {2}");
+    /// <summary>ZP3005: a state that cannot be reached from the first state.</summary>
+    public static readonly DiagnosticDescriptor UnreachableState = new("ZP3005", Severity.Warning, "Unreachable state", "state '{0}' cannot be reached from the first state '{1}'");
+    /// <summary>ZP3006: a protocol message a state neither handles nor covers with '*'.</summary>
+    public static readonly DiagnosticDescriptor UnhandledMessage = new("ZP3006", Severity.Warning, "Unhandled message", "state '{0}' does not handle {1} and has no '*' event; at run time such a message is logged and dropped");
+    /// <summary>ZP3007: a message one side sends that the other never handles.</summary>
+    public static readonly DiagnosticDescriptor NeverHandled = new("ZP3007", Severity.Warning, "Message never handled", "{0} sends '{1}' but {2} never handles it");
+    /// <summary>ZP3008: the protocol the machine speaks is not among the models.</summary>
+    public static readonly DiagnosticDescriptor ProtocolNotFound = new("ZP3008", Severity.Error, "Protocol not found", "protocol class '{0}' is not among the models (add its codec model as an AdditionalFile)");
+    /// <summary>ZP3009: a state, event, method or reply declared twice.</summary>
+    public static readonly DiagnosticDescriptor DuplicateName = new("ZP3009", Severity.Error, "Duplicate name", "{0} '{1}' is declared twice");
+    /// <summary>ZP3010: a method accepts a reply that is not declared, or a method field is malformed.</summary>
+    public static readonly DiagnosticDescriptor BadMethod = new("ZP3010", Severity.Error, "Bad method", "method '{0}': {1}");
+    /// <summary>ZP3011: an action name that maps to no C# identifier, or clashes with a generated member.</summary>
+    public static readonly DiagnosticDescriptor BadActionName = new("ZP3011", Severity.Error, "Bad action name", "action '{0}': {1}");
+
+    /// <summary>All ZP3xxx descriptors.</summary>
+    public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
+        [UnknownNextState, BadInherit, UnknownMessage, UnknownEvent, UnreachableState, UnhandledMessage, NeverHandled, ProtocolNotFound, DuplicateName, BadMethod, BadActionName];
+}

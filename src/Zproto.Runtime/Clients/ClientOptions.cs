@@ -1,0 +1,32 @@
+using System;
+using Zproto.Runtime.Zmq;
+
+namespace Zproto.Runtime.Clients;
+
+/// <summary>Settings of a generated client.</summary>
+public sealed class ClientOptions
+{
+    /// <summary>How long an API call waits for its reply before it throws <see cref="TimeoutException"/>. Default 30 s.</summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Log every event and action.</summary>
+    public bool Verbose { get; set; }
+
+    /// <summary>Replies no call is waiting for are kept up to this many; past it the oldest is dropped and logged.</summary>
+    public int ReplyQueueLimit { get; set; } = 10_000;
+
+    /// <summary>CURVE: the server's public key (Z85); null for no security.</summary>
+    public string? CurveServerKey { get; set; }
+
+    /// <summary>CURVE: this client's key pair; generated when null and <see cref="CurveServerKey"/> is set.</summary>
+    public ZmqCurveKeyPair? CurveKeys { get; set; }
+
+    /// <summary>A context to share (inproc:// endpoints need one); null creates one the client owns.</summary>
+    public ZmqContext? Context { get; set; }
+}
+
+/// <summary>The client's state machine has terminated; it takes no more calls.</summary>
+public sealed class ZprotoClientTerminatedException(string message) : InvalidOperationException(message);
+
+/// <summary>An API method was called in a state that does not handle it.</summary>
+public sealed class ZprotoMethodNotValidException(string message) : InvalidOperationException(message);
