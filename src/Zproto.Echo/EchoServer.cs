@@ -33,6 +33,10 @@ public sealed partial class EchoServer
     private partial void PrepareNotice(Client client) =>
         client.Reply = new EchoMsg.Notice { Sender = _lastSender, Text = _lastNotice };
 
-    private partial void StartWaiting(Client client) =>
-        SetWakeup(client, TimeSpan.FromMilliseconds(client.RequestAs<EchoMsg.Wait>().Delay), Event.Wakeup);
+    private partial void StartWaiting(Client client)
+    {
+        // A deadline, not a wakeup: a PING while waiting must not cancel the delay (zproto wakeups are
+        // cancelled by any event, which is the ZPIPES read-timeout quirk).
+        SetDeadline(client, TimeSpan.FromMilliseconds(client.RequestAs<EchoMsg.Wait>().Delay), Event.Wakeup);
+    }
 }
