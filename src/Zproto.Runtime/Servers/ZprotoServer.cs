@@ -21,7 +21,7 @@ namespace Zproto.Runtime.Servers;
 /// handles is logged and dropped, and an exception thrown by an action is logged and ends only that
 /// client's state machine.
 /// </remarks>
-public abstract partial class ZprotoServer<TProtocol, TMessage, TClient> : ActorLoop
+public abstract partial class ZprotoServer<TProtocol, TMessage, TClient> : ActorLoop, IZprotoServer
     where TProtocol : IFrameProtocol<TMessage>
     where TMessage : class
     where TClient : ServerClient<TMessage>
