@@ -192,7 +192,9 @@ public static class MessageJson
             var (name, value) = obj.First();
             foreach (var nested in underlying.DeclaringType!.GetNestedTypes(BindingFlags.Public))
             {
-                if (nested.IsSubclassOf(underlying) && FieldNames.Key(nested.Name) == FieldNames.Key(name))
+                // The record is named in PascalCase (ReturnCode); the JSON may spell the model's
+                // name (return code, return_code) or the record's: compare without separators.
+                if (nested.IsSubclassOf(underlying) && FieldNames.Key(nested.Name).Replace("_", "") == FieldNames.Key(name).Replace("_", ""))
                     return Build(nested, value?.AsObject() ?? new JsonObject(), "");
             }
             throw new FormatException($"'{name}' is not an alternative of {field}");
@@ -230,9 +232,22 @@ public static class MessageJson
                 return array;
             default:
                 if (value.GetType().BaseType is { IsAbstract: true } baseType && baseType.DeclaringType is not null && baseType != typeof(object) && Fields(value.GetType()).Any() && type.IsAbstract)
-                    return new JsonObject { [FieldNames.Json(value.GetType().Name)] = ToJson(value) };
+                    return new JsonObject { [FieldNames.Json(SplitPascal(value.GetType().Name))] = ToJson(value) };
                 return IsComposite(value.GetType()) ? ToJson(value) : JsonValue.Create(value.ToString());
         }
+    }
+
+    // ReturnCode → "Return Code", so a choice alternative prints as the model names it (return_code).
+    private static string SplitPascal(string name)
+    {
+        var sb = new System.Text.StringBuilder(name.Length + 4);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (i > 0 && char.IsUpper(name[i]) && char.IsLower(name[i - 1]))
+                sb.Append(' ');
+            sb.Append(name[i]);
+        }
+        return sb.ToString();
     }
 
     private static ulong Unsigned(JsonNode node) =>

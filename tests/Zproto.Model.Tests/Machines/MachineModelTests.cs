@@ -362,3 +362,44 @@ public class MachineModelTests
         return dir!.FullName;
     }
 }
+
+/// <summary>Keeps docs/state-machines.md showing the diagram of every machine model in models/.</summary>
+public class StateMachineDocsTests
+{
+    private const string Marker = "<!-- diagrams: generated below this line -->";
+
+    private sealed class NoFiles : IModelFileResolver
+    {
+        public string? TryRead(string path) => null;
+    }
+
+    [Fact]
+    public void Docs_show_the_current_diagram_of_every_machine_model()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Zproto.Net.sln")))
+            dir = dir.Parent;
+        var root = dir!.FullName;
+        var section = new System.Text.StringBuilder();
+        foreach (var path in Directory.GetFiles(Path.Combine(root, "models")).Where(ModelParser.IsModelFile).OrderBy(p => p, StringComparer.Ordinal))
+        {
+            var result = ModelParser.Parse(new ModelSource(path, File.ReadAllText(path)), new NoFiles());
+            if (result.Machine is not { } machine)
+                continue;
+            section.Append("\n### ").Append(machine.Name).Append(" (").Append(machine.Kind.ToString().ToLowerInvariant())
+                .Append(", models/").Append(Path.GetFileName(path)).Append(")\n\n```mermaid\n")
+                .Append(StateDiagram.Mermaid(machine)).Append("```\n");
+        }
+        var docPath = Path.Combine(root, "docs", "state-machines.md");
+        var doc = File.ReadAllText(docPath).Replace("\r\n", "\n");
+        var index = doc.IndexOf(Marker, StringComparison.Ordinal);
+        Assert.True(index >= 0, "docs/state-machines.md lost its diagrams marker");
+        var expected = doc.Substring(0, index + Marker.Length) + "\n" + section;
+        if (expected != doc && Environment.GetEnvironmentVariable("ZPROTO_ACCEPT_SNAPSHOTS") == "1")
+        {
+            File.WriteAllText(docPath, expected);
+            return;
+        }
+        Assert.True(expected == doc, "docs/state-machines.md is out of date with models/; rerun with ZPROTO_ACCEPT_SNAPSHOTS=1");
+    }
+}
