@@ -15,6 +15,8 @@ namespace Zproto.Generator;
 /// 3. Diagnostics go to the compiler at the model's file, line and column; a spec with errors is dropped.
 /// 4. Bind: spec to an equatable view model with every C# name computed.
 /// 5. Render: view model through the template set to source files.
+/// 6. State machines (server and client models) are checked against their protocol and the other
+///    side's machine, then bound and rendered the same way.
 /// </remarks>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class ZprotoGenerator : IIncrementalGenerator
@@ -26,7 +28,11 @@ public sealed partial class ZprotoGenerator : IIncrementalGenerator
             .Select(static (text, ct) => ReadFile(text, ct))
             .WithTrackingName(StepNames.Files);
 
-        var allFiles = files.Collect();
+        // What includes can name: the .xml/.yaml files. Templates and other files stay out, so
+        // editing them does not parse every model again.
+        var includable = files
+            .Where(static f => Zproto.Model.ModelParser.IsModelFile(f.Path))
+            .Collect();
 
         var models = context.AdditionalTextsProvider
             .Where(static text => Zproto.Model.ModelParser.IsModelFile(text.Path))
@@ -37,7 +43,7 @@ public sealed partial class ZprotoGenerator : IIncrementalGenerator
             .WithTrackingName(StepNames.ModelInputs);
 
         var parsed = models
-            .Combine(allFiles)
+            .Combine(includable)
             .Select(static (pair, ct) => Parse(pair.Left, pair.Right, ct))
             .WithTrackingName(StepNames.Parse);
 
@@ -66,6 +72,42 @@ public sealed partial class ZprotoGenerator : IIncrementalGenerator
             .WithTrackingName(StepNames.Render);
 
         context.RegisterSourceOutput(rendered, static (spc, output) => Emit(spc, output));
+
+        // State machines: checked against their protocol (and the other side's machine), then bound and rendered.
+        var machines = parsed
+            .Where(static model => model.Machine is not null)
+            .Select(static (model, _) => new MachineInput(model.Machine!, model.Positions!, model.Namespace))
+            .WithTrackingName(StepNames.Machines);
+
+        var checkedMachines = machines
+            .Combine(specs.Collect())
+            .Combine(machines.Select(static (m, _) => m.Machine).Collect())
+            .Select(static (pair, ct) => CheckMachine(pair.Left.Left, pair.Left.Right, pair.Right, ct))
+            .WithTrackingName(StepNames.MachineChecks);
+
+        context.RegisterSourceOutput(
+            checkedMachines.Select(static (m, _) => m.Diagnostics),
+            static (spc, diagnostics) => Report(spc, diagnostics));
+
+        var machineViews = checkedMachines
+            .Where(static m => m.Protocol is not null && !HasErrors(m.Diagnostics))
+            .Select(static (m, _) => new MachineBindInput(m.Machine, m.Protocol!, m.ProtocolNamespace, m.Namespace))
+            .Select(static (input, ct) => BindMachine(input, ct))
+            .WithTrackingName(StepNames.MachineBind);
+
+        var renderedMachines = machineViews
+            .Combine(templates)
+            .Select(static (pair, ct) => RenderMachine(pair.Left, pair.Right, ct))
+            .WithTrackingName(StepNames.MachineRender);
+
+        context.RegisterSourceOutput(renderedMachines, static (spc, output) => Emit(spc, output));
+    }
+
+    private static bool HasErrors(Zproto.Model.EquatableArray<Zproto.Model.Diagnostics.ModelDiagnostic> diagnostics)
+    {
+        foreach (var d in diagnostics)
+            if (d.Severity == Zproto.Model.Diagnostics.Severity.Error) return true;
+        return false;
     }
 
     private static TemplateSet TemplatesFrom(ImmutableArray<SourceFile> files)

@@ -134,7 +134,7 @@ public static partial class Binder
             DocLines = CSharp.DocLines(doc, fallbackDoc),
             Properties = properties.ToEquatableArray(),
             NeedsCustomEquality = custom,
-            EqualsExpression = string.Join("\n                && ", equals),
+            EqualsExpression = string.Join("\n                    && ", equals),
             HashExpression = hash.ToString(),
         };
     }
