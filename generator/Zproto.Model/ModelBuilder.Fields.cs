@@ -17,6 +17,12 @@ internal sealed partial class ModelBuilder
         {
             if (header.Name != "header")
                 continue;
+            if (_framing == Framing.TextFrames)
+            {
+                // The text-frames codec has no frame 0 to carry a header; it would be silently dropped.
+                Report(DiagnosticDescriptors.FramingConflict, header, "a text-frames protocol has no <header>: every message is its own run of tagged sections");
+                continue;
+            }
             foreach (var child in header.Children)
             {
                 if (child.Name != "field")
@@ -180,6 +186,19 @@ internal sealed partial class ModelBuilder
             Report(DiagnosticDescriptors.FramingConflict, (IHasPosition?)typeAttribute ?? node, $"field '{name}': a text-frame field is number (ASCII decimal), string (UTF-8) or frame (raw octets), not {type}");
             return null;
         }
+        if (_framing == Framing.TextFrames)
+        {
+            // Each text-frame value is a whole frame: sizes, constants and encodings have no meaning
+            // there, and the codec would silently ignore them.
+            foreach (var attribute in new[] { "size", "value", "length", "encoding" })
+            {
+                if (node.Attribute(attribute) is { } ignored)
+                {
+                    Report(DiagnosticDescriptors.FramingConflict, ignored, $"field '{name}': '{attribute}' does not apply to a text-frame field (each value is a whole frame)");
+                    return null;
+                }
+            }
+        }
 
         var value = node.Attribute("value");
         if (value is not null && !CheckConstant(name, kind.Value, size, bits, value))
@@ -298,9 +317,21 @@ internal sealed partial class ModelBuilder
     private static bool FitsSigned(long value, int bits) =>
         bits >= 64 || (value >= -(1L << (bits - 1)) && value < (1L << (bits - 1)));
 
+    /// <summary>
+    /// The field's type for the one-type-per-name rule and its message: aliases resolved
+    /// (<c>dictionary</c> is <c>hash</c>, <c>bool</c> is <c>boolean</c>), declared types by key.
+    /// </summary>
+    private static string CanonicalType(FieldSpec f) => f.Kind switch
+    {
+        FieldKind.Hash => "hash",
+        FieldKind.Boolean => "boolean",
+        FieldKind.Composite or FieldKind.Enum => f.TypeRef,
+        _ => f.Type,
+    };
+
     private static string Describe(FieldSpec f)
     {
-        var text = f.Type;
+        var text = CanonicalType(f);
         if (f.Kind is FieldKind.Number or FieldKind.Integer or FieldKind.Octets)
             text += f.Bits > 0 ? $" bits {f.Bits}" : $" size {f.Size}";
         if (f.Bits > 0 && f.Kind is not (FieldKind.Number or FieldKind.Integer))
@@ -310,17 +341,30 @@ internal sealed partial class ModelBuilder
         if (f.Packed)
             text += " packed";
         if (f.Item is not null)
-            text += $" of {f.Item.Type}";
+            text += $" of {CanonicalType(f.Item)}";
         return text;
     }
 
-    private void CheckDuplicateFields(string owner, List<ParsedField> fields)
+    /// <summary>
+    /// Field names must be distinct and map to distinct identifiers that no generated member uses.
+    /// Fields before <paramref name="reportFrom"/> (the header, already checked on its own) are
+    /// only remembered, so that a problem among them is not reported again for every message.
+    /// </summary>
+    private void CheckDuplicateFields(string owner, List<ParsedField> fields, int reportFrom)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var identifiers = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var f in fields)
+        for (var i = 0; i < fields.Count; i++)
         {
+            var f = fields[i];
             var nameAttribute = f.Node.Attribute("name")!;
+            if (i < reportFrom)
+            {
+                seen.Add(Naming.Key(f.Spec.Name));
+                if (!identifiers.ContainsKey(Naming.Pascal(f.Spec.Name)))
+                    identifiers[Naming.Pascal(f.Spec.Name)] = f.Spec.Name;
+                continue;
+            }
             if (!seen.Add(Naming.Key(f.Spec.Name)))
             {
                 Report(DiagnosticDescriptors.DuplicateFieldName, nameAttribute, owner, f.Spec.Name);
@@ -329,7 +373,7 @@ internal sealed partial class ModelBuilder
             var identifier = Naming.Pascal(f.Spec.Name);
             if (identifier.Length == 0)
                 Report(DiagnosticDescriptors.NameClash, nameAttribute, $"field name '{f.Spec.Name}' in {owner} has no letters or digits to make an identifier from");
-            else if (s_reservedMemberNames.Contains(identifier))
+            else if (s_reservedMemberNames.Contains(identifier) || (_pubsub && identifier == "Topic"))
                 Report(DiagnosticDescriptors.NameClash, nameAttribute, $"field '{f.Spec.Name}' in {owner} would become '{identifier}', which every generated message already has; rename it");
             else if (identifiers.TryGetValue(identifier, out var other))
                 Report(DiagnosticDescriptors.NameClash, nameAttribute, $"fields '{other}' and '{f.Spec.Name}' in {owner} both become '{identifier}'");

@@ -19,8 +19,9 @@ internal sealed partial class ModelBuilder
         var identifiers = new Dictionary<string, string>(StringComparer.Ordinal);
         // Field name key -> (description, message) of its first use, for the one-type-per-name rule.
         var fieldTypes = new Dictionary<string, (string Description, string Message)>(StringComparer.Ordinal);
+        var headerNames = new HashSet<string>(StringComparer.Ordinal);
         foreach (var h in header)
-            fieldTypes[Naming.Key(h.Spec.Name)] = (Describe(h.Spec), "<header>");
+            headerNames.Add(Naming.Key(h.Spec.Name));
 
         var position = 0;
         foreach (var node in root.Children)
@@ -64,6 +65,7 @@ internal sealed partial class ModelBuilder
             var direction = ParseDirection(node, name);
             var fields = new List<ParsedField>();
             var sections = new List<SectionSpec>();
+            var sectionNodes = new List<ModelNode>();
             foreach (var child in node.Children)
             {
                 if (child.Name == "field" && _framing != Framing.TextFrames)
@@ -75,6 +77,7 @@ internal sealed partial class ModelBuilder
                 else if (child.Name == "section" && _framing == Framing.TextFrames)
                 {
                     var section = ParseSection(child, name, nested: false);
+                    sectionNodes.Add(child);
                     if (section is not null)
                         sections.Add(section);
                 }
@@ -92,19 +95,24 @@ internal sealed partial class ModelBuilder
 
             var all = new List<ParsedField>(header);
             all.AddRange(fields);
-            CheckDuplicateFields($"message '{name}'", all);
+            CheckDuplicateFields($"message '{name}'", all, reportFrom: header.Count);
             CheckFieldOrder(name, all);
             foreach (var f in fields)
             {
                 var description = Describe(f.Spec);
                 var fieldKey = Naming.Key(f.Spec.Name);
+                if (headerNames.Contains(fieldKey))
+                    continue; // a message field named like a header field is ZP2003 already
                 if (fieldTypes.TryGetValue(fieldKey, out var first) && first.Description != description)
                     Report(DiagnosticDescriptors.FieldTypeConflict, (IHasPosition?)f.Node.Attribute("type") ?? f.Node, f.Spec.Name, description, first.Description, first.Message);
                 else if (!fieldTypes.ContainsKey(fieldKey))
                     fieldTypes[fieldKey] = (description, name);
             }
             if (_framing == Framing.TextFrames)
-                CheckSectionTags(name, node, sections);
+            {
+                CheckSectionTags(name, node, sectionNodes);
+                CheckSectionNames(name, sectionNodes);
+            }
 
             var spec = new MessageSpec
             {
@@ -153,11 +161,11 @@ internal sealed partial class ModelBuilder
                 bitStart ??= f;
                 bitsOpen += f.Spec.Bits;
                 if (bitsOpen > 64)
-                    Report(DiagnosticDescriptors.BadBits, f.Node, f.Spec.Name, "a run of bit fields is at most 64 bits");
+                    ReportOnce(DiagnosticDescriptors.BadBits, At(f.Node, "bits"), f.Spec.Name, "a run of bit fields is at most 64 bits");
             }
             else if (bitsOpen % 8 != 0)
             {
-                Report(DiagnosticDescriptors.BadBits, bitStart!.Node, bitStart.Spec.Name, $"bit fields from here to '{fields[i - 1].Spec.Name}' total {bitsOpen} bits; a run of bit fields must fill whole octets");
+                ReportOnce(DiagnosticDescriptors.BadBits, At(bitStart!.Node, "bits"), bitStart.Spec.Name, $"bit fields from here to '{fields[i - 1].Spec.Name}' total {bitsOpen} bits; a run of bit fields must fill whole octets");
                 bitsOpen = 0;
                 bitStart = null;
             }
@@ -168,7 +176,7 @@ internal sealed partial class ModelBuilder
             }
 
             if (f.Spec.Kind == FieldKind.Msg && i != fields.Count - 1)
-                Report(DiagnosticDescriptors.MsgNotLast, f.Node, f.Spec.Name, message);
+                ReportOnce(DiagnosticDescriptors.MsgNotLast, f.Node, f.Spec.Name, message);
             if (f.Spec.Rest || f.Spec.Packed)
             {
                 // Only fields that live in frames of their own may follow a rest-of-frame value.
@@ -177,16 +185,16 @@ internal sealed partial class ModelBuilder
                     var next = fields[j].Spec;
                     if (!(next.Kind == FieldKind.Frame || (next.Kind == FieldKind.Msg && !next.Packed)))
                     {
-                        Report(DiagnosticDescriptors.RestNotLast, f.Node, f.Spec.Name, message);
+                        ReportOnce(DiagnosticDescriptors.RestNotLast, At(f.Node, f.Spec.Rest ? "length" : "encoding"), f.Spec.Name, message);
                         break;
                     }
                 }
             }
             if (_framing == Framing.Datagram && (f.Spec.Kind == FieldKind.Frame || (f.Spec.Kind == FieldKind.Msg && !f.Spec.Packed)))
-                Report(DiagnosticDescriptors.FramingConflict, f.Node, $"field '{f.Spec.Name}' of message '{message}' needs a frame of its own, which a datagram does not have (use encoding=\"packed\" for msg)");
+                ReportOnce(DiagnosticDescriptors.FramingConflict, At(f.Node, "type"), $"field '{f.Spec.Name}' of message '{message}' needs a frame of its own, which a datagram does not have (use encoding=\"packed\" for msg)");
         }
         if (bitsOpen % 8 != 0)
-            Report(DiagnosticDescriptors.BadBits, bitStart!.Node, bitStart.Spec.Name, $"bit fields from here to the end of the message total {bitsOpen} bits; a run of bit fields must fill whole octets");
+            ReportOnce(DiagnosticDescriptors.BadBits, At(bitStart!.Node, "bits"), bitStart.Spec.Name, $"bit fields from here to the end of the message total {bitsOpen} bits; a run of bit fields must fill whole octets");
     }
 
     private void CheckDiscriminator(ModelNode root, List<ParsedField> header, List<MessageSpec> messages, int signature, bool pubsub)
@@ -197,16 +205,17 @@ internal sealed partial class ModelBuilder
             if (!h.Spec.Discriminator)
                 continue;
             if (discriminator is not null)
-                Report(DiagnosticDescriptors.BadDiscriminator, h.Node, $"field '{h.Spec.Name}': a header has at most one discriminator ('{discriminator.Spec.Name}' is one)");
+                Report(DiagnosticDescriptors.BadDiscriminator, At(h.Node, "discriminator"), $"field '{h.Spec.Name}': a header has at most one discriminator ('{discriminator.Spec.Name}' is one)");
             else
                 discriminator = h;
         }
         if (discriminator is not null)
         {
             if (pubsub)
-                Report(DiagnosticDescriptors.BadDiscriminator, discriminator.Node, "a pubsub protocol has its id first; it cannot also have a discriminator");
+                Report(DiagnosticDescriptors.BadDiscriminator, At(discriminator.Node, "discriminator"), "a pubsub protocol has its id first; it cannot also have a discriminator");
             if (discriminator.Spec.Value is not null)
-                Report(DiagnosticDescriptors.BadDiscriminator, discriminator.Node, $"field '{discriminator.Spec.Name}': the discriminator takes each message's id, so it cannot be a constant");
+                Report(DiagnosticDescriptors.BadDiscriminator, At(discriminator.Node, "value"), $"field '{discriminator.Spec.Name}': the discriminator takes each message's id, so it cannot be a constant");
+            CheckHeaderBitsAlone(header);
         }
         var width = discriminator is null ? 8 : discriminator.Spec.Bits > 0 ? discriminator.Spec.Bits : discriminator.Spec.Size * 8;
         var max = width >= 31 ? int.MaxValue : (1 << width) - 1;
@@ -219,10 +228,37 @@ internal sealed partial class ModelBuilder
         }
     }
 
+    /// <summary>
+    /// With a discriminator the header is read before the message is known, so a run of bit fields
+    /// cannot continue into a message's fields: the header's runs must fill whole octets on their own.
+    /// </summary>
+    private void CheckHeaderBitsAlone(List<ParsedField> header)
+    {
+        var bitsOpen = 0;
+        ParsedField? bitStart = null;
+        foreach (var h in header)
+        {
+            if (h.Spec.Bits > 0)
+            {
+                bitStart ??= h;
+                bitsOpen += h.Spec.Bits;
+                continue;
+            }
+            if (bitsOpen % 8 != 0)
+                break;
+            bitsOpen = 0;
+            bitStart = null;
+        }
+        if (bitsOpen % 8 != 0)
+            ReportOnce(DiagnosticDescriptors.BadBits, At(bitStart!.Node, "bits"), bitStart.Spec.Name, $"the header's bit fields from here total {bitsOpen} bits; with a discriminator the header is read on its own, so its bit fields must fill whole octets");
+    }
+
     private void CheckTypeNames(ModelNode root, string className)
     {
         // Messages, composite types and enums all become nested types of the protocol class.
-        var taken = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Clashes between two messages (ZP2002/ZP2021) and between declarations with the same name
+        // (ZP2017) were reported where they were found; only the remaining clashes are reported here.
+        var taken = new Dictionary<string, (string What, string Name)>(StringComparer.Ordinal);
         var protocolIdentifier = Naming.Pascal(className);
         void Claim(string name, string what, IHasPosition at)
         {
@@ -230,11 +266,20 @@ internal sealed partial class ModelBuilder
             if (identifier.Length == 0)
                 return;
             if (s_reservedTypeNames.Contains(identifier) || identifier == protocolIdentifier)
+            {
                 Report(DiagnosticDescriptors.NameClash, at, $"{what} '{name}' would become '{identifier}', a name the generated protocol class uses itself; rename it");
+            }
             else if (taken.TryGetValue(identifier, out var other))
-                Report(DiagnosticDescriptors.NameClash, at, $"{what} '{name}' and {other} both become '{identifier}'");
+            {
+                var bothMessages = what == "message" && other.What == "message";
+                var sameDeclaration = what != "message" && other.What != "message" && Naming.Key(name) == Naming.Key(other.Name);
+                if (!bothMessages && !sameDeclaration)
+                    Report(DiagnosticDescriptors.NameClash, at, $"{what} '{name}' and {other.What} '{other.Name}' both become '{identifier}'");
+            }
             else
-                taken[identifier] = $"{what} '{name}'";
+            {
+                taken[identifier] = (what, name);
+            }
         }
         foreach (var (spec, node) in _messageNodes)
             Claim(spec.Name, "message", (IHasPosition?)node.Attribute("name") ?? node);

@@ -56,12 +56,12 @@ internal sealed partial class ModelBuilder
                 Report(DiagnosticDescriptors.UnknownElement, child, child.Name);
             }
         }
-        CheckDuplicateFields($"section '{name}' of message '{message}'", fields);
+        CheckDuplicateFields($"section '{name}' of message '{message}'", fields, reportFrom: 0);
 
         if (repeat == SectionRepeat.Choice)
         {
             if (tag.Length > 0 || alias.Length > 0)
-                Report(DiagnosticDescriptors.BadSection, node, $"section '{name}': a choice has no tag of its own; its alternatives do");
+                Report(DiagnosticDescriptors.BadSection, At(node, tag.Length > 0 ? "tag" : "alias"), $"section '{name}': a choice has no tag of its own; its alternatives do");
             if (choices.Count < 2)
                 Report(DiagnosticDescriptors.BadSection, node, $"section '{name}': a choice needs at least two alternatives");
         }
@@ -89,28 +89,77 @@ internal sealed partial class ModelBuilder
         };
     }
 
+    /// <summary>
+    /// A text-frame message becomes a record with one property per section, plus nested records:
+    /// <c>{Section}Item</c> for a section of several fields, <c>{Section}Choice</c> and one record per
+    /// alternative for a choice. All of these names must be distinct C# identifiers.
+    /// </summary>
+    private void CheckSectionNames(string message, List<ModelNode> sections)
+    {
+        var taken = new Dictionary<string, string>(StringComparer.Ordinal);
+        var scope = $"in message '{message}'";
+        foreach (var s in sections)
+        {
+            var name = s.Value("name")?.Trim() ?? "";
+            if (name.Length == 0)
+                continue;
+            var at = At(s, "name");
+            var identifier = Naming.Pascal(name);
+            if (s_reservedMemberNames.Contains(identifier))
+            {
+                Report(DiagnosticDescriptors.NameClash, at, $"section '{name}' {scope} would become '{identifier}', which every generated record already has; rename it");
+                continue;
+            }
+            if (!ClaimIdentifier(taken, name, $"section '{name}'", at, scope))
+                continue;
+            if (s.Value("repeat")?.Trim().Equals("choice", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                ClaimIdentifier(taken, name + " choice", $"the choice type of section '{name}'", at, scope);
+                foreach (var c in s.Children)
+                {
+                    if (c.Name == "section" && c.Value("name")?.Trim() is { Length: > 0 } alternative)
+                        ClaimIdentifier(taken, alternative, $"alternative '{alternative}'", At(c, "name"), scope);
+                }
+            }
+            else if (s.Children.FindAll(c => c.Name == "field").Count > 1)
+            {
+                ClaimIdentifier(taken, name + " item", $"the item type of section '{name}'", at, scope);
+            }
+        }
+    }
+
     /// <summary>Every tag and alias in a message must be distinct, so that positional parsing never has to guess.</summary>
-    private void CheckSectionTags(string message, ModelNode node, List<SectionSpec> sections)
+    private void CheckSectionTags(string message, ModelNode node, List<ModelNode> sections)
     {
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
-        void Claim(string tag, string section)
+        void Claim(ModelNode section, string attribute)
         {
-            if (tag.Length == 0)
+            var at = section.Attribute(attribute);
+            var tag = at?.Value.Trim() ?? "";
+            if (at is null || tag.Length == 0)
                 return;
+            var name = section.Value("name")?.Trim() ?? "";
             if (seen.TryGetValue(tag, out var other))
-                Report(DiagnosticDescriptors.BadSection, node, $"message '{message}': tag '{tag}' of section '{section}' is already used by section '{other}'");
+                Report(DiagnosticDescriptors.BadSection, at, $"message '{message}': {attribute} '{tag}' of section '{name}' is already used by section '{other}'");
             else
-                seen[tag] = section;
+                seen[tag] = name;
         }
         foreach (var s in sections)
         {
-            Claim(s.Tag, s.Name);
-            Claim(s.Alias, s.Name);
-            foreach (var c in s.Choices)
+            if (s.Value("repeat")?.Trim().Equals("choice", StringComparison.OrdinalIgnoreCase) == true)
             {
-                Claim(c.Tag, c.Name);
-                Claim(c.Alias, c.Name);
+                // A choice has no tag of its own (ZP2019 if it has one); its alternatives do.
+                foreach (var c in s.Children)
+                {
+                    if (c.Name != "section")
+                        continue;
+                    Claim(c, "tag");
+                    Claim(c, "alias");
+                }
+                continue;
             }
+            Claim(s, "tag");
+            Claim(s, "alias");
         }
         if (sections.Count == 0)
             Report(DiagnosticDescriptors.BadSection, node, $"message '{message}' has no sections");

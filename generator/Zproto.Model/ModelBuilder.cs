@@ -19,19 +19,33 @@ internal sealed partial class ModelBuilder
         { "name", "type", "size", "value", "bits", "length", "encoding", "discriminator", "item" };
     private static readonly HashSet<string> s_messageAttributes = new(StringComparer.Ordinal) { "name", "id", "direction" };
     private static readonly HashSet<string> s_sectionAttributes = new(StringComparer.Ordinal) { "name", "tag", "alias", "repeat", "optional" };
+    private static readonly HashSet<string> s_defineAttributes = new(StringComparer.Ordinal) { "name", "value" };
+    private static readonly HashSet<string> s_enumAttributes = new(StringComparer.Ordinal) { "name", "size" };
+    private static readonly HashSet<string> s_typeAttributes = new(StringComparer.Ordinal) { "name" };
     private static readonly HashSet<string> s_classChildren = new(StringComparer.Ordinal)
         { "define", "header", "message", "type", "enum", "grammar", "license", "test" };
 
-    // Names the generated protocol class uses for itself; a message or type may not take them.
-    private static readonly HashSet<string> s_reservedTypeNames = new(StringComparer.Ordinal) { "Message", "MessageId", "Defines", "TagStyle" };
-    // Members every generated record has; a field may not take them.
+    // Names the generated protocol class uses for itself (nested types and the codec's static
+    // members, see templates/); a message, type or enum may not take them.
+    private static readonly HashSet<string> s_reservedTypeNames = new(StringComparer.Ordinal)
+    {
+        "Message", "MessageId", "Defines", "TagStyle", "MaxSize", "GetEncodedLength", "Encode", "EncodeFrames", "AddExtraFrames",
+        "AddFrames", "GetName", "TryDecode", "TryDecodeCore", "WritePrefix", "Remaining", "IsTag",
+    };
+    // Members every generated record has; a field or section may not take them.
     private static readonly HashSet<string> s_reservedMemberNames = new(StringComparer.Ordinal)
-        { "MessageId", "EqualityContract", "Equals", "GetHashCode", "ToString", "GetType", "PrintMembers", "Deconstruct", "MemberwiseClone", "Finalize" };
+    {
+        "MessageId", "MessageName", "GetEncodedLengthCore", "WriteCore", "AddExtraFramesCore",
+        "EqualityContract", "Equals", "GetHashCode", "ToString", "GetType", "PrintMembers", "Deconstruct", "MemberwiseClone", "Finalize",
+    };
 
     private readonly List<ModelDiagnostic> _diagnostics;
     private readonly Dictionary<string, TypeSpec> _types = new(StringComparer.Ordinal);
     private readonly Dictionary<string, EnumSpec> _enums = new(StringComparer.Ordinal);
+    // (diagnostic id, node or attribute) pairs already reported, for checks that revisit the header per message.
+    private readonly HashSet<(string Id, IHasPosition At)> _reported = new();
     private Framing _framing;
+    private bool _pubsub;
 
     public ModelBuilder(List<ModelDiagnostic> diagnostics) => _diagnostics = diagnostics;
 
@@ -45,6 +59,7 @@ internal sealed partial class ModelBuilder
         var name = Required(root, "name", "<class>");
         var signature = ParseSignature(root);
         var pubsub = IsTrue(root.Value("pubsub"));
+        _pubsub = pubsub;
         _framing = ParseFraming(root);
         var maxSize = ParseMaxSize(root);
 
@@ -58,8 +73,10 @@ internal sealed partial class ModelBuilder
         ParseEnums(root);
         ParseTypes(root);
         var header = ParseHeader(root);
+        CheckDuplicateFields("the <header>", header, reportFrom: 0);
         var messages = ParseMessages(root, header);
-        if (messages.Count == 0)
+        // Only when there is no <message> at all: messages dropped for their own errors were reported.
+        if (!root.Children.Exists(c => c.Name == "message"))
             Report(DiagnosticDescriptors.NoMessages, root, name ?? "");
 
         CheckDiscriminator(root, header, messages, signature, pubsub);
@@ -156,6 +173,7 @@ internal sealed partial class ModelBuilder
     {
         var result = new List<DefineSpec>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var identifiers = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var node in root.Children)
         {
             if (node.Name != "define")
@@ -164,9 +182,10 @@ internal sealed partial class ModelBuilder
             var value = Required(node, "value", "<define>");
             if (name is null || value is null)
                 continue;
+            CheckAttributes(node, s_defineAttributes, "define");
             if (!seen.Add(Naming.Key(name)))
                 Report(DiagnosticDescriptors.DuplicateDeclaration, node.Attribute("name")!, "define", name);
-            else
+            else if (ClaimIdentifier(identifiers, name, $"define '{name}'", node.Attribute("name")!, "in <define>s"))
                 result.Add(new DefineSpec(name, value, node.Text));
         }
         return result;
@@ -178,6 +197,7 @@ internal sealed partial class ModelBuilder
         {
             if (node.Name != "enum")
                 continue;
+            CheckAttributes(node, s_enumAttributes, "enum");
             var name = Required(node, "name", "<enum>");
             if (name is null)
                 continue;
@@ -190,6 +210,7 @@ internal sealed partial class ModelBuilder
             }
             var values = new List<EnumValueSpec>();
             var names = new HashSet<string>(StringComparer.Ordinal);
+            var identifiers = new Dictionary<string, string>(StringComparer.Ordinal);
             var numbers = new HashSet<ulong>();
             foreach (var v in node.Children)
             {
@@ -198,6 +219,7 @@ internal sealed partial class ModelBuilder
                     Report(DiagnosticDescriptors.UnknownElement, v, v.Name);
                     continue;
                 }
+                CheckAttributes(v, s_defineAttributes, "value");
                 var valueName = Required(v, "name", "<value>");
                 var valueAttribute = v.Attribute("value");
                 if (valueName is null)
@@ -216,7 +238,7 @@ internal sealed partial class ModelBuilder
                     Report(DiagnosticDescriptors.BadEnum, v.Attribute("name")!, name, $"'{valueName}' is named twice");
                 else if (!numbers.Add(number))
                     Report(DiagnosticDescriptors.BadEnum, valueAttribute, name, $"value {number} is used twice");
-                else
+                else if (ClaimIdentifier(identifiers, valueName, $"value '{valueName}'", v.Attribute("name")!, $"in enum '{name}'"))
                     values.Add(new EnumValueSpec(valueName, number, v.Text));
             }
             if (values.Count == 0)
@@ -235,6 +257,7 @@ internal sealed partial class ModelBuilder
         {
             if (node.Name != "type")
                 continue;
+            CheckAttributes(node, s_typeAttributes, "type");
             var name = Required(node, "name", "<type>");
             if (name is null)
                 continue;
@@ -256,7 +279,7 @@ internal sealed partial class ModelBuilder
                 }
                 fields.Add(field);
             }
-            CheckDuplicateFields($"type '{name}'", fields);
+            CheckDuplicateFields($"type '{name}'", fields, reportFrom: 0);
             if (_types.ContainsKey(Naming.Key(name)) || _enums.ContainsKey(Naming.Key(name)))
                 Report(DiagnosticDescriptors.DuplicateDeclaration, node.Attribute("name")!, "type", name);
             else
@@ -265,6 +288,27 @@ internal sealed partial class ModelBuilder
     }
 
     // ---- helpers ----------------------------------------------------------------------------
+
+    /// <summary>
+    /// Claims the C# identifier of <paramref name="name"/> in a scope; reports ZP2021 and returns
+    /// false when it has none, or when another name of the scope already became it.
+    /// </summary>
+    private bool ClaimIdentifier(Dictionary<string, string> taken, string name, string what, IHasPosition at, string scope)
+    {
+        var identifier = Naming.Pascal(name);
+        if (identifier.Length == 0)
+        {
+            Report(DiagnosticDescriptors.NameClash, at, $"{what} {scope} has no letters or digits to make an identifier from");
+            return false;
+        }
+        if (taken.TryGetValue(identifier, out var other))
+        {
+            Report(DiagnosticDescriptors.NameClash, at, $"{what} and {other} {scope} both become '{identifier}'");
+            return false;
+        }
+        taken[identifier] = what;
+        return true;
+    }
 
     private string? Required(ModelNode node, string attribute, string what)
     {
@@ -296,6 +340,16 @@ internal sealed partial class ModelBuilder
 
     private void Report(DiagnosticDescriptor d, IHasPosition at, params object[] args) =>
         _diagnostics.Add(XmlModelReader.Diag(d, at.File, at.Line, at.Column, args));
+
+    /// <summary>Reports once per (id, node): header fields are checked again with every message's fields.</summary>
+    private void ReportOnce(DiagnosticDescriptor d, IHasPosition at, params object[] args)
+    {
+        if (_reported.Add((d.Id, at)))
+            Report(d, at, args);
+    }
+
+    /// <summary>The attribute <paramref name="name"/> of <paramref name="node"/>, or the node when it has none.</summary>
+    private static IHasPosition At(ModelNode node, string name) => (IHasPosition?)node.Attribute(name) ?? node;
 
     /// <summary>A field spec with the node it came from, for positions while validating.</summary>
     private sealed record ParsedField(FieldSpec Spec, ModelNode Node);

@@ -9,6 +9,12 @@ namespace Zproto.Model;
 /// <summary>The result of reading one model: a spec when it has no errors, and every diagnostic found.</summary>
 public sealed record ParseResult(ProtocolSpec? Spec, EquatableArray<ModelDiagnostic> Diagnostics)
 {
+    /// <summary>The state machine, when the model is a server or client model rather than a codec.</summary>
+    public Machines.MachineSpec? Machine { get; init; }
+
+    /// <summary>Positions in a state-machine model, for the checks that need its protocol.</summary>
+    public Machines.MachinePositions? MachinePositions { get; init; }
+
     /// <summary>True when any diagnostic is an error (and so <see cref="Spec"/> is null).</summary>
     public bool HasErrors
     {
@@ -35,10 +41,14 @@ public static class ModelParser
         var root = source.IsYaml
             ? YamlModelReader.Read(source, resolver, diagnostics)
             : XmlModelReader.Read(source, resolver, diagnostics);
-        if (root is not null)
+        Machines.MachineSpec? machine = null;
+        Machines.MachinePositions? positions = null;
+        if (root is not null && Machines.MachineBuilder.IsMachine(root))
+            (machine, positions) = new Machines.MachineBuilder(diagnostics).Build(root, source.Path);
+        else if (root is not null)
             spec = new ModelBuilder(diagnostics).Build(root, source.Path);
-        var result = new ParseResult(spec, diagnostics.ToEquatableArray());
-        return result.HasErrors ? result with { Spec = null } : result;
+        var result = new ParseResult(spec, diagnostics.ToEquatableArray()) { Machine = machine, MachinePositions = positions };
+        return result.HasErrors ? result with { Spec = null, Machine = null } : result;
     }
 
     /// <summary>
@@ -52,7 +62,7 @@ public static class ModelParser
         {
             foreach (var line in text.Split('\n'))
             {
-                if (line.StartsWith("class:", StringComparison.Ordinal))
+                if (line.StartsWith("class:", StringComparison.OrdinalIgnoreCase))
                     return true;
             }
             return false;

@@ -14,7 +14,10 @@ public interface IHasPosition
     int Column { get; }
 }
 
-/// <summary>An attribute (XML) or scalar entry (YAML) with the position of its value.</summary>
+/// <summary>
+/// An attribute (XML) or scalar entry (YAML) with its position: in XML the start of the attribute's
+/// name, in YAML the start of the value scalar (so <c>type: strnig</c> points at <c>strnig</c>).
+/// </summary>
 public sealed class ModelAttribute(string name, string value, string file, int line, int column) : IHasPosition
 {
     /// <summary>Attribute name, lower case.</summary>

@@ -50,6 +50,9 @@ public static class XmlModelReader
                 case XText t:
                     text.Append(t.Value);
                     break;
+                case XComment or XProcessingInstruction:
+                    text.Append(CommentMark);
+                    break;
                 case XElement e when e.Name.LocalName.Equals("include", StringComparison.OrdinalIgnoreCase):
                     Include(e, node, file, resolver, diagnostics, includeStack);
                     break;
@@ -58,8 +61,27 @@ public static class XmlModelReader
                     break;
             }
         }
-        node.Text = DocText.Normalize(text.ToString());
+        node.Text = DocText.Normalize(WithoutComments(text.ToString()));
         return node;
+    }
+
+    // Stands where a comment was, so that a line holding only a comment can be dropped whole:
+    // adding or removing such a line must not change the documentation (nor the spec).
+    private const char CommentMark = '\u0001';
+
+    private static string WithoutComments(string text)
+    {
+        if (text.IndexOf(CommentMark) < 0)
+            return text;
+        var lines = text.Replace("\r\n", "\n").Split('\n');
+        var kept = new List<string>(lines.Length);
+        foreach (var line in lines)
+        {
+            var bare = line.Replace(CommentMark.ToString(), "");
+            if (bare.Trim().Length > 0 || line.Trim().Length == 0)
+                kept.Add(bare);
+        }
+        return string.Join("\n", kept);
     }
 
     private static void Include(XElement include, ModelNode parent, string file, IModelFileResolver resolver, List<ModelDiagnostic> diagnostics, List<string> includeStack)
@@ -95,13 +117,21 @@ public static class XmlModelReader
             {
                 if (reader.NodeType == XmlNodeType.Element)
                 {
-                    var element = XElement.Load(reader, LoadOptions.SetLineInfo | LoadOptions.PreserveWhitespace);
-                    parent.Children.Add(Convert(element, path, resolver, diagnostics, includeStack));
+                    // XElement.Load insists on reaching the end of its reader, so each top-level
+                    // element is loaded through a subtree reader (which keeps line information).
+                    XElement element;
+                    using (var subtree = reader.ReadSubtree())
+                    {
+                        subtree.MoveToContent();
+                        element = XElement.Load(subtree, LoadOptions.SetLineInfo | LoadOptions.PreserveWhitespace);
+                    }
+                    // A fragment's own top-level <include> splices into the same parent.
+                    if (element.Name.LocalName.Equals("include", StringComparison.OrdinalIgnoreCase))
+                        Include(element, parent, path, resolver, diagnostics, includeStack);
+                    else
+                        parent.Children.Add(Convert(element, path, resolver, diagnostics, includeStack));
                 }
-                else
-                {
-                    reader.Read();
-                }
+                reader.Read();
             }
         }
         catch (XmlException e)

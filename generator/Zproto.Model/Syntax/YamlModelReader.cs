@@ -30,6 +30,9 @@ public static class YamlModelReader
         ["examples"] = "test",
     };
 
+    // Keys whose text value becomes a child element with that text, as in XML.
+    private static readonly HashSet<string> s_textElements = new(StringComparer.Ordinal) { "grammar", "license" };
+
     /// <summary>Reads <paramref name="source"/>; problems are added to <paramref name="diagnostics"/>.</summary>
     public static ModelNode? Read(ModelSource source, IModelFileResolver resolver, List<ModelDiagnostic> diagnostics)
     {
@@ -76,12 +79,21 @@ public static class YamlModelReader
             switch (value)
             {
                 case YamlScalarNode scalar when key == "doc":
-                    node.Text = DocText.Normalize(scalar.Value ?? "");
+                    node.Text = DocText.Normalize(ScalarText(scalar));
+                    break;
+                case YamlScalarNode scalar when s_textElements.Contains(key):
+                    // "grammar: |" is the YAML spelling of <grammar>...</grammar>: an element with text.
+                    node.Children.Add(new ModelNode(key, file, Line(entry.Key.Start), Column(entry.Key.Start)) { Text = DocText.Normalize(ScalarText(scalar)) });
+                    break;
+                case YamlScalarNode scalar when key == "header" || s_listElements.ContainsKey(key):
+                    // "fields:" with nothing after it is an empty list; anything else is a shape error.
+                    if (ScalarText(scalar).Length > 0)
+                        diagnostics.Add(XmlModelReader.Diag(DiagnosticDescriptors.MalformedYaml, file, Line(scalar.Start), Column(scalar.Start), $"'{key}' takes a list"));
                     break;
                 case YamlScalarNode scalar:
                     // "class: zpipes_msg" is the YAML spelling of <class name="zpipes_msg">.
                     var name = key == "class" && node.Name == "class" ? "name" : key;
-                    node.Attributes.Add(new ModelAttribute(name, scalar.Value ?? "", file, Line(scalar.Start), Column(scalar.Start)));
+                    node.Attributes.Add(new ModelAttribute(name, ScalarText(scalar), file, Line(scalar.Start), Column(scalar.Start)));
                     break;
                 case YamlSequenceNode list when key == "header":
                     var header = new ModelNode("header", file, Line(list.Start), Column(list.Start));
@@ -91,12 +103,15 @@ public static class YamlModelReader
                 case YamlSequenceNode list when s_listElements.TryGetValue(key, out var element):
                     AddItems(node, element, list, file, resolver, diagnostics, includeStack);
                     break;
-                case YamlMappingNode map when key == "grammar" || key == "license":
-                    diagnostics.Add(XmlModelReader.Diag(DiagnosticDescriptors.MalformedYaml, file, Line(map.Start), Column(map.Start), $"'{key}' takes a text value"));
+                case YamlMappingNode when key == "header" || s_listElements.ContainsKey(key):
+                    diagnostics.Add(XmlModelReader.Diag(DiagnosticDescriptors.MalformedYaml, file, Line(value.Start), Column(value.Start), $"'{key}' takes a list"));
+                    break;
+                case not YamlScalarNode when key == "doc" || s_textElements.Contains(key):
+                    diagnostics.Add(XmlModelReader.Diag(DiagnosticDescriptors.MalformedYaml, file, Line(value.Start), Column(value.Start), $"'{key}' takes a text value"));
                     break;
                 default:
-                    // Unknown list keys become unknown elements so the builder reports them where they are.
-                    var unknown = new ModelNode(key, file, Line(value.Start), Column(value.Start));
+                    // Unknown list keys become unknown elements so the builder reports them at their key.
+                    var unknown = new ModelNode(key, file, Line(entry.Key.Start), Column(entry.Key.Start));
                     node.Children.Add(unknown);
                     break;
             }
@@ -114,8 +129,9 @@ public static class YamlModelReader
                     Fill(child, map, file, resolver, diagnostics, includeStack);
                     break;
                 case YamlScalarNode scalar:
-                    // A bare scalar in a list is the item's text: examples: [123, "abc"].
-                    child.Text = scalar.Value ?? "";
+                    // A bare scalar in a list is the item's text: examples: [123, "abc"], normalised
+                    // as the text of an XML element is.
+                    child.Text = DocText.Normalize(ScalarText(scalar));
                     break;
                 default:
                     diagnostics.Add(XmlModelReader.Diag(DiagnosticDescriptors.MalformedYaml, file, Line(item.Start), Column(item.Start), $"a {element} must be a mapping"));
@@ -127,15 +143,18 @@ public static class YamlModelReader
 
     private static void Include(ModelNode node, YamlNode value, string file, IModelFileResolver resolver, List<ModelDiagnostic> diagnostics, List<string> includeStack)
     {
-        var names = value switch
+        var names = new List<YamlScalarNode>();
+        var items = value is YamlSequenceNode seq ? seq.Children : new List<YamlNode> { value };
+        foreach (var item in items)
         {
-            YamlScalarNode s => new List<YamlScalarNode> { s },
-            YamlSequenceNode seq => seq.Children.OfType(),
-            _ => new List<YamlScalarNode>(),
-        };
+            if (item is YamlScalarNode s)
+                names.Add(s);
+            else
+                diagnostics.Add(XmlModelReader.Diag(DiagnosticDescriptors.MalformedYaml, file, Line(item.Start), Column(item.Start), "'include' takes a file name or a list of file names"));
+        }
         foreach (var name in names)
         {
-            var path = ModelPaths.Resolve(file, name.Value ?? "");
+            var path = ModelPaths.Resolve(file, ScalarText(name));
             if (includeStack.Contains(path))
             {
                 diagnostics.Add(XmlModelReader.Diag(DiagnosticDescriptors.IncludeCycle, file, Line(name.Start), Column(name.Start), name.Value ?? ""));
@@ -156,18 +175,11 @@ public static class YamlModelReader
         }
     }
 
-    private static List<YamlScalarNode> OfType(this IList<YamlNode> nodes)
-    {
-        var result = new List<YamlScalarNode>();
-        foreach (var n in nodes)
-        {
-            if (n is YamlScalarNode s)
-                result.Add(s);
-        }
-        return result;
-    }
+    // A plain ~ or null is YAML's null: an empty value, as an omitted attribute's text would be.
+    private static string ScalarText(YamlScalarNode scalar) =>
+        scalar.Style == ScalarStyle.Plain && (scalar.Value is null or "~" or "null" or "Null" or "NULL") ? "" : scalar.Value ?? "";
 
-    // YamlDotNet marks are 1-based; guard against the 0 of an empty document.
+    // YamlDotNet marks are 1-based (a test proves it); guard against the 0 of an empty document.
     private static int Line(Mark mark) => (int)Math.Max(1, mark.Line);
 
     private static int Column(Mark mark) => (int)Math.Max(1, mark.Column);
