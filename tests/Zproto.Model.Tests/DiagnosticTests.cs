@@ -176,11 +176,11 @@ public class DiagnosticTests
     [Fact]
     public void ZP1004_unknown_yaml_list_key_is_a_warning_at_the_key()
     {
-        const string yaml = "class: p\nmessages:\n  - name: a\nstates:\n  - name: start\n";
+        const string yaml = "class: p\nmessages:\n  - name: a\nwidgets:\n  - name: start\n";
 
         var result = Models.Yaml(yaml);
 
-        Models.Only(result, DiagnosticDescriptors.UnknownElement, "test.yaml", Models.At(yaml, "states"));
+        Models.Only(result, DiagnosticDescriptors.UnknownElement, "test.yaml", Models.At(yaml, "widgets"));
     }
 
     [Fact]

@@ -161,7 +161,8 @@ internal sealed class MachineBuilder(List<ModelDiagnostic> diagnostics)
                 Report(DiagnosticDescriptors.UnknownElement, child, child.Name);
                 continue;
             }
-            var name = child.Value("name")?.Trim() ?? "";
+            // YAML lets an action be a bare scalar: "actions: [remember name, terminate]".
+            var name = (child.Value("name") ?? child.Text).Trim();
             if (name.Length == 0)
             {
                 Report(DiagnosticDescriptors.MissingAttribute, child, "<action>", "name");
@@ -177,10 +178,10 @@ internal sealed class MachineBuilder(List<ModelDiagnostic> diagnostics)
             }
             else if (Naming.Pascal(name).Length == 0)
             {
-                Report(MachineDiagnostics.BadActionName, child.Attribute("name")!, name, "it has no letters or digits to make a method name from");
+                Report(MachineDiagnostics.BadActionName, (IHasPosition?)child.Attribute("name") ?? child, name, "it has no letters or digits to make a method name from");
                 continue;
             }
-            Remember($"action:{keyPrefix}/{actions.Count}", child.Attribute("name")!);
+            Remember($"action:{keyPrefix}/{actions.Count}", (IHasPosition?)child.Attribute("name") ?? child);
             actions.Add(new ActionSpec(name, message));
         }
         return actions.ToEquatableArray();
@@ -307,7 +308,7 @@ internal sealed class MachineBuilder(List<ModelDiagnostic> diagnostics)
             {
                 if (child.Name != "accept")
                     continue;
-                var reply = child.Value("reply")?.Trim() ?? "";
+                var reply = (child.Value("reply") ?? child.Text).Trim();
                 if (!replyKeys.Contains(Naming.Key(reply)))
                     Report(MachineDiagnostics.BadMethod, (IHasPosition?)child.Attribute("reply") ?? child, name, $"accepts reply '{reply}', which no <reply> declares");
                 else
@@ -343,7 +344,7 @@ internal sealed class MachineBuilder(List<ModelDiagnostic> diagnostics)
         return fields.ToEquatableArray();
     }
 
-    private void Remember(string key, ModelAttribute at) => _positions.Add(new NamedPosition(key, at.Line, at.Column));
+    private void Remember(string key, IHasPosition at) => _positions.Add(new NamedPosition(key, at.Line, at.Column));
 
     private void Report(DiagnosticDescriptor d, IHasPosition at, params object[] args) =>
         diagnostics.Add(XmlModelReader.Diag(d, at.File, at.Line, at.Column, args));

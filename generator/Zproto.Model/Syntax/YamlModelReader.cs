@@ -28,6 +28,13 @@ public static class YamlModelReader
         ["values"] = "value",
         ["sections"] = "section",
         ["examples"] = "test",
+        // State-machine models (servers and clients).
+        ["states"] = "state",
+        ["events"] = "event",
+        ["actions"] = "action",
+        ["methods"] = "method",
+        ["replies"] = "reply",
+        ["accepts"] = "accept",
     };
 
     // Keys whose text value becomes a child element with that text, as in XML.
@@ -99,6 +106,12 @@ public static class YamlModelReader
                     var header = new ModelNode("header", file, Line(list.Start), Column(list.Start));
                     AddItems(header, "field", list, file, resolver, diagnostics, includeStack);
                     node.Children.Add(header);
+                    break;
+                case YamlSequenceNode list when key is "before" or "after":
+                    // A state's before/after lists hold actions, as <before><action/></before> does.
+                    var wrapper = new ModelNode(key, file, Line(list.Start), Column(list.Start));
+                    AddItems(wrapper, "action", list, file, resolver, diagnostics, includeStack);
+                    node.Children.Add(wrapper);
                     break;
                 case YamlSequenceNode list when s_listElements.TryGetValue(key, out var element):
                     AddItems(node, element, list, file, resolver, diagnostics, includeStack);

@@ -403,3 +403,46 @@ public class StateMachineDocsTests
         Assert.True(expected == doc, "docs/state-machines.md is out of date with models/; rerun with ZPROTO_ACCEPT_SNAPSHOTS=1");
     }
 }
+
+/// <summary>The YAML form of server and client models.</summary>
+public class MachineYamlTests
+{
+    private sealed class NoFiles : IModelFileResolver
+    {
+        public string? TryRead(string path) => null;
+    }
+
+    private static string Root()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Zproto.Net.sln")))
+            dir = dir.Parent;
+        return dir!.FullName;
+    }
+
+    private static ParseResult Load(string path) => ModelParser.Parse(new ModelSource(path, File.ReadAllText(path)), new NoFiles());
+
+    [Fact]
+    public void Yaml_server_model_equals_its_xml_twin()
+    {
+        var xml = Load(Path.Combine(Root(), "models", "echo_server.xml"));
+        var yaml = Load(Path.Combine(Root(), "tests", "Zproto.Model.Tests", "Machines", "Fixtures", "echo_server.yaml"));
+        Assert.Empty(yaml.Diagnostics);
+        Assert.Equal(xml.Machine! with { FileName = "x" }, yaml.Machine! with { FileName = "x" });
+    }
+
+    [Fact]
+    public void Yaml_client_model_reads_methods_replies_and_before_after_lists()
+    {
+        var result = Load(Path.Combine(Root(), "tests", "Zproto.Model.Tests", "Machines", "Fixtures", "echo_client_part.yaml"));
+        Assert.Empty(result.Diagnostics);
+        var machine = result.Machine!;
+        Assert.Equal(MachineKind.Client, machine.Kind);
+        Assert.Equal(new[] { "log entry" }, machine.States[0].Before.Select(a => a.Name));
+        Assert.Equal(new[] { "log exit" }, machine.States[0].After.Select(a => a.Name));
+        var method = Assert.Single(machine.Methods);
+        Assert.Equal(new[] { "endpoint", "timeout" }, method.Fields.Select(f => f.Name));
+        Assert.Equal(new[] { "SUCCESS", "FAILURE" }, method.Accepts);
+        Assert.Equal("reason", machine.Replies[1].Fields.Single().Name);
+    }
+}
