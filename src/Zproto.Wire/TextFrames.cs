@@ -14,15 +14,17 @@ public static class TextFrames
 {
     /// <summary>
     /// Parses a frame holding an ASCII decimal integer: an optional '-', then 1 to 19 digits, nothing else
-    /// (no sign '+', no spaces, no leading zeros beyond a single "0").
+    /// (no sign '+', no spaces, no leading zeros beyond a single "0", no "-0"). Only the canonical form
+    /// that <see cref="FormatDecimal"/> writes is accepted, so decoding and re-encoding is lossless.
     /// </summary>
     public static bool TryParseDecimal(ReadOnlySpan<byte> frame, out long value)
     {
         value = 0;
-        var digits = frame.Length > 0 && frame[0] == (byte)'-' ? frame.Slice(1) : frame;
+        var negative = frame.Length > 0 && frame[0] == (byte)'-';
+        var digits = negative ? frame.Slice(1) : frame;
         if (digits.IsEmpty || digits.Length > 19)
             return false;
-        if (digits.Length > 1 && digits[0] == (byte)'0')
+        if (digits[0] == (byte)'0' && (digits.Length > 1 || negative))
             return false;
         foreach (var b in digits)
         {

@@ -42,19 +42,44 @@ public static class WireEquality
         return true;
     }
 
-    /// <summary>Item-wise equality of lists of records or values.</summary>
+    /// <summary>
+    /// Item-wise equality of lists of records or values. Items that are themselves binary values or
+    /// lists (a <c>list</c> of <c>chunk</c> or of <c>strings</c>) compare by content too.
+    /// </summary>
     public static bool Equal<T>(IReadOnlyList<T>? a, IReadOnlyList<T>? b)
     {
         var count = a?.Count ?? 0;
         if (count != (b?.Count ?? 0))
             return false;
-        var comparer = EqualityComparer<T>.Default;
+        var comparer = ItemComparer<T>.Instance;
         for (var i = 0; i < count; i++)
         {
             if (!comparer.Equals(a![i], b![i]))
                 return false;
         }
         return true;
+    }
+
+    /// <summary>The comparer for list items: by content for binary values and string lists, else the type's own equality.</summary>
+    private static class ItemComparer<T>
+    {
+        public static readonly IEqualityComparer<T> Instance = Create();
+
+        private static IEqualityComparer<T> Create()
+        {
+            if (typeof(T) == typeof(ReadOnlyMemory<byte>))
+                return (IEqualityComparer<T>)(object)new ContentComparer<ReadOnlyMemory<byte>>(static (x, y) => Equal(x, y), static x => Hash(x));
+            if (typeof(T) == typeof(IReadOnlyList<string>))
+                return (IEqualityComparer<T>)(object)new ContentComparer<IReadOnlyList<string>>(static (x, y) => Equal(x, y), static x => Hash(x));
+            return EqualityComparer<T>.Default;
+        }
+    }
+
+    private sealed class ContentComparer<T>(Func<T, T, bool> equals, Func<T, int> hash) : IEqualityComparer<T>
+    {
+        public bool Equals(T? x, T? y) => equals(x!, y!);
+
+        public int GetHashCode(T obj) => hash(obj);
     }
 
     /// <summary>Content equality of hashes; null equals empty.</summary>

@@ -29,6 +29,19 @@ public static class WireSize
     /// <summary>Size of rest-of-frame UTF-8 text.</summary>
     public static int RestString(string? value) => value is null ? 0 : Encoding.UTF8.GetByteCount(value);
 
+    /// <summary>
+    /// Size of a pub-sub topic: its UTF-8 octets (the 00 terminator is counted with the prefix). A
+    /// topic holding U+0000 cannot be encoded: the receiver would end the topic there.
+    /// </summary>
+    public static int Topic(string? value)
+    {
+        if (value is null)
+            return 0;
+        if (value.Contains('\0', StringComparison.Ordinal))
+            throw new EncodeException("topic", "a pub-sub topic cannot hold U+0000, which terminates it on the wire");
+        return Encoding.UTF8.GetByteCount(value);
+    }
+
     /// <summary>Size of <c>strings</c>: 4 + each item as a <c>longstr</c>.</summary>
     public static int Strings(IReadOnlyList<string>? value)
     {
@@ -73,12 +86,15 @@ public static class WireSize
         return size;
     }
 
-    /// <summary>Size of frames packed as CZMQ's 2011 <c>zmsg_encode</c>.</summary>
+    /// <summary>
+    /// Size of frames packed as CZMQ's 2011 <c>zmsg_encode</c>. Null (an unset <c>msg</c>) is one
+    /// empty frame, as for a <c>msg</c> sent as frames; an empty list is no frames.
+    /// </summary>
     public static int PackedFrames(IReadOnlyList<ReadOnlyMemory<byte>>? frames)
     {
         var size = 0;
         if (frames is null)
-            return size;
+            return 1;
         for (var i = 0; i < frames.Count; i++)
         {
             var length = frames[i].Length;

@@ -295,14 +295,15 @@ public ref struct ZprotoReader
         {
             var start = _position;
             uint length = _buffer[_position++];
+            // A cut-short FE or FF length is reported where the frame's length prefix starts.
             if (length == 0xFE)
             {
-                if (!TryReadNumber2(field, out var l2)) return false;
+                if (!TryReadNumber2(field, out var l2)) return Fail(DecodeErrorKind.Truncated, field, start);
                 length = l2;
             }
             else if (length == 0xFF)
             {
-                if (!TryReadNumber4(field, out var l4)) return false;
+                if (!TryReadNumber4(field, out var l4)) return Fail(DecodeErrorKind.Truncated, field, start);
                 length = l4;
             }
             if (length > (uint)Remaining)

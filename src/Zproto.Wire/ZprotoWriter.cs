@@ -160,11 +160,17 @@ public ref struct ZprotoWriter
         _position += 16;
     }
 
-    /// <summary>Writes frames packed as CZMQ's 2011 <c>zmsg_encode</c> (see <see cref="ZprotoReader.TryReadPackedFrames"/>).</summary>
+    /// <summary>
+    /// Writes frames packed as CZMQ's 2011 <c>zmsg_encode</c> (see <see cref="ZprotoReader.TryReadPackedFrames"/>).
+    /// Null (an unset <c>msg</c>) is written as one empty frame, an empty list as nothing.
+    /// </summary>
     public void WritePackedFrames(IReadOnlyList<ReadOnlyMemory<byte>>? frames)
     {
         if (frames is null)
+        {
+            WriteNumber1(0);
             return;
+        }
         for (var i = 0; i < frames.Count; i++)
         {
             var frame = frames[i].Span;

@@ -19,6 +19,7 @@ public static partial class Binder
         var headerOps = new List<OpView>();
         var discriminatorLocal = "";
         var headerSize = 0;
+        var idOffset = spec.PubSub ? 0 : 2;
         if (discriminated)
         {
             // Header fields are read once, before the switch on the discriminator, into method-level locals.
@@ -30,6 +31,7 @@ public static partial class Binder
             headerSize = header.FixedSize;
             foreach (var f in spec.Header)
                 if (f.Discriminator) discriminatorLocal = FieldEmitter.LocalName(f.Name);
+            idOffset = DiscriminatorOffset(spec);
         }
 
         var messages = new List<MessageView>();
@@ -85,7 +87,7 @@ public static partial class Binder
             if (writeOnly is not null)
                 sizeTerms.InsertRange(0, writeOnly.SizeTerms);
             if (spec.PubSub)
-                sizeTerms.Insert(0, $"{CSharp.Wire}.WireSize.RestString(this.Topic)");
+                sizeTerms.Insert(0, $"{CSharp.Wire}.WireSize.Topic(this.Topic)");
             var checks = new List<string>(writeOnly?.EncodeChecks ?? new List<string>());
             checks.AddRange(emitter.EncodeChecks);
             needsFrames |= emitter.FrameOps.Count > 0;
@@ -101,6 +103,8 @@ public static partial class Binder
                 Ops = ops.ToEquatableArray(),
                 Frames = emitter.FrameOps.ToEquatableArray(),
                 HasExtraFrames = emitter.FrameOps.Count > 0,
+                EndsWithMsg = emitter.FrameOps.Count > 0 && emitter.FrameOps[emitter.FrameOps.Count - 1].IsMsg,
+                FrameCount = 1 + emitter.FrameOps.Count,
                 Construct = ConstructExpression($"{context.QualifiedClass}.{className}", construct, spec.PubSub),
             });
         }
@@ -120,8 +124,32 @@ public static partial class Binder
             IdType = idType,
             HeaderOps = headerOps.ToEquatableArray(),
             DiscriminatorLocal = discriminatorLocal,
+            IdOffset = idOffset,
             Messages = messages.ToEquatableArray(),
         };
+    }
+
+    /// <summary>
+    /// The octet that holds the discriminator: header fields before it are bit fields or fixed-size
+    /// numbers, so their widths add up. Falls back to 0 if a variable-size field came first.
+    /// </summary>
+    private static int DiscriminatorOffset(ProtocolSpec spec)
+    {
+        var bits = 0;
+        foreach (var f in spec.Header)
+        {
+            if (f.Discriminator)
+                return bits / 8;
+            if (f.Bits > 0)
+                bits += f.Bits;
+            else if (f.Kind is FieldKind.Number or FieldKind.Integer)
+                bits += f.Size * 8;
+            else if (f.Kind == FieldKind.Boolean)
+                bits += 8;
+            else
+                return 0;
+        }
+        return 0;
     }
 
     /// <summary><c>new T { A = fA, ... }</c> for the decoded record.</summary>
@@ -181,8 +209,10 @@ public static partial class Binder
         var doc = f.Doc.Length > 0 ? f.Doc : f.Name;
         if (f.Value is not null)
             doc += $"\nAlways {f.Value}: written by the encoder and checked by the decoder.";
-        if (f.Kind == FieldKind.Msg && !f.Packed)
-            doc += "\nNull means unset, which zproto encodes as one empty frame; an empty list sends no frames.";
+        if (f.Kind == FieldKind.Msg)
+            doc += f.Packed
+                ? "\nNull means unset, which is packed as one empty frame; an empty list packs no frames."
+                : "\nNull means unset, which zproto encodes as one empty frame; an empty list sends no frames.";
         var attribute = $"{CSharp.Literal(f.Name)}, {order}, Type = {CSharp.Literal(f.Type)}" + (f.Value is null ? "" : ", IsConstant = true");
         return new PropertyView
         {

@@ -93,6 +93,7 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
                 var e = context.Enum(f.TypeRef);
                 FixedSize += e.Size;
                 var raw = local + "Raw";
+                EncodeChecks.Add(EnumEncodeCheck(e, access, name));
                 Ops.Add(new OpView
                 {
                     Write = $"w.WriteNumber{e.Size}(({CSharp.UnsignedType(e.Size * 8)}){access});",
@@ -113,8 +114,11 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
                 var checks = new List<string>();
                 if (f.Value is not null)
                 {
-                    FixedSize += (f.Kind == FieldKind.String ? 1 : 4) + Encoding.UTF8.GetByteCount(f.Value);
-                    checks.Add($"if ({local} != {CSharp.Literal(f.Value)}) {{ r.Fail({Binder.ErrorKindName}.ConstantMismatch, {name}, r.Position); goto fail; }}");
+                    // The offset of a mismatch is where the value starts (its length prefix, if any):
+                    // the string just read is valid UTF-8, so its octet count is exact.
+                    var prefix = f.Rest ? 0 : f.Kind == FieldKind.String ? 1 : 4;
+                    FixedSize += prefix + Encoding.UTF8.GetByteCount(f.Value);
+                    checks.Add($"if ({local} != {CSharp.Literal(f.Value)}) {{ r.Fail({Binder.ErrorKindName}.ConstantMismatch, {name}, r.Position - {prefix} - global::System.Text.Encoding.UTF8.GetByteCount({local})); goto fail; }}");
                 }
                 else
                 {
@@ -169,7 +173,10 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
                 var item = f.Item!;
                 var itemType = Binder.PropertyType(context, item);
                 var code = ListItemCode(item, name, itemType);
-                SizeTerms.Add($"{W}.WireSize.List({access}, static item => {code.Size})");
+                // Items are checked (enum values, octets sizes, ...) where they are measured, before anything is written.
+                SizeTerms.Add(code.Checks.Length == 0
+                    ? $"{W}.WireSize.List({access}, static item => {code.Size})"
+                    : $"{W}.WireSize.List({access}, static item => {{ {code.Checks} return {code.Size}; }})");
                 Ops.Add(new OpView
                 {
                     Write = $"w.WriteList({access}, static (ref {W}.ZprotoWriter w, {itemType} item) => {{ {code.Write} }});",
@@ -182,23 +189,24 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
         }
     }
 
-    private (string Size, string Write, string Read, int MinSize) ListItemCode(FieldSpec item, string name, string itemType)
+    private (string Size, string Write, string Read, int MinSize, string Checks) ListItemCode(FieldSpec item, string name, string itemType)
     {
         switch (item.Kind)
         {
-            case FieldKind.Boolean: return ("1", "w.WriteBoolean(item);", $"return r.TryReadBoolean({name}, out item);", 1);
-            case FieldKind.String: return ($"{W}.WireSize.String(item, {name})", "w.WriteString(item);", $"return r.TryReadString({name}, out item);", 1);
-            case FieldKind.Longstr: return ($"{W}.WireSize.Longstr(item)", "w.WriteLongstr(item);", $"return r.TryReadLongstr({name}, out item);", 4);
-            case FieldKind.Chunk: return ($"{W}.WireSize.Chunk(item)", "w.WriteChunk(item.Span);", $"return r.TryReadChunk({name}, out item);", 4);
-            case FieldKind.Uuid: return ("16", "w.WriteUuid(item);", $"return r.TryReadUuid({name}, out item);", 16);
-            case FieldKind.Hash: return ($"{W}.WireSize.Hash(item, {name})", "w.WriteHash(item);", $"return r.TryReadHash({name}, out item);", 4);
-            case FieldKind.Strings: return ($"{W}.WireSize.Strings(item)", "w.WriteStrings(item);", $"return r.TryReadStrings({name}, out item);", 4);
+            case FieldKind.Boolean: return ("1", "w.WriteBoolean(item);", $"return r.TryReadBoolean({name}, out item);", 1, "");
+            case FieldKind.String: return ($"{W}.WireSize.String(item, {name})", "w.WriteString(item);", $"return r.TryReadString({name}, out item);", 1, "");
+            case FieldKind.Longstr: return ($"{W}.WireSize.Longstr(item)", "w.WriteLongstr(item);", $"return r.TryReadLongstr({name}, out item);", 4, "");
+            case FieldKind.Chunk: return ($"{W}.WireSize.Chunk(item)", "w.WriteChunk(item.Span);", $"return r.TryReadChunk({name}, out item);", 4, "");
+            case FieldKind.Uuid: return ("16", "w.WriteUuid(item);", $"return r.TryReadUuid({name}, out item);", 16, "");
+            case FieldKind.Hash: return ($"{W}.WireSize.Hash(item, {name})", "w.WriteHash(item);", $"return r.TryReadHash({name}, out item);", 4, "");
+            case FieldKind.Strings: return ($"{W}.WireSize.Strings(item)", "w.WriteStrings(item);", $"return r.TryReadStrings({name}, out item);", 4, "");
             case FieldKind.Enum:
             {
                 var e = context.Enum(item.TypeRef);
                 var check = EnumCheck(e, "raw", name, $"r.Position - {e.Size}").Replace("goto fail;", "item = default; return false;");
                 return (CSharp.Number(e.Size), $"w.WriteNumber{e.Size}(({CSharp.UnsignedType(e.Size * 8)})item);",
-                    $"item = default; if (!r.TryReadNumber{e.Size}({name}, out var raw)) return false; {check} item = ({itemType})raw; return true;", e.Size);
+                    $"item = default; if (!r.TryReadNumber{e.Size}({name}, out var raw)) return false; {check} item = ({itemType})raw; return true;", e.Size,
+                    EnumEncodeCheck(e, "item", name));
             }
             case FieldKind.Composite:
             {
@@ -218,11 +226,20 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
                 var write = new StringBuilder();
                 foreach (var op in nested.Ops)
                     write.Append(op.Write).Append(' ');
-                return (string.Join(" + ", size), write.ToString().TrimEnd(), read.ToString(), Math.Max(1, nested.FixedSize));
+                return (string.Join(" + ", size), write.ToString().TrimEnd(), read.ToString(), Math.Max(1, nested.FixedSize), string.Join(" ", nested.EncodeChecks));
             }
             default:
                 throw new InvalidOperationException($"{item.Kind} cannot be a list item");
         }
+    }
+
+    /// <summary>An encode-time check that an enum value is one the model declares (the decoder rejects any other).</summary>
+    private static string EnumEncodeCheck(EnumSpec e, string access, string name)
+    {
+        var values = new List<string>();
+        foreach (var v in e.Values)
+            values.Add(CSharp.Number(v.Value));
+        return $"if (!((({CSharp.UnsignedType(e.Size * 8)}){access}) is {string.Join(" or ", values)})) throw new {W}.EncodeException({name}, \"value \" + ((ulong){access}).ToString(global::System.Globalization.CultureInfo.InvariantCulture) + {CSharp.Literal(" is not a declared value of " + e.Name)});";
     }
 
     private static string EnumCheck(EnumSpec e, string raw, string name, string offset)
@@ -284,6 +301,7 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
                     after.Add($"var {local} = ({type})((long)({extracted} << {64 - f.Bits}) >> {64 - f.Bits});");
                     break;
                 case FieldKind.Enum:
+                    EncodeChecks.Add(EnumEncodeCheck(context.Enum(f.TypeRef), access, name));
                     after.Add($"var {local}Raw = {extracted};");
                     checks.Add(EnumCheck(context.Enum(f.TypeRef), local + "Raw", name, $"r.Position - {octets}"));
                     break;

@@ -37,6 +37,13 @@ public static class TemplateRenderer
         return files;
     }
 
+    /// <summary>Renders a server or client state machine (template <c>Server</c> or <c>Client</c>).</summary>
+    public static GeneratedFile RenderMachine(MachineView view, TemplateSet templates)
+    {
+        var part = view.IsServer ? "Server" : "Client";
+        return new GeneratedFile($"{view.Namespace}.{view.ClassName}.{part}.g.cs", Normalize(Compile(templates).Templates[part](view)));
+    }
+
     /// <summary>Renders one named template for <paramref name="view"/> (the CLI's --template).</summary>
     public static string RenderOne(ProtocolView view, TemplateSet templates, string name) =>
         Normalize(Compile(templates).Templates[name](view));

@@ -28,6 +28,8 @@ public sealed record ProtocolView
     /// <summary>Header ops read once before dispatch (discriminator layouts only).</summary>
     public EquatableArray<OpView> HeaderOps { get; init; } = EquatableArray<OpView>.Empty;
     public string DiscriminatorLocal { get; init; } = "";
+    /// <summary>Octet offset of the message id (or of the octet holding the discriminator), for UnknownMessageId errors.</summary>
+    public int IdOffset { get; init; }
     public EquatableArray<DefineView> Defines { get; init; } = EquatableArray<DefineView>.Empty;
     public EquatableArray<EnumView> Enums { get; init; } = EquatableArray<EnumView>.Empty;
     public EquatableArray<RecordView> Types { get; init; } = EquatableArray<RecordView>.Empty;
@@ -90,6 +92,10 @@ public sealed record MessageView
     /// <summary>Frames after frame 0, in order.</summary>
     public required EquatableArray<FrameOpView> Frames { get; init; }
     public bool HasExtraFrames { get; init; }
+    /// <summary>True when the message ends with a <c>msg</c> field, which takes every remaining frame.</summary>
+    public bool EndsWithMsg { get; init; }
+    /// <summary>Frames the message has when it does not end with a <c>msg</c>: frame 0 plus its <c>frame</c> fields.</summary>
+    public int FrameCount { get; init; } = 1;
     /// <summary>The expression that creates the decoded record from the read locals.</summary>
     public required string Construct { get; init; }
 }
