@@ -1,1 +1,6 @@
-return 0;
+namespace Remctl.Daemon;
+
+internal static class Program
+{
+    private static int Main(string[] args) => DaemonCommand.Run(args);
+}
