@@ -41,7 +41,9 @@ public class EchoServerBenchmarks
         _toServer.SendMultipart(EchoMsg.EncodeFrames(new EchoMsg.Hello { Name = "bench" }));
         _toServer.ReceiveMultipart();
 
-        _raw = new ZmqSocket(_context, ZmqSocketType.Router);
+        // Unbounded queues on both sides, like the generated server: a ROUTER silently drops replies
+        // past its high-water mark, and a window of 1000 would then wait forever.
+        _raw = new ZmqSocket(_context, ZmqSocketType.Router) { SendHighWatermark = 0, ReceiveHighWatermark = 0 };
         _raw.Bind("tcp://127.0.0.1:*");
         _toRaw = Connect(_raw.LastEndpoint);
         _rawThread = new Thread(RawEcho) { IsBackground = true };
@@ -52,7 +54,7 @@ public class EchoServerBenchmarks
 
     private ZmqSocket Connect(string endpoint)
     {
-        var socket = new ZmqSocket(_context, ZmqSocketType.Dealer);
+        var socket = new ZmqSocket(_context, ZmqSocketType.Dealer) { SendHighWatermark = 0, ReceiveHighWatermark = 0, ReceiveTimeout = TimeSpan.FromSeconds(10) };
         socket.Connect(endpoint);
         return socket;
     }
@@ -95,7 +97,8 @@ public class EchoServerBenchmarks
         for (var i = 0; i < Window; i++)
         {
             _frames.Clear();
-            socket.TryReceiveMultipart(_frames);
+            if (!socket.TryReceiveMultipart(_frames))
+                throw new TimeoutException("a reply was lost");
         }
     }
 
