@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Text;
@@ -167,13 +168,30 @@ public ref struct ZprotoReader
         value = string.Empty;
         if (length > (uint)(_buffer.Length - _position))
             return Fail(DecodeErrorKind.Truncated, field, start, length);
+        if (length == 0)
+            return true;
         var bytes = _buffer.Slice(_position, (int)length);
-        if (!Utf8.IsValid(bytes))
-            return Fail(DecodeErrorKind.InvalidUtf8, field, start);
-        value = length == 0 ? string.Empty : Encoding.UTF8.GetString(bytes);
+        // One strict pass validates and transcodes (validating first and then converting read non-ASCII
+        // text three times). UTF-16 never needs more chars than the UTF-8 has octets.
+        char[]? rented = null;
+        var chars = length <= StackLimit ? stackalloc char[(int)length] : (rented = ArrayPool<char>.Shared.Rent((int)length));
+        try
+        {
+            if (Utf8.ToUtf16(bytes, chars, out _, out var written, replaceInvalidSequences: false) != OperationStatus.Done)
+                return Fail(DecodeErrorKind.InvalidUtf8, field, start);
+            value = new string(chars.Slice(0, written));
+        }
+        finally
+        {
+            if (rented is not null)
+                ArrayPool<char>.Shared.Return(rented);
+        }
         _position += (int)length;
         return true;
     }
+
+    // Strings up to this many octets transcode through the stack; longer ones through a pooled buffer.
+    private const int StackLimit = 1024;
 
     /// <summary>Reads <c>strings</c>: 4-octet count, then each item as a <c>longstr</c>.</summary>
     public bool TryReadStrings(string field, out IReadOnlyList<string> value)
