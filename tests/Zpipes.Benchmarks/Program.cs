@@ -1,1 +1,8 @@
-return 0;
+using BenchmarkDotNet.Running;
+
+namespace Zpipes.Benchmarks;
+
+internal static class Program
+{
+    private static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, ThroughputConfig.Create());
+}

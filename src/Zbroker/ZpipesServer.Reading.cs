@@ -1,0 +1,63 @@
+using System;
+using Zbroker.Codec;
+
+namespace Zbroker;
+
+public sealed partial class ZpipesServer
+{
+    private partial void StartReadRequest(Client client)
+    {
+        var read = client.RequestAs<ZpipesMsg.Read>();
+        CancelDeadline(client);
+        client.ReadSize = read.Size;
+        if (read.Size == 0)
+        {
+            // The 2014 quirk, kept: a zero-byte read ends the pipe even when data is queued.
+            SetNextEvent(client, Event.ZeroRead);
+            return;
+        }
+        // A deadline, not a wakeup: PINGs and partial data must not cancel the read's timeout.
+        if (read.Timeout > 0)
+            SetDeadline(client, TimeSpan.FromMilliseconds(read.Timeout), Event.Timeout);
+        // Serve from what is queued already; 'have data' runs in 'processing read'.
+        SetNextEvent(client, Event.HaveData);
+    }
+
+    /// <summary>
+    /// Answers the pending read when it can: exactly N bytes once N are queued; once the writer has
+    /// gone, whatever is left (a short read) or the end of the pipe. Otherwise the read keeps waiting.
+    /// </summary>
+    private partial void CollectData(Client client)
+    {
+        // A read never returns more than a frame can hold; larger sizes read what is there at the end.
+        var size = (int)Math.Min(client.ReadSize, int.MaxValue);
+        var queued = client.Queue.Count;
+        if (queued >= size)
+        {
+            CancelDeadline(client);
+            client.Reply = new ZpipesMsg.ReadOk { Chunk = client.Queue.Take(size) };
+            SetNextEvent(client, Event.DataReady);
+        }
+        else if (client.Pipe is null)
+        {
+            CancelDeadline(client);
+            if (queued > 0)
+            {
+                client.Reply = new ZpipesMsg.ReadOk { Chunk = client.Queue.Take((int)queued) };
+                SetNextEvent(client, Event.DataReady);
+            }
+            else
+            {
+                SetNextEvent(client, Event.PipeShut);
+            }
+        }
+    }
+
+    private partial void CancelRead(Client client)
+    {
+        CancelDeadline(client);
+        client.ReadSize = 0;
+    }
+
+    private partial void DropQueuedData(Client client) => client.Queue.Clear();
+}

@@ -1,0 +1,55 @@
+using System;
+using Zbroker.Codec;
+
+namespace Zbroker;
+
+public sealed partial class ZpipesServer
+{
+    private partial void StartWriteRequest(Client client)
+    {
+        var write = client.RequestAs<ZpipesMsg.Write>();
+        client.WriteChunk = write.Chunk;
+        // A deadline, not a wakeup: PINGs while the write waits must not cancel its timeout.
+        CancelDeadline(client);
+        if (write.Timeout > 0)
+            SetDeadline(client, TimeSpan.FromMilliseconds(write.Timeout), Event.Timeout);
+        CheckPipeForWrite(client);
+    }
+
+    /// <summary>Decides a waiting write: no pipe any more → 'pipe shut'; a reader (here or on a peer) → 'have reader'; else keep waiting.</summary>
+    private partial void CheckPipeForWrite(Client client)
+    {
+        if (client.Pipe is null)
+            SetNextEvent(client, Event.PipeShut);
+        else if (client.Pipe.HasReader)
+            SetNextEvent(client, Event.HaveReader);
+    }
+
+    /// <summary>Queues the chunk for a local reader, or sends it to the reader's broker (DATA; WRITE-OK at once, as the 2014 cluster did).</summary>
+    private partial void PassDataToReader(Client client)
+    {
+        if (client.Pipe is not { HasReader: true } pipe)
+        {
+            // The reader came and went before this event ran: the pipe is gone.
+            RaiseException(client, Event.PipeShut);
+            return;
+        }
+        CancelDeadline(client);
+        if (pipe.Reader is { } reader)
+        {
+            reader.Queue.Enqueue(client.WriteChunk);
+            SendEvent(reader, Event.HaveData);
+        }
+        else
+        {
+            Whisper(pipe.RemoteReader!, ClusterCommand.Data, pipe.Name, client.WriteChunk);
+        }
+        client.WriteChunk = default;
+    }
+
+    private partial void DiscardWrite(Client client)
+    {
+        CancelDeadline(client);
+        client.WriteChunk = default;
+    }
+}

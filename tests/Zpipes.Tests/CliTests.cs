@@ -1,0 +1,160 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Threading.Tasks;
+using Xunit;
+using Zpipes.Tests.Infrastructure;
+
+namespace Zpipes.Tests;
+
+/// <summary>The zpipes command line against a zbroker process: binary safety, exit codes, and a 100 MiB transfer through three processes.</summary>
+[Collection(HeavyCollection.Name)]
+public sealed class CliTests
+{
+    [Fact]
+    public async Task Write_then_read_passes_every_byte_value_unchanged_and_stays_silent_when_redirected()
+    {
+        await using var broker = await BrokerProcess.StartAsync(1, "--bind", "tcp://127.0.0.1:*");
+        var data = Enumerable.Range(0, 256).Select(i => (byte)i).Concat("\r\n\n\r\u001a"u8.ToArray()).Concat(Enumerable.Range(0, 256).Select(i => (byte)(255 - i))).ToArray();
+        var reading = Programs.RunZpipesAsync(new[] { "--endpoint", broker.Endpoint, "read", "bin" });
+        var (writeCode, writeOut, writeErr) = await Programs.RunZpipesAsync(new[] { "--endpoint", broker.Endpoint, "write", "bin" }, data);
+        var (readCode, readOut, readErr) = await reading;
+        Assert.Equal((0, ""), (writeCode, writeErr));
+        Assert.Equal((0, ""), (readCode, readErr));
+        Assert.Empty(writeOut);
+        Assert.Equal(data, readOut);
+    }
+
+    [Fact]
+    public async Task Hundred_MiB_through_writer_broker_and_reader_processes_arrive_with_the_same_sha256()
+    {
+        const long size = 100L * 1024 * 1024;
+        var file = Path.Combine(Path.GetTempPath(), $"zpipes-100mib-{Guid.NewGuid():N}.bin");
+        try
+        {
+            byte[] expected;
+            await using (var output = File.Create(file))
+            {
+                var random = new Random(20141001);
+                var block = new byte[1024 * 1024];
+                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                for (long written = 0; written < size; written += block.Length)
+                {
+                    random.NextBytes(block);
+                    hash.AppendData(block);
+                    await output.WriteAsync(block);
+                }
+                expected = hash.GetHashAndReset();
+            }
+            await using var broker = await BrokerProcess.StartAsync(1, "--bind", "tcp://127.0.0.1:*");
+            var watch = Stopwatch.StartNew();
+            using var reader = Programs.Start(Programs.ZpipesDll, new[] { "-e", broker.Endpoint, "read", "big" });
+            using var writer = Programs.Start(Programs.ZpipesDll, new[] { "-e", broker.Endpoint, "write", "big" }, redirectInput: true);
+            var readerErr = reader.StandardError.ReadToEndAsync();
+            var writerErr = writer.StandardError.ReadToEndAsync();
+            var hashing = Task.Run(async () =>
+            {
+                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                var buffer = new byte[256 * 1024];
+                long total = 0;
+                int n;
+                while ((n = await reader.StandardOutput.BaseStream.ReadAsync(buffer)) > 0)
+                {
+                    hash.AppendData(buffer, 0, n);
+                    total += n;
+                }
+                return (hash.GetHashAndReset(), total);
+            });
+            await using (var input = File.OpenRead(file))
+                await input.CopyToAsync(writer.StandardInput.BaseStream);
+            writer.StandardInput.Close();
+            var (actual, total) = await hashing.WaitAsync(TimeSpan.FromSeconds(90));
+            await writer.WaitForExitAsync();
+            await reader.WaitForExitAsync();
+            Assert.Equal((0, ""), (writer.ExitCode, await writerErr));
+            Assert.Equal((0, ""), (reader.ExitCode, await readerErr));
+            Assert.Equal(size, total);
+            Assert.Equal(Convert.ToHexString(expected), Convert.ToHexString(actual));
+            Assert.Equal(0, (await broker.StopAsync()).ExitCode);
+            _ = watch.Elapsed;
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Exit_codes_say_what_failed()
+    {
+        await using var broker = await BrokerProcess.StartAsync(1, "--bind", "tcp://127.0.0.1:*");
+        var e = new[] { "--endpoint", broker.Endpoint };
+
+        // 3: a read with --timeout and no data; a write with --timeout and no reader.
+        var read = await Programs.RunZpipesAsync(e.Concat(new[] { "--timeout", "200", "read", "idle" }));
+        Assert.Equal(3, read.ExitCode);
+        Assert.Contains("READ-TIMEOUT", read.Stderr);
+        var write = await Programs.RunZpipesAsync(e.Concat(new[] { "--timeout", "200", "write", "lonely" }), new byte[] { 1, 2, 3 });
+        Assert.Equal(3, write.ExitCode);
+        Assert.Contains("WRITE-TIMEOUT", write.Stderr);
+
+        // 1: the pipe already has a reader.
+        await using (var first = await Zpipe.OpenReaderAsync(broker.Endpoint, "taken"))
+        {
+            var second = await Programs.RunZpipesAsync(e.Concat(new[] { "read", "taken" }));
+            Assert.Equal(1, second.ExitCode);
+            Assert.Contains("pipe already has a reader", second.Stderr);
+        }
+
+        // 2: usage.
+        Assert.Equal(2, (await Programs.RunZpipesAsync(e)).ExitCode);
+        Assert.Equal(2, (await Programs.RunZpipesAsync(e.Concat(new[] { "--timeout", "-5", "read", "x" }))).ExitCode);
+        Assert.Equal(2, (await Programs.RunZpipesAsync(new[] { "--endpoint", "tcp://x", "--broker", "y", "read", "x" })).ExitCode);
+        Assert.Equal(2, (await Programs.RunZpipesAsync(new[] { "frobnicate" })).ExitCode);
+    }
+
+    [Fact]
+    public async Task An_unreachable_broker_exits_3_within_the_receive_timeout()
+    {
+        // A port that was free a moment ago: nothing answers there.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var watch = Stopwatch.StartNew();
+        var result = await Programs.RunZpipesAsync(new[] { "--endpoint", $"tcp://127.0.0.1:{port}", "--receive-timeout", "500", "read", "p" });
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("did not answer", result.Stderr);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Sigint_interrupts_a_blocked_reader_with_exit_130_and_frees_the_pipe_at_the_broker()
+    {
+        await using var broker = await BrokerProcess.StartAsync(1, "--bind", "tcp://127.0.0.1:*");
+        using var reader = Programs.Start(Programs.ZpipesDll, new[] { "-e", broker.Endpoint, "read", "waiting" });
+        var stderr = reader.StandardError.ReadToEndAsync();
+        // Wait until the reader holds the pipe: a second reader is refused.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            try
+            {
+                await using var probe = await Zpipe.OpenReaderAsync(broker.Endpoint, "waiting");
+            }
+            catch (ZpipesFailedException)
+            {
+                break;
+            }
+            Assert.True(DateTime.UtcNow < deadline, "the zpipes reader never opened the pipe");
+            await Task.Delay(50);
+        }
+        Programs.Signal(reader, Programs.SIGINT);
+        await reader.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(130, reader.ExitCode);
+        Assert.Contains("interrupted", await stderr);
+        await using var next = await Zpipe.OpenReaderAsync(broker.Endpoint, "waiting");
+    }
+}
