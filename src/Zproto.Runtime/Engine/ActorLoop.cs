@@ -68,7 +68,7 @@ public abstract class ActorLoop : IAsyncDisposable, IDisposable
         _started.Task.GetAwaiter().GetResult();
     }
 
-    /// <summary>Runs <paramref name="command"/> on the owner thread (immediately when already on it).</summary>
+    /// <summary>Queues <paramref name="command"/> to run on the owner thread (always queued, even from the owner thread, so it never re-enters the caller).</summary>
     public void Post(Action command)
     {
         ArgumentNullException.ThrowIfNull(command);

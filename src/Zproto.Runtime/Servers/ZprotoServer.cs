@@ -139,9 +139,11 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient> : Actor
     /// <inheritdoc />
     protected override void OnStop()
     {
-        foreach (var client in _clients.Values)
-            SafeDestroyed(client);
+        // A copy: an OnClientDestroyed override may end other clients while we notify.
+        var clients = new List<TClient>(_clients.Values);
         _clients.Clear();
+        foreach (var client in clients)
+            SafeDestroyed(client);
         _router?.Dispose();
         _authenticator?.Dispose();
     }

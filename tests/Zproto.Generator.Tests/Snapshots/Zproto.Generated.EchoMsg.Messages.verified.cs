@@ -150,9 +150,9 @@ namespace Zproto.Generated
             public bool Equals(Echo? other)
             {
                 return other is not null
-                && base.Equals(other)
-                && global::System.Collections.Generic.EqualityComparer<uint>.Default.Equals(this.Sequence, other.Sequence)
-                && global::Zproto.Wire.WireEquality.Equal(this.Body, other.Body);
+                    && base.Equals(other)
+                    && global::System.Collections.Generic.EqualityComparer<uint>.Default.Equals(this.Sequence, other.Sequence)
+                    && global::Zproto.Wire.WireEquality.Equal(this.Body, other.Body);
             }
 
             /// <inheritdoc />
@@ -207,9 +207,9 @@ namespace Zproto.Generated
             public bool Equals(EchoOk? other)
             {
                 return other is not null
-                && base.Equals(other)
-                && global::System.Collections.Generic.EqualityComparer<uint>.Default.Equals(this.Sequence, other.Sequence)
-                && global::Zproto.Wire.WireEquality.Equal(this.Body, other.Body);
+                    && base.Equals(other)
+                    && global::System.Collections.Generic.EqualityComparer<uint>.Default.Equals(this.Sequence, other.Sequence)
+                    && global::Zproto.Wire.WireEquality.Equal(this.Body, other.Body);
             }
 
             /// <inheritdoc />

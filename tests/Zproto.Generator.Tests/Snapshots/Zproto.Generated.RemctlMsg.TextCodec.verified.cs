@@ -107,7 +107,8 @@ namespace Zproto.Generated
             global::System.ArgumentNullException.ThrowIfNull(message);
             global::System.ArgumentNullException.ThrowIfNull(frames);
             var useShort = style == TagStyle.Short;
-            if (message.Arguments is { } sArguments)
+            // A required section is always written: null (forced past the annotations) counts as empty.
+            if ((message.Arguments ?? global::System.Array.Empty<global::System.ReadOnlyMemory<byte>>()) is { } sArguments)
             {
                 frames.Add(useShort ? s_RequestArgumentsShort : s_RequestArgumentsLong);
                 frames.Add(global::Zproto.Wire.TextFrames.FormatDecimal(sArguments.Count));

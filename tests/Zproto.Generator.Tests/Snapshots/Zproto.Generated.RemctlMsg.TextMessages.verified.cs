@@ -47,8 +47,8 @@ namespace Zproto.Generated
             public bool Equals(Request? other)
             {
                 return other is not null
-                && global::Zproto.Wire.WireEquality.Equal(this.Arguments, other.Arguments)
-                && global::Zproto.Wire.WireEquality.Equal(this.Environment, other.Environment);
+                    && global::Zproto.Wire.WireEquality.Equal(this.Arguments, other.Arguments)
+                    && global::Zproto.Wire.WireEquality.Equal(this.Environment, other.Environment);
             }
 
             /// <inheritdoc />
@@ -101,8 +101,8 @@ namespace Zproto.Generated
             public bool Equals(Reply? other)
             {
                 return other is not null
-                && global::Zproto.Wire.WireEquality.Equal(this.Output, other.Output)
-                && global::System.Collections.Generic.EqualityComparer<global::Zproto.Generated.RemctlMsg.Reply.StatusChoice>.Default.Equals(this.Status, other.Status);
+                    && global::Zproto.Wire.WireEquality.Equal(this.Output, other.Output)
+                    && global::System.Collections.Generic.EqualityComparer<global::Zproto.Generated.RemctlMsg.Reply.StatusChoice>.Default.Equals(this.Status, other.Status);
             }
 
             /// <inheritdoc />
@@ -143,8 +143,8 @@ namespace Zproto.Generated
                 public bool Equals(OutputItem? other)
                 {
                     return other is not null
-                    && global::System.Collections.Generic.EqualityComparer<long>.Default.Equals(this.Stream, other.Stream)
-                    && global::Zproto.Wire.WireEquality.Equal(this.Data, other.Data);
+                        && global::System.Collections.Generic.EqualityComparer<long>.Default.Equals(this.Stream, other.Stream)
+                        && global::Zproto.Wire.WireEquality.Equal(this.Data, other.Data);
                 }
 
                 /// <inheritdoc />

@@ -387,11 +387,11 @@ namespace Zproto.Generated
             public bool Equals(Nom? other)
             {
                 return other is not null
-                && base.Equals(other)
-                && global::System.Collections.Generic.EqualityComparer<byte>.Default.Equals(this.Flags, other.Flags)
-                && global::System.Collections.Generic.EqualityComparer<bool>.Default.Equals(this.Resend, other.Resend)
-                && global::System.Collections.Generic.EqualityComparer<byte>.Default.Equals(this.Sequence, other.Sequence)
-                && global::Zproto.Wire.WireEquality.Equal(this.Content, other.Content);
+                    && base.Equals(other)
+                    && global::System.Collections.Generic.EqualityComparer<byte>.Default.Equals(this.Flags, other.Flags)
+                    && global::System.Collections.Generic.EqualityComparer<bool>.Default.Equals(this.Resend, other.Resend)
+                    && global::System.Collections.Generic.EqualityComparer<byte>.Default.Equals(this.Sequence, other.Sequence)
+                    && global::Zproto.Wire.WireEquality.Equal(this.Content, other.Content);
             }
 
             /// <inheritdoc />

@@ -232,10 +232,10 @@ namespace Zproto.Generated
             public bool Equals(Publish? other)
             {
                 return other is not null
-                && base.Equals(other)
-                && global::System.Collections.Generic.EqualityComparer<string>.Default.Equals(this.Address, other.Address)
-                && global::System.Collections.Generic.EqualityComparer<global::Zproto.Wire.ZprotoHash>.Default.Equals(this.Headers, other.Headers)
-                && global::Zproto.Wire.WireEquality.Equal(this.Content, other.Content);
+                    && base.Equals(other)
+                    && global::System.Collections.Generic.EqualityComparer<string>.Default.Equals(this.Address, other.Address)
+                    && global::System.Collections.Generic.EqualityComparer<global::Zproto.Wire.ZprotoHash>.Default.Equals(this.Headers, other.Headers)
+                    && global::Zproto.Wire.WireEquality.Equal(this.Content, other.Content);
             }
 
             /// <inheritdoc />
@@ -312,10 +312,10 @@ namespace Zproto.Generated
             public bool Equals(Direct? other)
             {
                 return other is not null
-                && base.Equals(other)
-                && global::System.Collections.Generic.EqualityComparer<string>.Default.Equals(this.Address, other.Address)
-                && global::System.Collections.Generic.EqualityComparer<global::Zproto.Wire.ZprotoHash>.Default.Equals(this.Headers, other.Headers)
-                && global::Zproto.Wire.WireEquality.Equal(this.Content, other.Content);
+                    && base.Equals(other)
+                    && global::System.Collections.Generic.EqualityComparer<string>.Default.Equals(this.Address, other.Address)
+                    && global::System.Collections.Generic.EqualityComparer<global::Zproto.Wire.ZprotoHash>.Default.Equals(this.Headers, other.Headers)
+                    && global::Zproto.Wire.WireEquality.Equal(this.Content, other.Content);
             }
 
             /// <inheritdoc />
@@ -398,11 +398,11 @@ namespace Zproto.Generated
             public bool Equals(Deliver? other)
             {
                 return other is not null
-                && base.Equals(other)
-                && global::System.Collections.Generic.EqualityComparer<string>.Default.Equals(this.Sender, other.Sender)
-                && global::System.Collections.Generic.EqualityComparer<string>.Default.Equals(this.Address, other.Address)
-                && global::System.Collections.Generic.EqualityComparer<global::Zproto.Wire.ZprotoHash>.Default.Equals(this.Headers, other.Headers)
-                && global::Zproto.Wire.WireEquality.Equal(this.Content, other.Content);
+                    && base.Equals(other)
+                    && global::System.Collections.Generic.EqualityComparer<string>.Default.Equals(this.Sender, other.Sender)
+                    && global::System.Collections.Generic.EqualityComparer<string>.Default.Equals(this.Address, other.Address)
+                    && global::System.Collections.Generic.EqualityComparer<global::Zproto.Wire.ZprotoHash>.Default.Equals(this.Headers, other.Headers)
+                    && global::Zproto.Wire.WireEquality.Equal(this.Content, other.Content);
             }
 
             /// <inheritdoc />

@@ -327,10 +327,10 @@ namespace Zproto.Generated
             public bool Equals(Exec? other)
             {
                 return other is not null
-                && base.Equals(other)
-                && global::Zproto.Wire.WireEquality.Equal(this.Args, other.Args)
-                && global::System.Collections.Generic.EqualityComparer<global::Zproto.Wire.ZprotoHash>.Default.Equals(this.Env, other.Env)
-                && global::System.Collections.Generic.EqualityComparer<global::Zproto.Wire.ZprotoHash>.Default.Equals(this.Aux, other.Aux);
+                    && base.Equals(other)
+                    && global::Zproto.Wire.WireEquality.Equal(this.Args, other.Args)
+                    && global::System.Collections.Generic.EqualityComparer<global::Zproto.Wire.ZprotoHash>.Default.Equals(this.Env, other.Env)
+                    && global::System.Collections.Generic.EqualityComparer<global::Zproto.Wire.ZprotoHash>.Default.Equals(this.Aux, other.Aux);
             }
 
             /// <inheritdoc />
@@ -432,10 +432,10 @@ namespace Zproto.Generated
             public bool Equals(ExecChunk? other)
             {
                 return other is not null
-                && base.Equals(other)
-                && global::System.Collections.Generic.EqualityComparer<uint>.Default.Equals(this.Handle, other.Handle)
-                && global::System.Collections.Generic.EqualityComparer<uint>.Default.Equals(this.Fd, other.Fd)
-                && global::Zproto.Wire.WireEquality.Equal(this.Chunk, other.Chunk);
+                    && base.Equals(other)
+                    && global::System.Collections.Generic.EqualityComparer<uint>.Default.Equals(this.Handle, other.Handle)
+                    && global::System.Collections.Generic.EqualityComparer<uint>.Default.Equals(this.Fd, other.Fd)
+                    && global::Zproto.Wire.WireEquality.Equal(this.Chunk, other.Chunk);
             }
 
             /// <inheritdoc />
@@ -486,8 +486,8 @@ namespace Zproto.Generated
             public bool Equals(ExecListReply? other)
             {
                 return other is not null
-                && base.Equals(other)
-                && global::Zproto.Wire.WireEquality.Equal(this.Handles, other.Handles);
+                    && base.Equals(other)
+                    && global::Zproto.Wire.WireEquality.Equal(this.Handles, other.Handles);
             }
 
             /// <inheritdoc />

@@ -9,8 +9,9 @@ namespace Zproto.Generated
     ///
     /// The client side of ZPIPES: opens one pipe for reading or writing on a broker,
     /// then reads byte counts or writes chunks. Unlike the 2014 client it heartbeats
-    /// (PING while open, so the broker never expires a reader blocked in a long READ)
-    /// and gives up when the broker falls silent, so a dead broker never hangs a call.
+    /// (PING after an idle interval while open, so the broker never expires a reader
+    /// blocked in a long READ) and gives up when the broker falls silent, so a dead
+    /// broker never hangs a call.
     ///
     /// Method names differ from message names on purpose: a method's event shares the
     /// number of a protocol message with the same name, so a stray READ from a broken
@@ -95,18 +96,20 @@ namespace Zproto.Generated
             OpenReader = 21,
             /// <summary>open writer</summary>
             OpenWriter = 22,
-            /// <summary>read data</summary>
-            ReadData = 23,
-            /// <summary>write data</summary>
-            WriteData = 24,
-            /// <summary>ping broker</summary>
-            PingBroker = 25,
             /// <summary>close pipe</summary>
-            ClosePipe = 26,
+            ClosePipe = 23,
+            /// <summary>read data</summary>
+            ReadData = 24,
+            /// <summary>write data</summary>
+            WriteData = 25,
+            /// <summary>ping broker</summary>
+            PingBroker = 26,
             /// <summary>heartbeat</summary>
             Heartbeat = 27,
+            /// <summary>busy</summary>
+            Busy = 28,
             /// <summary>expired</summary>
-            Expired = 28,
+            Expired = 29,
         }
 
         /// <summary>The current state.</summary>
@@ -165,6 +168,13 @@ namespace Zproto.Generated
             /// </summary>
             [global::Zproto.Wire.ZprotoField("reason", 0, Type = "string")]
             public string Reason { get; init; } = "";
+        }
+
+        /// <summary>
+        /// The broker closed the pipe (CLOSE-OK), or no longer knew the client.
+        /// </summary>
+        public sealed partial record Closed : Reply
+        {
         }
 
         /// <summary>
@@ -305,7 +315,8 @@ namespace Zproto.Generated
         }
 
         /// <summary>
-        /// Close the pipe (CLOSE); a request still pending is answered with FAILED first.
+        /// Close the pipe (CLOSE); a request still pending is answered with FAILED first. CLOSED is
+        /// this method's own reply, so a late answer to a request given up on can never stand in for it.
         /// </summary>
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
@@ -313,7 +324,7 @@ namespace Zproto.Generated
         public async global::System.Threading.Tasks.Task<Reply> ClosePipeAsync(global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             var reply = await CallAsync("close pipe", new ClosePipeArguments(), (int)Event.ClosePipe, dispatches: true,
-                static r => r is Success or Failed or Lost, callTimeout, cancellationToken).ConfigureAwait(false);
+                static r => r is Closed or Lost, callTimeout, cancellationToken).ConfigureAwait(false);
             return (Reply)reply!;
         }
 
@@ -382,11 +393,12 @@ namespace Zproto.Generated
             Event.Invalid => "invalid",
             Event.OpenReader => "open reader",
             Event.OpenWriter => "open writer",
+            Event.ClosePipe => "close pipe",
             Event.ReadData => "read data",
             Event.WriteData => "write data",
             Event.PingBroker => "ping broker",
-            Event.ClosePipe => "close pipe",
             Event.Heartbeat => "heartbeat",
+            Event.Busy => "busy",
             Event.Expired => "expired",
             _ => eventId.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
         };
@@ -483,6 +495,14 @@ namespace Zproto.Generated
                             if (ExceptionRaised) return true;
                             CurrentState = State.Start;
                             return true;
+                        case Event.ClosePipe:
+                            TraceAction("use receive timeout");
+                            UseReceiveTimeout();
+                            if (ExceptionRaised) return true;
+                            TraceAction("send CLOSE");
+                            Send(TakeMessage<global::Zproto.Generated.ZpipesMsg.Close>());
+                            CurrentState = State.Closing;
+                            return true;
                         case Event.PingOk:
                             TraceAction("signal pong");
                             SignalPong();
@@ -536,8 +556,13 @@ namespace Zproto.Generated
                             CurrentState = State.Closing;
                             return true;
                         case Event.Heartbeat:
+                            TraceAction("check idle");
+                            CheckIdle();
+                            if (ExceptionRaised) return true;
                             TraceAction("send PING");
                             Send(TakeMessage<global::Zproto.Generated.ZpipesMsg.Ping>());
+                            return true;
+                        case Event.Busy:
                             return true;
                         case Event.ReadOk:
                             TraceAction("signal data");
@@ -600,8 +625,8 @@ namespace Zproto.Generated
                     switch ((Event)eventId)
                     {
                         case Event.CloseOk:
-                            TraceAction("signal success");
-                            SignalSuccess();
+                            TraceAction("signal closed");
+                            SignalClosed();
                             if (ExceptionRaised) return true;
                             TraceAction("stop heartbeat");
                             StopHeartbeat();
@@ -609,8 +634,8 @@ namespace Zproto.Generated
                             CurrentState = State.Start;
                             return true;
                         case Event.CloseFailed:
-                            TraceAction("signal failed");
-                            SignalFailed();
+                            TraceAction("signal closed");
+                            SignalClosed();
                             if (ExceptionRaised) return true;
                             TraceAction("stop heartbeat");
                             StopHeartbeat();
@@ -618,8 +643,8 @@ namespace Zproto.Generated
                             CurrentState = State.Start;
                             return true;
                         case Event.Invalid:
-                            TraceAction("signal success");
-                            SignalSuccess();
+                            TraceAction("signal closed");
+                            SignalClosed();
                             if (ExceptionRaised) return true;
                             TraceAction("stop heartbeat");
                             StopHeartbeat();
@@ -694,6 +719,9 @@ namespace Zproto.Generated
         /// <summary>Action "signal invalid" (first used in opening / INVALID).</summary>
         private partial void SignalInvalid();
 
+        /// <summary>Action "use receive timeout" (first used in opening / close pipe).</summary>
+        private partial void UseReceiveTimeout();
+
         /// <summary>Action "signal pong" (first used in opening / PING-OK).</summary>
         private partial void SignalPong();
 
@@ -709,8 +737,8 @@ namespace Zproto.Generated
         /// <summary>Action "expect pong" (first used in open / ping broker).</summary>
         private partial void ExpectPong();
 
-        /// <summary>Action "use receive timeout" (first used in open / close pipe).</summary>
-        private partial void UseReceiveTimeout();
+        /// <summary>Action "check idle" (first used in open / heartbeat).</summary>
+        private partial void CheckIdle();
 
         /// <summary>Action "signal data" (first used in open / READ-OK).</summary>
         private partial void SignalData();
@@ -720,5 +748,8 @@ namespace Zproto.Generated
 
         /// <summary>Action "signal timed out" (first used in open / READ-TIMEOUT).</summary>
         private partial void SignalTimedOut();
+
+        /// <summary>Action "signal closed" (first used in closing / CLOSE-OK).</summary>
+        private partial void SignalClosed();
     }
 }

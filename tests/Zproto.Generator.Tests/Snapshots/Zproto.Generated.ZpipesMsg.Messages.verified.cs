@@ -313,8 +313,8 @@ namespace Zproto.Generated
             public bool Equals(ReadOk? other)
             {
                 return other is not null
-                && base.Equals(other)
-                && global::Zproto.Wire.WireEquality.Equal(this.Chunk, other.Chunk);
+                    && base.Equals(other)
+                    && global::Zproto.Wire.WireEquality.Equal(this.Chunk, other.Chunk);
             }
 
             /// <inheritdoc />
@@ -444,9 +444,9 @@ namespace Zproto.Generated
             public bool Equals(Write? other)
             {
                 return other is not null
-                && base.Equals(other)
-                && global::Zproto.Wire.WireEquality.Equal(this.Chunk, other.Chunk)
-                && global::System.Collections.Generic.EqualityComparer<uint>.Default.Equals(this.Timeout, other.Timeout);
+                    && base.Equals(other)
+                    && global::Zproto.Wire.WireEquality.Equal(this.Chunk, other.Chunk)
+                    && global::System.Collections.Generic.EqualityComparer<uint>.Default.Equals(this.Timeout, other.Timeout);
             }
 
             /// <inheritdoc />

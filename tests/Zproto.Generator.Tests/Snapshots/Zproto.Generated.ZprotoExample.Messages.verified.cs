@@ -213,10 +213,10 @@ namespace Zproto.Generated
             public bool Equals(Structures? other)
             {
                 return other is not null
-                && base.Equals(other)
-                && global::System.Collections.Generic.EqualityComparer<ushort>.Default.Equals(this.Sequence, other.Sequence)
-                && global::Zproto.Wire.WireEquality.Equal(this.Aliases, other.Aliases)
-                && global::System.Collections.Generic.EqualityComparer<global::Zproto.Wire.ZprotoHash>.Default.Equals(this.Headers, other.Headers);
+                    && base.Equals(other)
+                    && global::System.Collections.Generic.EqualityComparer<ushort>.Default.Equals(this.Sequence, other.Sequence)
+                    && global::Zproto.Wire.WireEquality.Equal(this.Aliases, other.Aliases)
+                    && global::System.Collections.Generic.EqualityComparer<global::Zproto.Wire.ZprotoHash>.Default.Equals(this.Headers, other.Headers);
             }
 
             /// <inheritdoc />
@@ -299,13 +299,13 @@ namespace Zproto.Generated
             public bool Equals(Binary? other)
             {
                 return other is not null
-                && base.Equals(other)
-                && global::System.Collections.Generic.EqualityComparer<ushort>.Default.Equals(this.Sequence, other.Sequence)
-                && global::Zproto.Wire.WireEquality.Equal(this.Flags, other.Flags)
-                && global::Zproto.Wire.WireEquality.Equal(this.PublicKey, other.PublicKey)
-                && global::System.Collections.Generic.EqualityComparer<global::System.Guid>.Default.Equals(this.Identifier, other.Identifier)
-                && global::Zproto.Wire.WireEquality.Equal(this.Address, other.Address)
-                && global::Zproto.Wire.WireEquality.Equal(this.Content, other.Content);
+                    && base.Equals(other)
+                    && global::System.Collections.Generic.EqualityComparer<ushort>.Default.Equals(this.Sequence, other.Sequence)
+                    && global::Zproto.Wire.WireEquality.Equal(this.Flags, other.Flags)
+                    && global::Zproto.Wire.WireEquality.Equal(this.PublicKey, other.PublicKey)
+                    && global::System.Collections.Generic.EqualityComparer<global::System.Guid>.Default.Equals(this.Identifier, other.Identifier)
+                    && global::Zproto.Wire.WireEquality.Equal(this.Address, other.Address)
+                    && global::Zproto.Wire.WireEquality.Equal(this.Content, other.Content);
             }
 
             /// <inheritdoc />
