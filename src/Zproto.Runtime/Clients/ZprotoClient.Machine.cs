@@ -78,19 +78,9 @@ public abstract partial class ZprotoClient<TProtocol, TMessage>
     {
         if (Options.Verbose)
             Logger.LogInformation("{Name}:     > {Message}", Name, TProtocol.GetName(message));
-        var length = TProtocol.GetEncodedLength(message);
-        if (_sendBuffer.Length < length)
-            _sendBuffer = new byte[Math.Max(length, _sendBuffer.Length * 2)];
-        TProtocol.Encode(message, _sendBuffer);
-        _extraFrames.Clear();
-        TProtocol.AddExtraFrames(message, _extraFrames);
-        if (!_dealer!.TrySend(_sendBuffer.AsSpan(0, length), more: _extraFrames.Count > 0, dontWait: true))
-        {
+        _outgoing.Encode(message);
+        if (!_outgoing.TrySend(_dealer!))
             Logger.LogWarning("{Name}: not connected or send queue full; {Message} dropped", Name, TProtocol.GetName(message));
-            return;
-        }
-        for (var i = 0; i < _extraFrames.Count; i++)
-            _dealer.TrySend(_extraFrames[i].Span, more: i < _extraFrames.Count - 1, dontWait: true);
     }
 
     /// <summary>The message prepared for a <c>send</c> of <typeparamref name="T"/>, or a new one with default fields.</summary>

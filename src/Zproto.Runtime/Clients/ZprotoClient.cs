@@ -24,8 +24,7 @@ public abstract partial class ZprotoClient<TProtocol, TMessage> : ActorLoop
     private readonly List<object> _replies = new();
     private readonly List<byte[]> _frames = new();
     private readonly List<ReadOnlyMemory<byte>> _codecFrames = new();
-    private readonly List<ReadOnlyMemory<byte>> _extraFrames = new();
-    private byte[] _sendBuffer = new byte[4096];
+    private readonly OutgoingMessage<TProtocol, TMessage> _outgoing = new();
     private ZmqSocket? _dealer;
     private int _nextEvent = -1;
     private int _exceptionEvent = -1;

@@ -30,9 +30,8 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient> : Actor
     private readonly List<string> _endpoints = new();
     private readonly List<byte[]> _frames = new();
     private readonly List<ReadOnlyMemory<byte>> _codecFrames = new();
-    private readonly List<ReadOnlyMemory<byte>> _extraFrames = new();
     private readonly Queue<(TClient Client, int Event)> _pendingEvents = new();
-    private byte[] _sendBuffer = new byte[4096];
+    private readonly OutgoingMessage<TProtocol, TMessage> _outgoing = new();
     private ZmqSocket? _router;
     private ZmqAuthenticator? _authenticator;
     private bool _dispatching;
@@ -220,22 +219,11 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient> : Actor
     {
         if (Options.Verbose)
             Logger.LogInformation("{Name}: {Client}:     > {Message}", Name, client.LogPrefix, TProtocol.GetName(message));
-        var length = TProtocol.GetEncodedLength(message);
-        if (_sendBuffer.Length < length)
-            _sendBuffer = new byte[Math.Max(length, _sendBuffer.Length * 2)];
-        TProtocol.Encode(message, _sendBuffer);
-        _extraFrames.Clear();
-        TProtocol.AddExtraFrames(message, _extraFrames);
+        _outgoing.Encode(message);
         try
         {
-            if (!_router!.TrySend(client.RoutingId, more: true, dontWait: true)
-                || !_router.TrySend(_sendBuffer.AsSpan(0, length), more: _extraFrames.Count > 0, dontWait: true))
-            {
+            if (!_router!.TrySend(client.RoutingId, more: true, dontWait: true) || !_outgoing.TrySend(_router))
                 Logger.LogWarning("{Name}: {Client}: send queue full; {Message} dropped", Name, client.LogPrefix, TProtocol.GetName(message));
-                return;
-            }
-            for (var i = 0; i < _extraFrames.Count; i++)
-                _router.TrySend(_extraFrames[i].Span, more: i < _extraFrames.Count - 1, dontWait: true);
         }
         catch (ZmqException e) when (e.Errno == ZmqErrno.EHOSTUNREACH)
         {
