@@ -156,7 +156,6 @@ public static class MachineBinder
         var all = new List<ActionSpec>(before);
         all.AddRange(e.Actions);
         all.AddRange(after);
-        var c = isServer ? "client" : "";
         foreach (var a in all)
         {
             var key = Naming.Key(a.Name);
@@ -186,7 +185,6 @@ public static class MachineBinder
         if (e.Next.Length > 0)
             lines.Add(isServer ? $"client.State = State.{Naming.Pascal(e.Next)};" : $"CurrentState = State.{Naming.Pascal(e.Next)};");
         lines.Add("return true;");
-        _ = c;
         return lines.ToEquatableArray();
     }
 }

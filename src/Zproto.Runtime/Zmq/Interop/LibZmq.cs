@@ -84,26 +84,16 @@ internal static unsafe partial class LibZmq
     [LibraryImport(LibraryName, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int zmq_socket_monitor(ZmqSocketHandle socket, string? endpoint, ZmqMonitorEventType events);
 
-    // Frames. zmq_send copies the buffer before returning; zmq_recv truncates to the buffer, which is
-    // why the safe layer receives through zmq_msg_t instead.
+    // Frames go out through zmq_send, which copies the buffer before returning. They come in through
+    // zmq_msg_t (below): zmq_recv would truncate a frame to the caller's buffer.
 
     [LibraryImport(LibraryName, SetLastError = true)]
     internal static partial int zmq_send(ZmqSocketHandle socket, byte* buffer, nuint length, ZmqSendReceiveFlags flags);
 
-    [LibraryImport(LibraryName, SetLastError = true)]
-    internal static partial int zmq_recv(ZmqSocketHandle socket, byte* buffer, nuint length, ZmqSendReceiveFlags flags);
-
-    // Messages. A ZmqMsg that went through zmq_msg_init* must reach zmq_msg_close on every path,
-    // except after a successful zmq_msg_send, which hands its content to libzmq.
+    // Messages (receive side). A ZmqMsg that went through zmq_msg_init must reach zmq_msg_close on every path.
 
     [LibraryImport(LibraryName, SetLastError = true)]
     internal static partial int zmq_msg_init(ZmqMsg* message);
-
-    [LibraryImport(LibraryName, SetLastError = true)]
-    internal static partial int zmq_msg_init_size(ZmqMsg* message, nuint size);
-
-    [LibraryImport(LibraryName, SetLastError = true)]
-    internal static partial int zmq_msg_send(ZmqMsg* message, ZmqSocketHandle socket, ZmqSendReceiveFlags flags);
 
     [LibraryImport(LibraryName, SetLastError = true)]
     internal static partial int zmq_msg_recv(ZmqMsg* message, ZmqSocketHandle socket, ZmqSendReceiveFlags flags);

@@ -2,7 +2,7 @@ using System;
 
 namespace Zproto.Runtime.Zmq.Interop;
 
-/// <summary>Flags for zmq_send, zmq_msg_send and zmq_msg_recv (values from zmq.h).</summary>
+/// <summary>Flags for zmq_send and zmq_msg_recv (values from zmq.h).</summary>
 [Flags]
 internal enum ZmqSendReceiveFlags
 {
