@@ -35,6 +35,7 @@ internal static class ClientBinder
         }
 
         var methods = new List<MethodView>();
+        var delivered = new List<string>();
         foreach (var m in machine.Methods)
         {
             var name = Naming.Pascal(m.Name);
@@ -52,8 +53,19 @@ internal static class ClientBinder
                 initializer.Add($"{Naming.Pascal(f.Name)} = {parameter}");
             }
             var accepts = new List<string>();
+            var cases = new List<ResultCaseView>();
             foreach (var a in m.Accepts)
-                accepts.Add(replyNames[Naming.Key(a)]);
+            {
+                var reply = replyNames[Naming.Key(a)];
+                accepts.Add(reply);
+                cases.Add(new ResultCaseView(reply, Naming.Camel(a)));
+            }
+            var dispatches = Handles(machine, m.Name);
+            if (!dispatches)
+            {
+                foreach (var reply in accepts)
+                    if (!delivered.Contains(reply)) delivered.Add(reply);
+            }
             methods.Add(new MethodView
             {
                 Name = name,
@@ -63,13 +75,15 @@ internal static class ClientBinder
                 ArgumentsRecord = name + "Arguments",
                 ArgumentsInitializer = initializer.Count == 0 ? "()" : " { " + string.Join(", ", initializer) + " }",
                 Arguments = arguments.ToEquatableArray(),
-                EventValue = $"(int)Event.{events[Naming.Key(m.Name)].Name}",
-                Dispatches = Handles(machine, m.Name) ? "true" : "false",
-                HasReplies = accepts.Count > 0,
+                EventExpression = dispatches ? $"Event.{events[Naming.Key(m.Name)].Name}" : "null",
+                ReturnsNothing = accepts.Count == 0,
+                ReturnsOne = accepts.Count == 1,
+                ResultType = accepts.Count == 1 ? accepts[0] : name + "Result",
                 AcceptPattern = string.Join(" or ", accepts),
+                Cases = accepts.Count > 1 ? cases.ToEquatableArray() : EquatableArray<ResultCaseView>.Empty,
             });
         }
-        return view with { Methods = methods.ToEquatableArray(), Replies = replies.ToEquatableArray() };
+        return view with { Methods = methods.ToEquatableArray(), Replies = replies.ToEquatableArray(), DeliveredPattern = string.Join(" or ", delivered) };
     }
 
     private static bool Handles(MachineSpec machine, string eventName)

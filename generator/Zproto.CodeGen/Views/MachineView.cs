@@ -16,15 +16,17 @@ public sealed record MachineView
     public required string MessageType { get; init; }
     public required EquatableArray<NamedValueView> States { get; init; }
     public required EquatableArray<EventView> Events { get; init; }
-    public required int ProtocolEventCount { get; init; }
+    /// <summary>C# expressions of type <c>Event?</c>: <c>Event.Expired</c> or <c>null</c>.</summary>
     public required string ExpiredEvent { get; init; }
     public required string HeartbeatEvent { get; init; }
-    public string ConstructorEvent { get; init; } = "-1";
-    public string DestructorEvent { get; init; } = "-1";
+    public string ConstructorEvent { get; init; } = "null";
+    public string DestructorEvent { get; init; } = "null";
     public required EquatableArray<StateCaseView> StateCases { get; init; }
     public required EquatableArray<ActionView> Actions { get; init; }
     public EquatableArray<MethodView> Methods { get; init; } = EquatableArray<MethodView>.Empty;
     public EquatableArray<ReplyView> Replies { get; init; } = EquatableArray<ReplyView>.Empty;
+    /// <summary>A C# pattern over replies of methods that only wait (<c>Noticed</c>), or empty.</summary>
+    public string DeliveredPattern { get; init; } = "";
 }
 
 /// <summary>A state (or any enum member): C# name, model name, value.</summary>
@@ -37,20 +39,20 @@ public sealed record EventView(string Name, string ModelName, int Value, bool Is
 public sealed record StateCaseView
 {
     public required string State { get; init; }
-    /// <summary>Protocol event numbers the state handles by name, as a C# pattern ("0 or 3"), or empty.</summary>
+    /// <summary>Protocol events the state handles by name, as a C# pattern (<c>Event.Hello or Event.Ping</c>), or empty.</summary>
     public required string HandledPattern { get; init; }
     /// <summary>What happens to other protocol events: Handle ('*'), Defer (waiting state) or Drop.</summary>
     public required string Otherwise { get; init; }
+    /// <summary>True when every protocol event is handled ('*'), so the disposition is constant.</summary>
+    public required bool HandlesAll { get; init; }
     public required EquatableArray<EventCaseView> Events { get; init; }
-    public bool HasWildcard { get; init; }
-    public EquatableArray<string> WildcardBody { get; init; } = EquatableArray<string>.Empty;
 }
 
-/// <summary>One event of a state, with the statements that run it.</summary>
-public sealed record EventCaseView(string Event, EquatableArray<string> Body);
+/// <summary>One or more events of a state (several case labels share a '*' body), with the statements that run them.</summary>
+public sealed record EventCaseView(EquatableArray<string> Labels, EquatableArray<string> Body);
 
-/// <summary>A user action: a partial method the user implements.</summary>
-public sealed record ActionView(string MethodName, string ModelName, string UsedIn);
+/// <summary>A partial method the user implements: an action, or the composer of a message a <c>send</c> sends.</summary>
+public sealed record ActionView(string MethodName, string ModelName, string UsedIn, string ReturnType, string Parameters, string Summary);
 
 /// <summary>A client API method.</summary>
 public sealed record MethodView
@@ -62,12 +64,21 @@ public sealed record MethodView
     public required string ArgumentsRecord { get; init; }
     public required string ArgumentsInitializer { get; init; }
     public required EquatableArray<ParameterView> Arguments { get; init; }
-    public required string EventValue { get; init; }
-    /// <summary>"true" when some state handles the method's event; otherwise the call only waits for a reply.</summary>
-    public required string Dispatches { get; init; }
-    public required bool HasReplies { get; init; }
+    /// <summary>The method's event (<c>Event.Connect</c>), or <c>null</c> when no state handles it and the call only waits for a reply.</summary>
+    public required string EventExpression { get; init; }
+    /// <summary>True when the method accepts no reply: the call completes once its event ran.</summary>
+    public required bool ReturnsNothing { get; init; }
+    /// <summary>True when the method accepts exactly one reply, which the task returns.</summary>
+    public required bool ReturnsOne { get; init; }
+    /// <summary>The task's result type: the one reply, or the method's result type.</summary>
+    public required string ResultType { get; init; }
     public required string AcceptPattern { get; init; }
+    /// <summary>The replies a several-reply method's result holds, in model order.</summary>
+    public required EquatableArray<ResultCaseView> Cases { get; init; }
 }
+
+/// <summary>One reply a result type can hold.</summary>
+public sealed record ResultCaseView(string Reply, string Parameter);
 
 /// <summary>A method argument.</summary>
 public sealed record ParameterView(string Name, string Property, string Type);

@@ -98,7 +98,14 @@ public static class MachineChecker
         foreach (var b in machine.Kind == MachineKind.Server ? ServerBuiltInEvents : ClientBuiltInEvents)
             builtIns.Add(b);
         foreach (var method in machine.Methods)
-            builtIns.Add(Naming.Key(method.Name));
+        {
+            var methodKey = Naming.Key(method.Name);
+            builtIns.Add(methodKey);
+            // Methods and messages are separate namespaces in the generated code, but not in a
+            // state's events: one name could only ever mean one of them.
+            if (messages.TryGetValue(methodKey, out var message))
+                Report(MachineDiagnostics.MethodNamedLikeMessage, "method:" + methodKey, method.Name, message);
+        }
 
         foreach (var s in machine.States)
         {

@@ -29,7 +29,10 @@ public static class MachineDiagnostics
     /// <summary>ZP3011: an action name that maps to no C# identifier, or clashes with a generated member.</summary>
     public static readonly DiagnosticDescriptor BadActionName = new("ZP3011", Severity.Error, "Bad action name", "action '{0}': {1}");
 
+    /// <summary>ZP3020: a client method named like a protocol message; an event of that name could not tell the two apart.</summary>
+    public static readonly DiagnosticDescriptor MethodNamedLikeMessage = new("ZP3020", Severity.Error, "Method named like a message", "method '{0}' has the name of protocol message '{1}'; an event '{0}' in a state could mean either, so a '{1}' from the server would run the method's actions (rename the method)");
+
     /// <summary>All ZP3xxx descriptors.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
-        [UnknownNextState, BadInherit, UnknownMessage, UnknownEvent, UnreachableState, UnhandledMessage, NeverHandled, ProtocolNotFound, DuplicateName, BadMethod, BadActionName];
+        [UnknownNextState, BadInherit, UnknownMessage, UnknownEvent, UnreachableState, UnhandledMessage, NeverHandled, ProtocolNotFound, DuplicateName, BadMethod, BadActionName, MethodNamedLikeMessage];
 }

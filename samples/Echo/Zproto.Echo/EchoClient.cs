@@ -8,20 +8,21 @@ public sealed partial class EchoClient
     /// <summary>Heartbeat interval once connected; the server expires clients silent for longer than its timeout.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long <see cref="ConnectAsync"/> waits for HELLO-OK before it returns <see cref="Failure"/>.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The name sent in HELLO.</summary>
     public string ClientName { get; init; } = "echo";
 
-    private partial void ConnectToServer()
-    {
-        Connect(ArgumentsAs<ConnectArguments>().Endpoint);
-        Outgoing = new EchoMsg.Hello { Name = ClientName };
-    }
+    private partial void ConnectToServer(ConnectArguments arguments) => Connect(arguments.Endpoint);
 
-    private partial void UseConnectTimeout() => SetTimeout(TimeSpan.FromMilliseconds(ArgumentsAs<ConnectArguments>().Timeout));
+    private partial void UseConnectTimeout(ConnectArguments arguments) => SetTimeout(ConnectTimeout);
+
+    private partial EchoMsg.Hello ComposeHello(ConnectArguments arguments) => new() { Name = ClientName };
 
     private partial void SignalSuccess() => SignalReply(new Success());
 
-    private partial void UseHeartbeat()
+    private partial void UseHeartbeat(EchoMsg.HelloOk message)
     {
         Connected = true;
         // Hearing nothing for three heartbeats means the server is gone.
@@ -37,25 +38,13 @@ public sealed partial class EchoClient
         SignalReply(new Failure { Reason = "Server lost the session" });
     }
 
-    private partial void PrepareEcho()
-    {
-        var args = ArgumentsAs<EchoArguments>();
-        Outgoing = new EchoMsg.Echo { Sequence = args.Sequence, Body = args.Body };
-    }
+    private partial EchoMsg.Echo ComposeEcho(RoundTripArguments arguments) => new() { Sequence = arguments.Sequence, Body = arguments.Body };
 
-    private partial void SignalEchoed()
-    {
-        var reply = (EchoMsg.EchoOk)Message!;
-        SignalReply(new Echoed { Sequence = reply.Sequence, Body = reply.Body });
-    }
+    private partial void SignalEchoed(EchoMsg.EchoOk message) => SignalReply(new Echoed { Sequence = message.Sequence, Body = message.Body });
 
-    private partial void PrepareBroadcast() => Outgoing = new EchoMsg.Broadcast { Text = ArgumentsAs<BroadcastArguments>().Text };
+    private partial EchoMsg.Broadcast ComposeBroadcast(ShoutArguments arguments) => new() { Text = arguments.Text };
 
-    private partial void SignalNotice()
-    {
-        var notice = (EchoMsg.Notice)Message!;
-        SignalReply(new Noticed { Sender = notice.Sender, Text = notice.Text });
-    }
+    private partial void SignalNotice(EchoMsg.Notice message) => SignalReply(new Noticed { Sender = message.Sender, Text = message.Text });
 
-    private partial void PrepareWait() => Outgoing = new EchoMsg.Wait { Delay = ArgumentsAs<WaitArguments>().Delay };
+    private partial EchoMsg.Wait ComposeWait(DelayArguments arguments) => new() { Delay = arguments.Milliseconds };
 }

@@ -15,28 +15,25 @@ public sealed partial class EchoServer
         public string Name { get; set; } = "";
     }
 
-    private partial void RememberName(Client client) => client.Name = client.RequestAs<EchoMsg.Hello>().Name;
+    private partial void RememberName(Client client, EchoMsg.Hello request) => client.Name = request.Name;
 
-    private partial void PrepareEcho(Client client)
-    {
-        var echo = client.RequestAs<EchoMsg.Echo>();
-        client.Reply = new EchoMsg.EchoOk { Sequence = echo.Sequence, Body = echo.Body };
-    }
+    // ECHO-OK is only ever sent in answer to an ECHO, so its composer receives that ECHO typed.
+    private partial EchoMsg.EchoOk ComposeEchoOk(Client client, EchoMsg.Echo request) =>
+        new() { Sequence = request.Sequence, Body = request.Body };
 
-    private partial void BroadcastNotice(Client client)
+    private partial void BroadcastNotice(Client client, EchoMsg.Broadcast request)
     {
-        _lastNotice = client.RequestAs<EchoMsg.Broadcast>().Text;
+        _lastNotice = request.Text;
         _lastSender = client.Name;
-        Broadcast(Event.Notice, except: client);
+        Broadcast(Event.RelayNotice, except: client);
     }
 
-    private partial void PrepareNotice(Client client) =>
-        client.Reply = new EchoMsg.Notice { Sender = _lastSender, Text = _lastNotice };
+    private partial EchoMsg.Notice ComposeNotice(Client client) => new() { Sender = _lastSender, Text = _lastNotice };
 
-    private partial void StartWaiting(Client client)
+    private partial void StartWaiting(Client client, EchoMsg.Wait request)
     {
         // A deadline, not a wakeup: a PING while waiting must not cancel the delay (zproto wakeups are
         // cancelled by any event, which is the ZPIPES read-timeout quirk).
-        SetDeadline(client, TimeSpan.FromMilliseconds(client.RequestAs<EchoMsg.Wait>().Delay), Event.Wakeup);
+        SetDeadline(client, TimeSpan.FromMilliseconds(request.Delay), Event.Wakeup);
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Zproto.Generator.Tests.Infrastructure;
 using Xunit;
 
@@ -71,9 +72,83 @@ public sealed class DriverTests
 
         Assert.True(outcome.GeneratorDiagnostics.IsEmpty, GeneratorHarness.Format(outcome.GeneratorDiagnostics));
         var missing = outcome.Compilation.GetDiagnostics().Where(GeneratorHarness.IsActionForTheUser).Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        // <action name = "remember name" /> in the model is RememberName in C#, left for the user.
-        Assert.Contains(missing, m => m.Contains("RememberName", StringComparison.Ordinal));
-        Assert.Contains(missing, m => m.Contains("PrepareEcho", StringComparison.Ordinal));
+        // <action name = "remember name" /> under HELLO only: RememberName receives that HELLO typed.
+        Assert.Contains(missing, m => m.Contains("RememberName(EchoServer.Client, EchoMsg.Hello)", StringComparison.Ordinal));
+        // <action name = "send" message = "ECHO-OK" /> under ECHO only: the user composes the reply from the ECHO.
+        Assert.Contains(missing, m => m.Contains("ComposeEchoOk(EchoServer.Client, EchoMsg.Echo)", StringComparison.Ordinal));
+        // Messages without fields (PING-OK) are built by the machine; nothing to write.
+        Assert.DoesNotContain(missing, m => m.Contains("ComposePingOk", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Generated_machines_talk_to_the_engine_in_enum_members_only()
+    {
+        var machines = Repository.ModelFileNames.Where(m => m.EndsWith("_server.xml", StringComparison.Ordinal) || m.EndsWith("_client.xml", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, machines.Count); // echo and zpipes, server and client
+        foreach (var model in machines)
+        {
+            var outcome = GeneratorHarness.RunModel(model);
+            var machine = outcome.Sources.Single(s => s.HintName.EndsWith(".Server.g.cs", StringComparison.Ordinal) || s.HintName.EndsWith(".Client.g.cs", StringComparison.Ordinal));
+            var text = machine.SourceText.ToString();
+            foreach (var banned in new[] { "RequestAs", "ArgumentsAs", "TakeReply", "TakeMessage", "(int)", "eventId", "StateValue", "case var _ when" })
+                Assert.False(text.Contains(banned, StringComparison.Ordinal), $"{machine.HintName} contains {banned}");
+            // No numeric literal stands for an event or state: enum members carry no values, and
+            // every switch arm names a member.
+            Assert.DoesNotMatch(@"(?m)^\s+\w+ = \d+,$", text);
+            Assert.DoesNotMatch(@"(?m)(case|=>|is) -?\d+\b", text);
+            // An always-equal conditional (x ? A : A).
+            Assert.DoesNotMatch(@"\? (\S+) : \1;", text);
+        }
+    }
+
+    // The echo server's actions as a user writes them; {0} is the body of ComposeEchoOk.
+    private const string EchoServerActions = """
+        namespace Zproto.Generated;
+
+        public sealed partial class EchoServer
+        {{
+            private partial void RememberName(Client client, EchoMsg.Hello request) => client.LogPrefix = request.Name;
+
+            private partial EchoMsg.EchoOk ComposeEchoOk(Client client, EchoMsg.Echo request) => {0};
+
+            private partial void BroadcastNotice(Client client, EchoMsg.Broadcast request) => Broadcast(Event.RelayNotice, client);
+
+            private partial EchoMsg.Notice ComposeNotice(Client client) => new() {{ Text = "notice" }};
+
+            private partial void StartWaiting(Client client, EchoMsg.Wait request) =>
+                SetDeadline(client, System.TimeSpan.FromMilliseconds(request.Delay), Event.Wakeup);
+        }}
+        """;
+
+    [Fact]
+    public void User_actions_with_the_right_reply_types_compile_cleanly()
+    {
+        var outcome = RunEchoServerWith("new() { Sequence = request.Sequence, Body = request.Body }");
+
+        var errors = outcome.Compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 0, GeneratorHarness.Format(errors));
+    }
+
+    [Fact]
+    public void A_wrong_reply_type_in_a_user_action_fails_to_compile()
+    {
+        // The model sends ECHO-OK here; answering with HELLO-OK is a C# error, not a runtime warning.
+        var outcome = RunEchoServerWith("new EchoMsg.HelloOk()");
+
+        var errors = outcome.Compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        var error = Assert.Single(errors);
+        Assert.Equal("CS0029", error.Id);
+        Assert.Contains("'Zproto.Generated.EchoMsg.HelloOk' to 'Zproto.Generated.EchoMsg.EchoOk'", error.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("User.cs", Path.GetFileName(error.Location.GetLineSpan().Path));
+    }
+
+    private static GeneratorOutcome RunEchoServerWith(string composeEchoOk)
+    {
+        var user = CSharpSyntaxTree.ParseText(string.Format(System.Globalization.CultureInfo.InvariantCulture, EchoServerActions, composeEchoOk), GeneratorHarness.ParseOptions, path: "User.cs");
+        var driver = GeneratorHarness.CreateDriver([TestAdditionalText.Model("echo_server.xml"), TestAdditionalText.Model("echo_msg.xml")]);
+        driver = driver.RunGeneratorsAndUpdateCompilation(GeneratorHarness.CreateCompilation().AddSyntaxTrees(user), out var output, out var diagnostics);
+        Assert.True(diagnostics.IsEmpty, GeneratorHarness.Format(diagnostics));
+        return new GeneratorOutcome(driver.GetRunResult().Results.Single(), output, diagnostics);
     }
 
     [Theory]

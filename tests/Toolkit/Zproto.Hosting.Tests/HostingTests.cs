@@ -38,8 +38,9 @@ public class HostingTests
 
         await using (var client = new EchoClient(new ClientOptions()))
         {
-            Assert.IsType<EchoClient.Success>(await client.ConnectAsync(endpoint, 2000));
-            Assert.IsType<EchoClient.Echoed>(await client.EchoAsync(1, new byte[] { 1 }));
+            client.Start();
+            Assert.IsType<EchoClient.Success>((await client.ConnectAsync(endpoint)).Value);
+            Assert.IsType<EchoClient.Echoed>((await client.RoundTripAsync(1, new byte[] { 1 })).Value);
         }
 
         var stop = host.StopAsync();

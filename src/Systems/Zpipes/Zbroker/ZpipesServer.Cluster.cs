@@ -36,7 +36,7 @@ public sealed partial class ZpipesServer
     private int _clusterIndex = -1;
     private string _advertised = "";
 
-    /// <summary>Cluster membership; null (the default) for a stand-alone broker. Set before <see cref="Zproto.Runtime.Servers.ZprotoServer{TProtocol,TMessage,TClient}.Start"/>.</summary>
+    /// <summary>Cluster membership; null (the default) for a stand-alone broker. Set before <c>Start()</c>.</summary>
     public ClusterSettings? Cluster { get; init; }
 
     /// <summary>Cluster endpoint this broker listens on, resolved (empty when not clustered).</summary>

@@ -5,20 +5,19 @@ namespace Zbroker;
 
 public sealed partial class ZpipesServer
 {
-    private partial void StartReadRequest(Client client)
+    private partial void StartReadRequest(Client client, ZpipesMsg.Read request)
     {
-        var read = client.RequestAs<ZpipesMsg.Read>();
         CancelDeadline(client);
-        client.ReadSize = read.Size;
-        if (read.Size == 0)
+        client.ReadSize = request.Size;
+        if (request.Size == 0)
         {
             // The 2014 quirk, kept: a zero-byte read ends the pipe even when data is queued.
             SetNextEvent(client, Event.ZeroRead);
             return;
         }
         // A deadline, not a wakeup: PINGs and partial data must not cancel the read's timeout.
-        if (read.Timeout > 0)
-            SetDeadline(client, TimeSpan.FromMilliseconds(read.Timeout), Event.Timeout);
+        if (request.Timeout > 0)
+            SetDeadline(client, TimeSpan.FromMilliseconds(request.Timeout), Event.Timeout);
         // Serve from what is queued already; 'have data' runs in 'processing read'.
         SetNextEvent(client, Event.HaveData);
     }
@@ -35,7 +34,7 @@ public sealed partial class ZpipesServer
         if (queued >= size)
         {
             CancelDeadline(client);
-            client.Reply = new ZpipesMsg.ReadOk { Chunk = client.Queue.Take(size) };
+            client.ReadChunk = client.Queue.Take(size);
             SetNextEvent(client, Event.DataReady);
         }
         else if (client.Pipe is null)
@@ -43,7 +42,7 @@ public sealed partial class ZpipesServer
             CancelDeadline(client);
             if (queued > 0)
             {
-                client.Reply = new ZpipesMsg.ReadOk { Chunk = client.Queue.Take((int)queued) };
+                client.ReadChunk = client.Queue.Take((int)queued);
                 SetNextEvent(client, Event.DataReady);
             }
             else
@@ -53,11 +52,21 @@ public sealed partial class ZpipesServer
         }
     }
 
-    private partial void CancelRead(Client client)
+    private partial ZpipesMsg.ReadOk ComposeReadOk(Client client)
+    {
+        var chunk = client.ReadChunk;
+        client.ReadChunk = default;
+        return new ZpipesMsg.ReadOk { Chunk = chunk };
+    }
+
+    // The 2014 broker sent READ-FAILED with no reason; a CLOSE overtaking the read is the only cause.
+    private partial ZpipesMsg.ReadFailed ComposeReadFailed(Client client, ZpipesMsg.Close request) => new() { Reason = "the pipe was closed" };
+
+    private partial void CancelRead(Client client, ZpipesMsg.Close request)
     {
         CancelDeadline(client);
         client.ReadSize = 0;
     }
 
-    private partial void DropQueuedData(Client client) => client.Queue.Clear();
+    private partial void DropQueuedData(Client client, ZpipesMsg.Close request) => client.Queue.Clear();
 }

@@ -5,14 +5,13 @@ namespace Zbroker;
 
 public sealed partial class ZpipesServer
 {
-    private partial void StartWriteRequest(Client client)
+    private partial void StartWriteRequest(Client client, ZpipesMsg.Write request)
     {
-        var write = client.RequestAs<ZpipesMsg.Write>();
-        client.WriteChunk = write.Chunk;
+        client.WriteChunk = request.Chunk;
         // A deadline, not a wakeup: PINGs while the write waits must not cancel its timeout.
         CancelDeadline(client);
-        if (write.Timeout > 0)
-            SetDeadline(client, TimeSpan.FromMilliseconds(write.Timeout), Event.Timeout);
+        if (request.Timeout > 0)
+            SetDeadline(client, TimeSpan.FromMilliseconds(request.Timeout), Event.Timeout);
         CheckPipeForWrite(client);
     }
 
@@ -46,6 +45,9 @@ public sealed partial class ZpipesServer
         }
         client.WriteChunk = default;
     }
+
+    private partial ZpipesMsg.WriteFailed ComposeWriteFailed(Client client) =>
+        new() { Reason = client.Pipe is null ? "the pipe has no reader any more" : "the pipe was closed" };
 
     private partial void DiscardWrite(Client client)
     {

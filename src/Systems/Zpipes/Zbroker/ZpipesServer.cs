@@ -28,6 +28,12 @@ public sealed partial class ZpipesServer
 
         /// <summary>The pending WRITE's chunk, held until a reader attaches or the request ends.</summary>
         internal ReadOnlyMemory<byte> WriteChunk { get; set; }
+
+        /// <summary>The bytes the pending READ returns, cut by 'collect data' for READ-OK.</summary>
+        internal ReadOnlyMemory<byte> ReadChunk { get; set; }
+
+        /// <summary>Why INPUT or OUTPUT was refused, for INPUT-FAILED or OUTPUT-FAILED.</summary>
+        internal string FailureReason { get; set; } = "";
     }
 
     /// <summary>Number of pipes in the table (for tests and diagnostics).</summary>
@@ -43,12 +49,12 @@ public sealed partial class ZpipesServer
         return pipe;
     }
 
-    private partial void AttachWriterToPipe(Client client)
+    private partial void AttachWriterToPipe(Client client, ZpipesMsg.Output request)
     {
-        var pipe = LookupOrCreate(client.RequestAs<ZpipesMsg.Output>().Pipename);
+        var pipe = LookupOrCreate(request.Pipename);
         if (pipe.HasWriter)
         {
-            client.Reply = new ZpipesMsg.OutputFailed { Reason = pipe.Writer is not null ? "pipe already has a writer" : $"pipe already has a writer on broker {pipe.RemoteWriter}" };
+            client.FailureReason = pipe.Writer is not null ? "pipe already has a writer" : $"pipe already has a writer on broker {pipe.RemoteWriter}";
             SetNextEvent(client, Event.Error);
             return;
         }
@@ -60,12 +66,12 @@ public sealed partial class ZpipesServer
         SetNextEvent(client, Event.Ok);
     }
 
-    private partial void AttachReaderToPipe(Client client)
+    private partial void AttachReaderToPipe(Client client, ZpipesMsg.Input request)
     {
-        var pipe = LookupOrCreate(client.RequestAs<ZpipesMsg.Input>().Pipename);
+        var pipe = LookupOrCreate(request.Pipename);
         if (pipe.HasReader)
         {
-            client.Reply = new ZpipesMsg.InputFailed { Reason = pipe.Reader is not null ? "pipe already has a reader" : $"pipe already has a reader on broker {pipe.RemoteReader}" };
+            client.FailureReason = pipe.Reader is not null ? "pipe already has a reader" : $"pipe already has a reader on broker {pipe.RemoteReader}";
             SetNextEvent(client, Event.Error);
             return;
         }
@@ -77,6 +83,10 @@ public sealed partial class ZpipesServer
         Shout(ClusterCommand.HaveReader, pipe.Name);
         SetNextEvent(client, Event.Ok);
     }
+
+    private partial ZpipesMsg.OutputFailed ComposeOutputFailed(Client client) => new() { Reason = client.FailureReason };
+
+    private partial ZpipesMsg.InputFailed ComposeInputFailed(Client client) => new() { Reason = client.FailureReason };
 
     /// <summary>
     /// Takes the client off its pipe. The other side is detached at the same moment and told with

@@ -131,11 +131,12 @@ public sealed class Zpipe : IAsyncDisposable, IDisposable
         };
         try
         {
+            client.Start();
             // The client's own receive timeout answers first (LOST); the call timeout is a backstop.
             var limit = options.ReceiveTimeout * 2;
             var reply = mode == ZpipeMode.Read
-                ? await client.OpenReaderAsync(endpoint, name, limit, cancellationToken).ConfigureAwait(false)
-                : await client.OpenWriterAsync(endpoint, name, limit, cancellationToken).ConfigureAwait(false);
+                ? (await client.OpenReaderAsync(endpoint, name, limit, cancellationToken).ConfigureAwait(false)).Value
+                : (await client.OpenWriterAsync(endpoint, name, limit, cancellationToken).ConfigureAwait(false)).Value;
             var what = mode == ZpipeMode.Read ? "INPUT" : "OUTPUT";
             switch (reply)
             {
@@ -187,7 +188,7 @@ public sealed class Zpipe : IAsyncDisposable, IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(size);
         var wire = ToWire(timeout);
-        var reply = await RequestAsync("read", (client, limit, ct) => client.ReadDataAsync((uint)size, wire, limit, ct), wire, cancellationToken).ConfigureAwait(false);
+        var reply = await RequestAsync("read", async (client, limit, ct) => (await client.ReadDataAsync((uint)size, wire, limit, ct).ConfigureAwait(false)).Value, wire, cancellationToken).ConfigureAwait(false);
         switch (reply)
         {
             case ZpipesClient.Data d:
@@ -223,7 +224,7 @@ public sealed class Zpipe : IAsyncDisposable, IDisposable
     public async Task WriteAsync(ReadOnlyMemory<byte> data, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var wire = ToWire(timeout);
-        var reply = await RequestAsync("write", (client, limit, ct) => client.WriteDataAsync(data, wire, limit, ct), wire, cancellationToken).ConfigureAwait(false);
+        var reply = await RequestAsync("write", async (client, limit, ct) => (await client.WriteDataAsync(data, wire, limit, ct).ConfigureAwait(false)).Value, wire, cancellationToken).ConfigureAwait(false);
         switch (reply)
         {
             case ZpipesClient.Success:
@@ -239,7 +240,7 @@ public sealed class Zpipe : IAsyncDisposable, IDisposable
     /// <exception cref="ZpipesBrokerUnreachableException">The broker did not answer.</exception>
     public async Task PingAsync(CancellationToken cancellationToken = default)
     {
-        var reply = await RequestAsync("ping", (client, limit, ct) => client.PingBrokerAsync(limit, ct), 0, cancellationToken).ConfigureAwait(false);
+        var reply = await RequestAsync("ping", async (client, limit, ct) => (await client.PingBrokerAsync(limit, ct).ConfigureAwait(false)).Value, 0, cancellationToken).ConfigureAwait(false);
         if (reply is not ZpipesClient.Pong)
             throw Unexpected("PING", reply);
     }
@@ -259,7 +260,7 @@ public sealed class Zpipe : IAsyncDisposable, IDisposable
             // it and frees the name. Only a broker that stopped answering is not asked.
             if (_fault is not ZpipesBrokerUnreachableException && !_client.Terminated)
             {
-                var reply = await _client.ClosePipeAsync(Options.ReceiveTimeout * 2, cancellationToken).ConfigureAwait(false);
+                var reply = (await _client.ClosePipeAsync(Options.ReceiveTimeout * 2, cancellationToken).ConfigureAwait(false)).Value;
                 if (reply is ZpipesClient.Lost l)
                     throw new ZpipesBrokerUnreachableException(l.Reason);
             }

@@ -23,9 +23,9 @@ public sealed partial class ZpipesClient
     /// <summary>The endpoint the client connected to, once it did.</summary>
     public string? Endpoint => _endpoint;
 
-    private partial void ConnectToBroker()
+    private partial void ConnectToBroker(MethodArguments arguments)
     {
-        var endpoint = CurrentArguments switch
+        var endpoint = arguments switch
         {
             OpenReaderArguments r => r.Endpoint,
             OpenWriterArguments w => w.Endpoint,
@@ -44,9 +44,9 @@ public sealed partial class ZpipesClient
         SetTimeout(ReceiveTimeout);
     }
 
-    private partial void PrepareInput() => Outgoing = new ZpipesMsg.Input { Pipename = ArgumentsAs<OpenReaderArguments>().Pipename };
+    private partial ZpipesMsg.Input ComposeInput(OpenReaderArguments arguments) => new() { Pipename = arguments.Pipename };
 
-    private partial void PrepareOutput() => Outgoing = new ZpipesMsg.Output { Pipename = ArgumentsAs<OpenWriterArguments>().Pipename };
+    private partial ZpipesMsg.Output ComposeOutput(OpenWriterArguments arguments) => new() { Pipename = arguments.Pipename };
 
     private partial void StartHeartbeat()
     {
@@ -61,7 +61,7 @@ public sealed partial class ZpipesClient
         SetTimeout(TimeSpan.Zero);
     }
 
-    private partial void UseReceiveTimeout() => SetTimeout(ReceiveTimeout);
+    private partial void UseReceiveTimeout(ClosePipeArguments arguments) => SetTimeout(ReceiveTimeout);
 
     private partial void CheckIdle()
     {
@@ -69,27 +69,25 @@ public sealed partial class ZpipesClient
             RaiseException(Event.Busy);
     }
 
-    private partial void PrepareRead()
+    private partial ZpipesMsg.Read ComposeRead(ReadDataArguments arguments)
     {
         _lastRequestAt = Now;
-        var args = ArgumentsAs<ReadDataArguments>();
-        Outgoing = new ZpipesMsg.Read { Size = args.Size, Timeout = args.Timeout };
+        return new ZpipesMsg.Read { Size = arguments.Size, Timeout = arguments.Timeout };
     }
 
-    private partial void PrepareWrite()
+    private partial ZpipesMsg.Write ComposeWrite(WriteDataArguments arguments)
     {
         _lastRequestAt = Now;
-        var args = ArgumentsAs<WriteDataArguments>();
-        Outgoing = new ZpipesMsg.Write { Chunk = args.Chunk, Timeout = args.Timeout };
+        return new ZpipesMsg.Write { Chunk = arguments.Chunk, Timeout = arguments.Timeout };
     }
 
-    private partial void ExpectPong() => _pongsExpected++;
+    private partial void ExpectPong(PingBrokerArguments arguments) => _pongsExpected++;
 
     private partial void SignalSuccess() => SignalReply(new Success());
 
-    private partial void SignalData() => SignalReply(new Data { Chunk = ((ZpipesMsg.ReadOk)Message!).Chunk });
+    private partial void SignalData(ZpipesMsg.ReadOk message) => SignalReply(new Data { Chunk = message.Chunk });
 
-    private partial void SignalEnd() => SignalReply(new End());
+    private partial void SignalEnd(ZpipesMsg.ReadEnd message) => SignalReply(new End());
 
     private partial void SignalTimedOut() => SignalReply(new TimedOut());
 
@@ -107,11 +105,11 @@ public sealed partial class ZpipesClient
         SignalReply(new Failed { Reason = reason });
     }
 
-    private partial void SignalInvalid() => SignalReply(new Invalid());
+    private partial void SignalInvalid(ZpipesMsg.Invalid message) => SignalReply(new Invalid());
 
     private partial void SignalClosed() => SignalReply(new Closed());
 
-    private partial void SignalPong()
+    private partial void SignalPong(ZpipesMsg.PingOk message)
     {
         // Heartbeat PINGs get PING-OKs too; only those a caller waits for become replies.
         if (_pongsExpected > 0)

@@ -12,7 +12,7 @@ public sealed class ClientOptions
     /// <summary>Log every event and action.</summary>
     public bool Verbose { get; set; }
 
-    /// <summary>Replies no call is waiting for are kept up to this many; past it the oldest is dropped and logged.</summary>
+    /// <summary>Delivered replies (of methods that only wait, such as a notice) no call took yet are kept up to this many; past it the oldest is dropped and logged.</summary>
     public int ReplyQueueLimit { get; set; } = 10_000;
 
     /// <summary>CURVE: the server's public key (Z85); null for no security.</summary>

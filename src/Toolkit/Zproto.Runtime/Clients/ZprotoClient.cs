@@ -1,7 +1,5 @@
 using System;
-using System.Collections.Generic;
 using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Zproto.Runtime.Engine;
@@ -11,37 +9,41 @@ using Zproto.Wire;
 namespace Zproto.Runtime.Clients;
 
 /// <summary>
-/// The engine under a generated zproto client: a DEALER socket, the client state machine, expiry
-/// and heartbeat timers, and zproto's method framework as async calls. A call runs its method's
-/// event on the owner thread and completes with the first reply an action signals that the method
-/// accepts; it never blocks forever (a timeout and a cancellation token bound it).
+/// The engine under a generated zproto client: a DEALER socket, the client state machine over the
+/// generated <typeparamref name="TState"/> and <typeparamref name="TEvent"/> enums, expiry and
+/// heartbeat timers, and zproto's method framework as async calls that complete with a
+/// <typeparamref name="TReply"/>. Replies are matched to calls in the order the calls were made; a
+/// reply to a call that already gave up is logged and dropped (see <see cref="SignalReply"/>).
 /// </summary>
-public abstract partial class ZprotoClient<TProtocol, TMessage> : ActorLoop
+/// <remarks>
+/// Lifecycle (the same as the server's): the constructor does no I/O; <see cref="Start"/> creates the
+/// socket and the owner thread; dispose stops it. Calls before <see cref="Start"/> throw.
+/// </remarks>
+public abstract partial class ZprotoClient<TProtocol, TMessage, TState, TEvent, TReply> : ActorLoop, IMachineHost<ZprotoClient<TProtocol, TMessage, TState, TEvent, TReply>.Machine, TEvent>
     where TProtocol : IFrameProtocol<TMessage>
     where TMessage : class
+    where TState : struct, Enum
+    where TEvent : struct, Enum
+    where TReply : class
 {
-    private readonly List<PendingCall> _pending = new();
-    private readonly List<object> _replies = new();
-    private readonly List<byte[]> _frames = new();
-    private readonly List<ReadOnlyMemory<byte>> _codecFrames = new();
+    private readonly Machine _machine = new();
     private readonly OutgoingMessage<TProtocol, TMessage> _outgoing = new();
+    private readonly FrameReceiver<TProtocol, TMessage> _receiver;
     private ZmqSocket? _dealer;
-    private int _nextEvent = -1;
-    private int _exceptionEvent = -1;
-    private int _wakeupGeneration;
+    private WarningLimiter _warnings;
     private int _heartbeatGeneration;
     private long _lastServerActivity;
     private TimeSpan _timeout;
     private int _timeoutGeneration;
-    private volatile int _state;
+    private volatile bool _started;
     private volatile bool _terminated;
-    private long _malformed;
 
-    /// <summary>Creates the client engine; the generated constructor starts it.</summary>
+    /// <summary>Creates the client engine; call <see cref="Start"/> before any method.</summary>
     protected ZprotoClient(ClientOptions options, ILogger? logger, string name)
         : base(options?.Context, logger ?? NullLogger.Instance, name)
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
+        _receiver = new FrameReceiver<TProtocol, TMessage>(Logger, Name, routed: false);
     }
 
     /// <summary>The settings.</summary>
@@ -54,57 +56,57 @@ public abstract partial class ZprotoClient<TProtocol, TMessage> : ActorLoop
     public bool Terminated => _terminated;
 
     /// <summary>Frames from the server that failed to decode and were dropped.</summary>
-    public long MalformedMessages => Interlocked.Read(ref _malformed);
+    public long MalformedMessages => _receiver.Malformed;
 
-    /// <summary>The current state's value (the generated State enum).</summary>
-    protected int CurrentStateValue
-    {
-        get => _state;
-        set => _state = value;
-    }
+    /// <summary>The current state (written on the owner thread; from other threads a snapshot).</summary>
+    public TState CurrentState => _machine.State;
 
-    /// <summary>The last message received from the server.</summary>
+    /// <summary>Sets the state (generated code only, on the owner thread).</summary>
+    protected void MoveTo(TState state) => _machine.State = state;
+
+    /// <summary>
+    /// The last message received from the server. Actions that run under exactly one message event
+    /// receive it typed instead; this is for actions shared by several.
+    /// </summary>
     protected TMessage? Message { get; private set; }
 
-    /// <summary>The message the next <c>send</c> action sends when it is of the type that action names.</summary>
-    protected TMessage? Outgoing { get; set; }
-
-    /// <summary>The arguments of the method call being handled (the generated <c>...Arguments</c> record).</summary>
-    protected object? CurrentArguments { get; private set; }
-
-    /// <summary>True when an action raised an exception event; generated code stops the action list.</summary>
-    protected bool ExceptionRaised => _exceptionEvent >= 0;
+    /// <summary>True when an action raised an exception event; generated code then stops the action list.</summary>
+    protected bool ExceptionRaised => _machine.ExceptionRaised;
 
     // ---- what the generated subclass supplies ---------------------------------------------------
 
-    /// <summary>The event number of a protocol message.</summary>
-    protected abstract int EventOf(TMessage message);
+    /// <summary>The event of a protocol message.</summary>
+    protected abstract TEvent EventOf(TMessage message);
 
-    /// <summary>Runs <paramref name="eventId"/> in the current state; false when the state does not handle it.</summary>
-    protected abstract bool Execute(int eventId);
+    /// <summary>Runs <paramref name="event"/> in the current state; false when the state has no such event.</summary>
+    protected abstract bool Execute(TEvent @event);
 
-    /// <summary>The event's name, for logs.</summary>
-    protected abstract string EventName(int eventId);
+    /// <summary>The event's model name, for logs.</summary>
+    protected abstract string EventName(TEvent @event);
 
-    /// <summary>The state's name, for logs.</summary>
-    protected abstract string StateName(int stateValue);
+    /// <summary>The state's model name, for logs.</summary>
+    protected abstract string StateName(TState state);
 
-    /// <summary>The <c>expired</c> event, or -1.</summary>
-    protected abstract int ExpiredEvent { get; }
+    /// <summary>The <c>expired</c> event, or null when the model has none.</summary>
+    protected abstract TEvent? ExpiredEvent { get; }
 
-    /// <summary>The <c>heartbeat</c> event, or -1.</summary>
-    protected abstract int HeartbeatEvent { get; }
+    /// <summary>The <c>heartbeat</c> event, or null when the model has none.</summary>
+    protected abstract TEvent? HeartbeatEvent { get; }
 
-    /// <summary>The <c>constructor</c> event, run once at start, or -1.</summary>
-    protected virtual int ConstructorEvent => -1;
+    /// <summary>The <c>constructor</c> event, run once at start, or null.</summary>
+    protected virtual TEvent? ConstructorEvent => null;
 
-    /// <summary>The <c>destructor</c> event, run at dispose, or -1.</summary>
-    protected virtual int DestructorEvent => -1;
+    /// <summary>The <c>destructor</c> event, run at dispose, or null.</summary>
+    protected virtual TEvent? DestructorEvent => null;
 
     // ---- lifecycle ------------------------------------------------------------------------------
 
-    /// <summary>Starts the owner thread (the generated constructor calls it).</summary>
-    protected void Start() => StartLoop();
+    /// <summary>Creates the socket and starts the owner thread (runs the model's <c>constructor</c> event, if any).</summary>
+    public void Start()
+    {
+        StartLoop();
+        _started = true;
+    }
 
     /// <inheritdoc />
     protected override void OnStart(ZmqPoller poller)
@@ -118,24 +120,15 @@ public abstract partial class ZprotoClient<TProtocol, TMessage> : ActorLoop
             _dealer.CurveSecretKey = keys.SecretKey;
         }
         poller.Add(_dealer);
-        if (ConstructorEvent >= 0)
-            Dispatch(ConstructorEvent);
+        if (ConstructorEvent is { } constructor)
+            Dispatch(constructor);
     }
 
     /// <inheritdoc />
     protected override void OnStop()
     {
-        if (DestructorEvent >= 0 && !_terminated)
-        {
-            try
-            {
-                Dispatch(DestructorEvent);
-            }
-            catch (Exception e)
-            {
-                Logger.LogError(e, "{Name}: destructor event failed", Name);
-            }
-        }
+        if (DestructorEvent is { } destructor && !_terminated)
+            Dispatch(destructor);
         FailPending(new ObjectDisposedException(Name));
         _dealer?.Dispose();
     }
@@ -146,124 +139,151 @@ public abstract partial class ZprotoClient<TProtocol, TMessage> : ActorLoop
     /// <summary>Disconnects from <paramref name="endpoint"/>.</summary>
     protected void Disconnect(string endpoint) => _dealer!.Disconnect(endpoint);
 
-    // ---- calls ----------------------------------------------------------------------------------
+    // ---- receive path ---------------------------------------------------------------------------
 
-    /// <summary>
-    /// Runs an API method: on the owner thread, records the arguments and raises the method's event
-    /// (when <paramref name="dispatches"/>), then waits for the first reply <paramref name="accepts"/>
-    /// takes (none when null: the call completes once the event ran).
-    /// </summary>
-    protected async Task<object?> CallAsync(string method, object arguments, int eventId, bool dispatches, Func<object, bool>? accepts, TimeSpan? timeout, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    protected override void OnReadable(int index)
     {
-        if (_terminated)
-            throw new ZprotoClientTerminatedException($"{Name} has terminated; {method} cannot run");
-        var call = new PendingCall(method, accepts);
-        Post(() => StartCall(call, arguments, eventId, dispatches));
-        var limit = timeout ?? Options.CallTimeout;
-        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeoutSource.CancelAfter(limit);
-        try
+        for (var n = 0; n < 256; n++)
         {
-            return await call.Completion.Task.WaitAsync(timeoutSource.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            TryPost(() => _pending.Remove(call));
-            throw new TimeoutException($"{Name}: {method} got no reply within {limit.TotalMilliseconds:0} ms");
-        }
-        catch (OperationCanceledException)
-        {
-            TryPost(() => _pending.Remove(call));
-            throw;
+            if (!_receiver.TryReceive(_dealer!, out _, out var message))
+                return;
+            if (message is null)
+                continue;
+            _lastServerActivity = Now;
+            if (_terminated)
+                continue;
+            Message = message;
+            if (Dispatch(EventOf(message)) == DispatchOutcome.NotHandled && MayWarn())
+                EngineLog.MessageNotHandled(Logger, Name, "server", TProtocol.GetName(message), StateName(_machine.State));
         }
     }
 
-    private void TryPost(Action action)
+    private bool MayWarn()
     {
-        try
-        {
-            Post(action);
-        }
-        catch (ObjectDisposedException)
-        {
-            // Stopped meanwhile: nothing left to clean up.
-        }
+        if (!Logger.IsEnabled(LogLevel.Warning))
+            return false;
+        var allowed = _warnings.TryAcquire(Now, out var suppressed);
+        if (suppressed > 0)
+            EngineLog.WarningsSuppressed(Logger, Name, "server", suppressed);
+        return allowed;
     }
 
-    private void StartCall(PendingCall call, object arguments, int eventId, bool dispatches)
+    // ---- dispatch -------------------------------------------------------------------------------
+
+    private DispatchOutcome Dispatch(TEvent @event)
     {
         if (_terminated)
+            return DispatchOutcome.NotHandled;
+        var outcome = MachineDispatcher<TState, TEvent>.Run(this, _machine, @event);
+        if (_machine.Terminated && !_terminated)
+            Terminate();
+        return outcome;
+    }
+
+    bool IMachineHost<Machine, TEvent>.Execute(Machine machine, TEvent @event) => Execute(@event);
+
+    void IMachineHost<Machine, TEvent>.TraceEvent(Machine machine, TEvent @event)
+    {
+        if (Options.Verbose)
+            EngineLog.TraceEvent(Logger, Name, "client", StateName(machine.State), EventName(@event));
+    }
+
+    void IMachineHost<Machine, TEvent>.ActionFailed(Machine machine, TEvent @event, Exception exception) =>
+        EngineLog.ActionFailed(Logger, exception, Name, "client", StateName(machine.State), EventName(@event));
+
+    void IMachineHost<Machine, TEvent>.ChainedEventNotHandled(Machine machine, TEvent @event)
+    {
+        if (MayWarn())
+            EngineLog.EventNotHandled(Logger, Name, "client", EventName(@event), StateName(machine.State));
+    }
+
+    // ---- the API actions use --------------------------------------------------------------------
+
+    /// <summary>Sends <paramref name="message"/> to the server.</summary>
+    protected void Send(TMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (Options.Verbose)
+            EngineLog.TraceSend(Logger, Name, "client", TProtocol.GetName(message));
+        _outgoing.Encode(message);
+        if (!_outgoing.TrySend(_dealer!) && MayWarn())
+            EngineLog.SendQueueFull(Logger, Name, "client", TProtocol.GetName(message));
+    }
+
+    /// <summary>The built-in <c>terminate</c> action: no more events or calls; waiting calls fail.</summary>
+    protected void Terminate()
+    {
+        _terminated = true;
+        _machine.Terminated = true;
+        FailPending(new ZprotoClientTerminatedException($"{Name} has terminated"));
+    }
+
+    /// <summary>Continues with <paramref name="event"/> after the current event.</summary>
+    protected void SetNextEvent(TEvent @event) => _machine.NextEvent = @event;
+
+    /// <summary>Stops the current action list and runs <paramref name="event"/> instead.</summary>
+    protected void RaiseException(TEvent @event) => _machine.ExceptionEvent = @event;
+
+    /// <summary>Raises <paramref name="event"/> after <paramref name="delay"/>; any other event cancels it.</summary>
+    protected void SetWakeup(TimeSpan delay, TEvent @event)
+    {
+        var generation = ++_machine.WakeupGeneration;
+        ScheduleAt(Now + (long)delay.TotalMilliseconds, () =>
         {
-            call.Completion.TrySetException(new ZprotoClientTerminatedException($"{Name} has terminated; {call.Method} cannot run"));
+            if (_machine.WakeupGeneration == generation)
+                Dispatch(@event);
+        });
+    }
+
+    /// <summary>Raises <c>expired</c> when the server has been silent for <paramref name="timeout"/> (re-armed by every message; zero turns it off).</summary>
+    protected void SetTimeout(TimeSpan timeout)
+    {
+        _timeout = timeout;
+        var generation = ++_timeoutGeneration;
+        _lastServerActivity = Now;
+        if (timeout > TimeSpan.Zero && ExpiredEvent is not null)
+            ScheduleAt(Now + (long)timeout.TotalMilliseconds, () => CheckTimeout(generation));
+    }
+
+    private void CheckTimeout(int generation)
+    {
+        if (generation != _timeoutGeneration || _terminated || ExpiredEvent is not { } expired)
+            return;
+        var due = _lastServerActivity + (long)_timeout.TotalMilliseconds;
+        if (due > Now)
+        {
+            ScheduleAt(due, () => CheckTimeout(generation));
             return;
         }
-        if (call.Accepts is not null)
+        _lastServerActivity = Now;
+        ScheduleAt(Now + (long)_timeout.TotalMilliseconds, () => CheckTimeout(generation));
+        Dispatch(expired);
+    }
+
+    /// <summary>Raises <c>heartbeat</c> every <paramref name="interval"/> (zero turns it off).</summary>
+    protected void SetHeartbeat(TimeSpan interval)
+    {
+        var generation = ++_heartbeatGeneration;
+        if (interval <= TimeSpan.Zero || HeartbeatEvent is not { } heartbeat)
+            return;
+        void Beat()
         {
-            // A reply that arrived before anyone asked (a delivered message) satisfies the call at once.
-            for (var i = 0; i < _replies.Count; i++)
-            {
-                if (call.Accepts(_replies[i]))
-                {
-                    var reply = _replies[i];
-                    _replies.RemoveAt(i);
-                    call.Completion.TrySetResult(reply);
-                    return;
-                }
-            }
-            _pending.Add(call);
-        }
-        if (dispatches)
-        {
-            CurrentArguments = arguments;
-            var handled = Dispatch(eventId);
-            if (!handled)
-            {
-                _pending.Remove(call);
-                call.Completion.TrySetException(new ZprotoMethodNotValidException($"{Name}: {call.Method} is not valid in state {StateName(_state)}"));
+            if (generation != _heartbeatGeneration || _terminated)
                 return;
-            }
+            Dispatch(heartbeat);
+            ScheduleAt(Now + (long)interval.TotalMilliseconds, Beat);
         }
-        if (call.Accepts is null)
-            call.Completion.TrySetResult(null);
+        ScheduleAt(Now + (long)interval.TotalMilliseconds, Beat);
     }
 
-    /// <summary>Delivers a reply to the earliest call that accepts it, or keeps it for a later call.</summary>
-    protected void SignalReplyCore(object reply)
+    /// <summary>Logs an action when tracing is on.</summary>
+    protected void TraceAction(string action)
     {
-        ArgumentNullException.ThrowIfNull(reply);
-        for (var i = 0; i < _pending.Count; i++)
-        {
-            if (_pending[i].Accepts!(reply))
-            {
-                var call = _pending[i];
-                _pending.RemoveAt(i);
-                call.Completion.TrySetResult(reply);
-                return;
-            }
-        }
-        if (_replies.Count >= Options.ReplyQueueLimit)
-        {
-            Logger.LogWarning("{Name}: reply queue full ({Limit}); dropping the oldest reply {Reply}", Name, Options.ReplyQueueLimit, _replies[0].GetType().Name);
-            _replies.RemoveAt(0);
-        }
-        _replies.Add(reply);
+        if (Options.Verbose)
+            EngineLog.TraceAction(Logger, Name, "client", action);
     }
 
-    private void FailPending(Exception e)
-    {
-        foreach (var call in _pending)
-            call.Completion.TrySetException(e);
-        _pending.Clear();
-    }
-
-    /// <summary>Arguments of the current call as <typeparamref name="T"/>.</summary>
-    protected T ArgumentsAs<T>() where T : class =>
-        CurrentArguments as T ?? throw new InvalidOperationException($"the current call's arguments are {CurrentArguments?.GetType().Name ?? "none"}, not {typeof(T).Name}");
-
-    private sealed class PendingCall(string method, Func<object, bool>? accepts)
-    {
-        public string Method { get; } = method;
-        public Func<object, bool>? Accepts { get; } = accepts;
-        public TaskCompletionSource<object?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
+    /// <summary>The client's one state machine (the engine's view of it).</summary>
+    internal sealed class Machine : MachineInstance<TState, TEvent>;
 }

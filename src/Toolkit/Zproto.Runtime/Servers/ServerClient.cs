@@ -1,19 +1,23 @@
 using System;
-using System.Collections.Generic;
+using Zproto.Runtime.Engine;
 
 namespace Zproto.Runtime.Servers;
 
 /// <summary>
-/// One connected peer of a server: its routing id, state-machine state and mailbox. Generated
-/// servers derive their <c>Client</c> class from this; user code adds fields in its partial part.
-/// Touched only on the server's owner thread.
+/// One connected peer of a server: its routing id, state machine and mailbox. Generated servers
+/// derive their <c>Client</c> class from this; user code adds fields in its partial part. Touched
+/// only on the server's owner thread.
 /// </summary>
-public abstract class ServerClient<TMessage> where TMessage : class
+/// <typeparam name="TMessage">The protocol's message base type.</typeparam>
+/// <typeparam name="TState">The generated <c>State</c> enum.</typeparam>
+/// <typeparam name="TEvent">The generated <c>Event</c> enum.</typeparam>
+public abstract class ServerClient<TMessage, TState, TEvent> : MachineInstance<TState, TEvent>
+    where TMessage : class
+    where TState : struct, Enum
+    where TEvent : struct, Enum
 {
-    internal readonly List<TMessage> Mailbox = new();
-    internal int NextEvent = -1;
-    internal int ExceptionEvent = -1;
-    internal int WakeupGeneration;
+    internal readonly Mailbox<TMessage> Mailbox = new();
+    internal WarningLimiter Warnings;
     internal int DeadlineGeneration;
     internal long LastActivity;
     internal bool ExpiryScheduled;
@@ -24,21 +28,11 @@ public abstract class ServerClient<TMessage> where TMessage : class
     /// <summary>A short printable id for logs (the routing id in hex, or the prefix set by the server).</summary>
     public string LogPrefix { get; set; } = "";
 
-    /// <summary>The last protocol message received from this client (zproto's <c>request</c>).</summary>
+    /// <summary>
+    /// The last protocol message received from this client (zproto's <c>request</c>). Actions that run
+    /// under exactly one message event receive it typed instead; this is for actions shared by several.
+    /// </summary>
     public TMessage? Request { get; internal set; }
-
-    /// <summary>The reply the next <c>send</c> action sends when it is of the message type that action names (zproto's <c>reply</c>).</summary>
-    public TMessage? Reply { get; set; }
-
-    /// <summary>The current state, as the generated enum's value.</summary>
-    public int StateValue { get; set; }
-
-    /// <summary>True once the <c>terminate</c> action ran: the record is dropped after the current event.</summary>
-    public bool Terminated { get; internal set; }
-
-    /// <summary>The request as <typeparamref name="T"/>; throws when it is another message.</summary>
-    public T RequestAs<T>() where T : class, TMessage =>
-        Request as T ?? throw new InvalidOperationException($"the current request is {Request?.GetType().Name ?? "none"}, not {typeof(T).Name}");
 }
 
 /// <summary>What a state does with a protocol message.</summary>

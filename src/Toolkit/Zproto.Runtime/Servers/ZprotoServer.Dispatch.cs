@@ -1,10 +1,15 @@
 using System;
+using System.Collections.Generic;
 using Microsoft.Extensions.Logging;
+using Zproto.Runtime.Engine;
 
 namespace Zproto.Runtime.Servers;
 
-public abstract partial class ZprotoServer<TProtocol, TMessage, TClient>
+public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState, TEvent>
 {
+    private readonly Queue<(TClient Client, TEvent Event)> _pendingEvents = new();
+    private bool _dispatching;
+
     /// <summary>Takes messages from the mailbox, oldest first, as long as the current state accepts one.</summary>
     private void Pump(TClient client)
     {
@@ -23,7 +28,8 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient>
                     next = candidate;
                     break;
                 }
-                Logger.LogWarning("{Name}: {Client}: {Message} is not handled in state {State}; dropped", Name, client.LogPrefix, TProtocol.GetName(candidate), StateName(client.StateValue));
+                if (MayWarn(client))
+                    EngineLog.MessageNotHandled(Logger, Name, client.LogPrefix, TProtocol.GetName(candidate), StateName(client.State));
                 i--;
             }
             if (next is null)
@@ -33,58 +39,40 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient>
         }
     }
 
-    /// <summary>Runs one event on a client, then any next or exception events the actions set.</summary>
-    private void Dispatch(TClient client, int eventId)
+    /// <summary>Runs one event on a client, then any next or exception events its actions set.</summary>
+    private void Dispatch(TClient client, TEvent @event)
     {
-        // zproto semantics: executing any event cancels the client's wakeup alarm.
-        client.WakeupGeneration++;
         _dispatching = true;
+        DispatchOutcome outcome;
         try
         {
-            while (true)
-            {
-                client.NextEvent = -1;
-                client.ExceptionEvent = -1;
-                if (Options.Verbose)
-                    Logger.LogInformation("{Name}: {Client}: {State}: {Event}", Name, client.LogPrefix, StateName(client.StateValue), EventName(eventId));
-                bool handled;
-                try
-                {
-                    handled = Execute(client, eventId);
-                }
-                catch (Exception e)
-                {
-                    // A bug in an action ends this client's machine, never the server.
-                    Logger.LogError(e, "{Name}: {Client}: action failed in state {State} on {Event}; client dropped", Name, client.LogPrefix, StateName(client.StateValue), EventName(eventId));
-                    client.Terminated = true;
-                    break;
-                }
-                if (!handled)
-                {
-                    Logger.LogWarning("{Name}: {Client}: event {Event} is not handled in state {State}; dropped", Name, client.LogPrefix, EventName(eventId), StateName(client.StateValue));
-                    break;
-                }
-                if (client.Terminated)
-                    break;
-                if (client.ExceptionEvent >= 0)
-                {
-                    eventId = client.ExceptionEvent;
-                    continue;
-                }
-                if (client.NextEvent >= 0)
-                {
-                    eventId = client.NextEvent;
-                    continue;
-                }
-                break;
-            }
+            outcome = MachineDispatcher<TState, TEvent>.Run(this, client, @event);
         }
         finally
         {
             _dispatching = false;
         }
+        if (outcome == DispatchOutcome.NotHandled && MayWarn(client))
+            EngineLog.EventNotHandled(Logger, Name, client.LogPrefix, EventName(@event), StateName(client.State));
         if (client.Terminated)
             Destroy(client);
+    }
+
+    bool IMachineHost<TClient, TEvent>.Execute(TClient machine, TEvent @event) => Execute(machine, @event);
+
+    void IMachineHost<TClient, TEvent>.TraceEvent(TClient machine, TEvent @event)
+    {
+        if (Options.Verbose)
+            EngineLog.TraceEvent(Logger, Name, machine.LogPrefix, StateName(machine.State), EventName(@event));
+    }
+
+    void IMachineHost<TClient, TEvent>.ActionFailed(TClient machine, TEvent @event, Exception exception) =>
+        EngineLog.ActionFailed(Logger, exception, Name, machine.LogPrefix, StateName(machine.State), EventName(@event));
+
+    void IMachineHost<TClient, TEvent>.ChainedEventNotHandled(TClient machine, TEvent @event)
+    {
+        if (MayWarn(machine))
+            EngineLog.EventNotHandled(Logger, Name, machine.LogPrefix, EventName(@event), StateName(machine.State));
     }
 
     private void Destroy(TClient client)
@@ -114,64 +102,61 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient>
     {
         while (!_dispatching && _pendingEvents.Count > 0)
         {
-            var (target, eventId) = _pendingEvents.Dequeue();
+            var (target, @event) = _pendingEvents.Dequeue();
             if (target.Terminated || !_clients.ContainsKey(target.RoutingId))
                 continue;
-            Dispatch(target, eventId);
+            Dispatch(target, @event);
             Pump(target);
         }
     }
 
     // ---- the API actions use (zproto's engine_* functions) -------------------------------------
 
-    /// <summary>Continues with <paramref name="eventId"/> after the current event's actions and state change (zproto's engine_set_next_event).</summary>
-    protected void SetNextEventCore(TClient client, int eventId) => client.NextEvent = eventId;
+    /// <summary>Continues with <paramref name="event"/> after the current event's actions and state change (zproto's engine_set_next_event).</summary>
+    protected static void SetNextEvent(TClient client, TEvent @event) => client.NextEvent = @event;
 
-    /// <summary>Stops the remaining actions and runs <paramref name="eventId"/> in the current state instead (zproto's engine_set_exception).</summary>
-    protected void RaiseExceptionCore(TClient client, int eventId) => client.ExceptionEvent = eventId;
+    /// <summary>Stops the remaining actions and runs <paramref name="event"/> in the current state instead (zproto's engine_set_exception).</summary>
+    protected static void RaiseException(TClient client, TEvent @event) => client.ExceptionEvent = @event;
 
-    /// <summary>True when an action raised an exception event; generated code stops the action list.</summary>
-    protected static bool ExceptionRaised(TClient client) => client.ExceptionEvent >= 0;
-
-    /// <summary>Raises <paramref name="eventId"/> after <paramref name="delay"/>; any other event on the client cancels it (zproto's wakeup).</summary>
-    protected void SetWakeupCore(TClient client, TimeSpan delay, int eventId)
+    /// <summary>Raises <paramref name="event"/> after <paramref name="delay"/>; any other event on the client cancels it (zproto's wakeup).</summary>
+    protected void SetWakeup(TClient client, TimeSpan delay, TEvent @event)
     {
         var generation = ++client.WakeupGeneration;
         ScheduleAt(Now + (long)delay.TotalMilliseconds, () =>
         {
             if (client.WakeupGeneration == generation && !client.Terminated)
-                RaiseFromTimer(client, eventId);
+                RaiseFromTimer(client, @event);
         });
     }
 
-    /// <summary>Raises <paramref name="eventId"/> after <paramref name="delay"/> unless <see cref="CancelDeadline"/> runs first; other events (a PING) do not cancel it.</summary>
-    protected void SetDeadlineCore(TClient client, TimeSpan delay, int eventId)
+    /// <summary>Raises <paramref name="event"/> after <paramref name="delay"/> unless <see cref="CancelDeadline"/> runs first; other events (a PING) do not cancel it.</summary>
+    protected void SetDeadline(TClient client, TimeSpan delay, TEvent @event)
     {
         var generation = ++client.DeadlineGeneration;
         ScheduleAt(Now + (long)delay.TotalMilliseconds, () =>
         {
             if (client.DeadlineGeneration == generation && !client.Terminated)
-                RaiseFromTimer(client, eventId);
+                RaiseFromTimer(client, @event);
         });
     }
 
     /// <summary>Cancels the client's deadline.</summary>
     protected static void CancelDeadline(TClient client) => client.DeadlineGeneration++;
 
-    /// <summary>Runs <paramref name="eventId"/> on another client (after the current event finishes). Cancels that client's wakeup.</summary>
-    protected void SendEventCore(TClient target, int eventId)
+    /// <summary>Runs <paramref name="event"/> on another client (after the current event finishes). Cancels that client's wakeup.</summary>
+    protected void SendEvent(TClient target, TEvent @event)
     {
-        _pendingEvents.Enqueue((target, eventId));
+        _pendingEvents.Enqueue((target, @event));
         RunPendingEvents();
     }
 
-    /// <summary>Runs <paramref name="eventId"/> on every client except <paramref name="except"/>.</summary>
-    protected void BroadcastCore(int eventId, TClient? except)
+    /// <summary>Runs <paramref name="event"/> on every client except <paramref name="except"/>.</summary>
+    protected void Broadcast(TEvent @event, TClient? except = null)
     {
         foreach (var client in _clients.Values)
         {
             if (!ReferenceEquals(client, except))
-                _pendingEvents.Enqueue((client, eventId));
+                _pendingEvents.Enqueue((client, @event));
         }
         RunPendingEvents();
     }
@@ -179,37 +164,25 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient>
     /// <summary>The built-in <c>terminate</c> action: the client record goes after the current event.</summary>
     protected static void Terminate(TClient client) => client.Terminated = true;
 
-    /// <summary>The reply prepared for a <c>send</c> of <typeparamref name="T"/>, or a new <typeparamref name="T"/> with default fields.</summary>
-    protected T TakeReply<T>(TClient client) where T : class, TMessage, new()
-    {
-        var prepared = client.Reply;
-        client.Reply = null;
-        if (prepared is T typed)
-            return typed;
-        if (prepared is not null)
-            Logger.LogWarning("{Name}: {Client}: the prepared reply is {Prepared} but the model sends {Sent}; sending {Sent} with default fields", Name, client.LogPrefix, TProtocol.GetName(prepared), typeof(T).Name, typeof(T).Name);
-        return new T();
-    }
-
     /// <summary>Logs an action when tracing is on (generated code calls it before each action).</summary>
     protected void TraceAction(TClient client, string action)
     {
         if (Options.Verbose)
-            Logger.LogInformation("{Name}: {Client}:     + {Action}", Name, client.LogPrefix, action);
+            EngineLog.TraceAction(Logger, Name, client.LogPrefix, action);
     }
 
-    private void RaiseFromTimer(TClient client, int eventId)
+    private void RaiseFromTimer(TClient client, TEvent @event)
     {
         if (!_clients.ContainsKey(client.RoutingId))
             return;
-        Dispatch(client, eventId);
+        Dispatch(client, @event);
         Pump(client);
         RunPendingEvents();
     }
 
     private void ScheduleExpiry(TClient client)
     {
-        if (ExpiredEvent < 0 || client.ExpiryScheduled)
+        if (ExpiredEvent is null || client.ExpiryScheduled)
             return;
         client.ExpiryScheduled = true;
         ScheduleAt(client.LastActivity + (long)Options.ClientTimeout.TotalMilliseconds, () => CheckExpiry(client));
@@ -219,7 +192,7 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient>
     private void CheckExpiry(TClient client)
     {
         client.ExpiryScheduled = false;
-        if (client.Terminated || !_clients.ContainsKey(client.RoutingId))
+        if (client.Terminated || !_clients.ContainsKey(client.RoutingId) || ExpiredEvent is not { } expired)
             return;
         var due = client.LastActivity + (long)Options.ClientTimeout.TotalMilliseconds;
         if (due > Now)
@@ -228,7 +201,7 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient>
             ScheduleAt(due, () => CheckExpiry(client));
             return;
         }
-        Dispatch(client, ExpiredEvent);
+        Dispatch(client, expired);
         if (!client.Terminated && _clients.ContainsKey(client.RoutingId))
         {
             // Still alive (the model chose to keep it): expire again after another silent period.

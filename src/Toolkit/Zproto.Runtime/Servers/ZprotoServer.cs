@@ -14,34 +14,34 @@ namespace Zproto.Runtime.Servers;
 /// The engine under a generated zproto server: one ROUTER socket, one state machine per client
 /// (per routing id), a mailbox per client so requests pipeline, the expiry timer, wakeups and
 /// deadlines, events between clients, and a verbose trace. The generated subclass supplies the
-/// state tables (<see cref="GetDisposition"/>, <see cref="Execute"/>) and the actions.
+/// state tables (<see cref="GetDisposition"/>, <see cref="Execute"/>) over its own
+/// <typeparamref name="TState"/> and <typeparamref name="TEvent"/> enums, and the actions.
 /// </summary>
 /// <remarks>
 /// A peer can never crash the server: malformed frames are counted and dropped, a message no state
-/// handles is logged and dropped, and an exception thrown by an action is logged and ends only that
-/// client's state machine.
+/// handles is logged (rate-limited per peer) and dropped, and an exception thrown by an action is
+/// logged and ends only that client's state machine.
 /// </remarks>
-public abstract partial class ZprotoServer<TProtocol, TMessage, TClient> : ActorLoop, IZprotoServer
+public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState, TEvent> : ActorLoop, IZprotoServer, IMachineHost<TClient, TEvent>
     where TProtocol : IFrameProtocol<TMessage>
     where TMessage : class
-    where TClient : ServerClient<TMessage>
+    where TClient : ServerClient<TMessage, TState, TEvent>
+    where TState : struct, Enum
+    where TEvent : struct, Enum
 {
     private readonly Dictionary<byte[], TClient> _clients = new(ByteArrayComparer.Instance);
     private readonly List<string> _endpoints = new();
-    private readonly List<byte[]> _frames = new();
-    private readonly List<ReadOnlyMemory<byte>> _codecFrames = new();
-    private readonly Queue<(TClient Client, int Event)> _pendingEvents = new();
     private readonly OutgoingMessage<TProtocol, TMessage> _outgoing = new();
+    private readonly FrameReceiver<TProtocol, TMessage> _receiver;
     private ZmqSocket? _router;
     private ZmqAuthenticator? _authenticator;
-    private bool _dispatching;
-    private long _malformed;
 
     /// <summary>Creates a server; call <see cref="Start"/> to bind and run it.</summary>
     protected ZprotoServer(ServerOptions options, ILogger? logger, string name)
         : base(options?.Context, logger ?? NullLogger.Instance, name)
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
+        _receiver = new FrameReceiver<TProtocol, TMessage>(Logger, Name, routed: true);
     }
 
     /// <summary>The settings (read on the owner thread; change them before <see cref="Start"/>).</summary>
@@ -54,7 +54,7 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient> : Actor
     }
 
     /// <summary>Frames that failed to decode and were dropped.</summary>
-    public long MalformedMessages => System.Threading.Interlocked.Read(ref _malformed);
+    public long MalformedMessages => _receiver.Malformed;
 
     /// <summary>Number of client records (owner thread only, or via <see cref="ActorLoop.Invoke{T}"/>).</summary>
     protected int ClientCount => _clients.Count;
@@ -73,23 +73,23 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient> : Actor
     /// <summary>Creates the record for a new peer (its state is the first state).</summary>
     protected abstract TClient CreateClient();
 
-    /// <summary>The event number of a protocol message.</summary>
-    protected abstract int EventOf(TMessage message);
+    /// <summary>The event of a protocol message.</summary>
+    protected abstract TEvent EventOf(TMessage message);
 
-    /// <summary>What the client's current state does with protocol event <paramref name="eventId"/>.</summary>
-    protected abstract Disposition GetDisposition(TClient client, int eventId);
+    /// <summary>What the client's current state does with protocol event <paramref name="event"/>.</summary>
+    protected abstract Disposition GetDisposition(TClient client, TEvent @event);
 
-    /// <summary>Runs the actions of <paramref name="eventId"/> in the client's state and moves it to the next state; false when no event handles it.</summary>
-    protected abstract bool Execute(TClient client, int eventId);
+    /// <summary>Runs the actions of <paramref name="event"/> in the client's state and moves it to the next state; false when the state has no such event.</summary>
+    protected abstract bool Execute(TClient client, TEvent @event);
 
-    /// <summary>The event's name, for logs.</summary>
-    protected abstract string EventName(int eventId);
+    /// <summary>The event's model name, for logs.</summary>
+    protected abstract string EventName(TEvent @event);
 
-    /// <summary>The state's name, for logs.</summary>
-    protected abstract string StateName(int stateValue);
+    /// <summary>The state's model name, for logs.</summary>
+    protected abstract string StateName(TState state);
 
-    /// <summary>The event number of <c>expired</c>, or -1 when the model has none (clients then never expire, as in zproto).</summary>
-    protected abstract int ExpiredEvent { get; }
+    /// <summary>The <c>expired</c> event, or null when the model has none (clients then never expire, as in zproto).</summary>
+    protected abstract TEvent? ExpiredEvent { get; }
 
     /// <summary>Called when a client record is created (before its first event).</summary>
     protected virtual void OnClientCreated(TClient client) { }
@@ -158,49 +158,24 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient> : Actor
         // Bounded batch so timers and commands are never starved by a busy peer.
         for (var n = 0; n < 256; n++)
         {
-            _frames.Clear();
-            if (!_router!.TryReceiveMultipart(_frames, dontWait: true))
+            if (!_receiver.TryReceive(_router!, out var routingId, out var message))
                 return;
-            Receive();
+            if (message is not null)
+                Deliver(routingId!, message);
         }
     }
 
-    private void Receive()
+    // ---- receive path: a decoded message into its client's mailbox -----------------------------
+
+    private void Deliver(byte[] routingId, TMessage message)
     {
-        if (_frames.Count < 2)
-        {
-            CountMalformed(null, "no codec frames after the routing id");
-            return;
-        }
-        _codecFrames.Clear();
-        for (var i = 1; i < _frames.Count; i++)
-            _codecFrames.Add(_frames[i]);
-        var routingId = _frames[0];
-        if (!TProtocol.TryDecode(_codecFrames, out var message, out var error))
-        {
-            CountMalformed(routingId, error.Message);
-            return;
-        }
-        if (!_clients.TryGetValue(routingId, out var client))
-        {
-            client = CreateClient();
-            client.RoutingId = routingId;
-            client.LogPrefix = Convert.ToHexStringLower(routingId);
-            _clients[routingId] = client;
-            try
-            {
-                OnClientCreated(client);
-            }
-            catch (Exception e)
-            {
-                Logger.LogError(e, "{Name}: {Client}: OnClientCreated failed", Name, client.LogPrefix);
-            }
-        }
+        var client = FindOrCreate(routingId);
         client.LastActivity = Now;
         ScheduleExpiry(client);
         if (client.Mailbox.Count >= Options.MailboxLimit)
         {
-            Logger.LogWarning("{Name}: {Client}: mailbox full ({Limit}); dropping the oldest waiting message {Message}", Name, client.LogPrefix, Options.MailboxLimit, TProtocol.GetName(client.Mailbox[0]));
+            if (MayWarn(client))
+                EngineLog.MailboxFull(Logger, Name, client.LogPrefix, Options.MailboxLimit, TProtocol.GetName(client.Mailbox[0]));
             client.Mailbox.RemoveAt(0);
         }
         client.Mailbox.Add(message);
@@ -208,26 +183,54 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient> : Actor
         RunPendingEvents();
     }
 
-    private void CountMalformed(byte[]? routingId, string reason)
+    private TClient FindOrCreate(byte[] routingId)
     {
-        System.Threading.Interlocked.Increment(ref _malformed);
-        Logger.LogDebug("{Name}: dropped a malformed message from {Client}: {Reason}", Name, routingId is null ? "?" : Convert.ToHexStringLower(routingId), reason);
+        if (_clients.TryGetValue(routingId, out var client))
+            return client;
+        client = CreateClient();
+        client.RoutingId = routingId;
+        client.LogPrefix = Convert.ToHexStringLower(routingId);
+        _clients[routingId] = client;
+        try
+        {
+            OnClientCreated(client);
+        }
+        catch (Exception e)
+        {
+            Logger.LogError(e, "{Name}: {Client}: OnClientCreated failed", Name, client.LogPrefix);
+        }
+        return client;
     }
+
+    /// <summary>True when a warning about <paramref name="client"/> may be written (a few per second per peer).</summary>
+    private bool MayWarn(TClient client)
+    {
+        if (!Logger.IsEnabled(LogLevel.Warning))
+            return false;
+        var allowed = client.Warnings.TryAcquire(Now, out var suppressed);
+        if (suppressed > 0)
+            EngineLog.WarningsSuppressed(Logger, Name, client.LogPrefix, suppressed);
+        return allowed;
+    }
+
+    // ---- send path ------------------------------------------------------------------------------
 
     /// <summary>Sends <paramref name="message"/> to <paramref name="client"/>. A peer that is gone (or a full queue) is logged, never thrown.</summary>
     protected void Send(TClient client, TMessage message)
     {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(message);
         if (Options.Verbose)
-            Logger.LogInformation("{Name}: {Client}:     > {Message}", Name, client.LogPrefix, TProtocol.GetName(message));
+            EngineLog.TraceSend(Logger, Name, client.LogPrefix, TProtocol.GetName(message));
         _outgoing.Encode(message);
         try
         {
-            if (!_router!.TrySend(client.RoutingId, more: true, dontWait: true) || !_outgoing.TrySend(_router))
-                Logger.LogWarning("{Name}: {Client}: send queue full; {Message} dropped", Name, client.LogPrefix, TProtocol.GetName(message));
+            if ((!_router!.TrySend(client.RoutingId, more: true, dontWait: true) || !_outgoing.TrySend(_router)) && MayWarn(client))
+                EngineLog.SendQueueFull(Logger, Name, client.LogPrefix, TProtocol.GetName(message));
         }
         catch (ZmqException e) when (e.Errno == ZmqErrno.EHOSTUNREACH)
         {
-            Logger.LogDebug("{Name}: {Client}: peer is gone; {Message} dropped", Name, client.LogPrefix, TProtocol.GetName(message));
+            EngineLog.PeerGone(Logger, Name, client.LogPrefix, TProtocol.GetName(message));
         }
     }
 }

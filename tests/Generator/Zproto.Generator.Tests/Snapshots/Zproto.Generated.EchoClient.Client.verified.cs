@@ -15,76 +15,74 @@ namespace Zproto.Generated
     /// called from any thread.
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Zproto.Net", "1.0.0")]
-    public sealed partial class EchoClient : global::Zproto.Runtime.Clients.ZprotoClient<global::Zproto.Generated.EchoMsg, global::Zproto.Generated.EchoMsg.Message>
+    public sealed partial class EchoClient : global::Zproto.Runtime.Clients.ZprotoClient<global::Zproto.Generated.EchoMsg, global::Zproto.Generated.EchoMsg.Message, EchoClient.State, EchoClient.Event, EchoClient.Reply>
     {
-        /// <summary>Creates and starts the client.</summary>
+        /// <summary>Creates the client; call <c>Start()</c> before any method.</summary>
         public EchoClient(global::Zproto.Runtime.Clients.ClientOptions options, global::Microsoft.Extensions.Logging.ILogger<EchoClient>? logger = null)
             : base(options, logger, "echo_client")
         {
-            Start();
         }
 
         /// <summary>The states of the client's state machine.</summary>
         public enum State
         {
             /// <summary>start</summary>
-            Start = 0,
+            Start,
             /// <summary>connecting</summary>
-            Connecting = 1,
+            Connecting,
             /// <summary>connected</summary>
-            Connected = 2,
+            Connected,
             /// <summary>disconnecting</summary>
-            Disconnecting = 3,
+            Disconnecting,
             /// <summary>defaults</summary>
-            Defaults = 4,
+            Defaults,
         }
 
         /// <summary>Events: the protocol's messages, then API methods and internal events.</summary>
         public enum Event
         {
             /// <summary>HELLO</summary>
-            Hello = 0,
+            Hello,
             /// <summary>HELLO-OK</summary>
-            HelloOk = 1,
+            HelloOk,
             /// <summary>ECHO</summary>
-            Echo = 2,
+            Echo,
             /// <summary>ECHO-OK</summary>
-            EchoOk = 3,
+            EchoOk,
             /// <summary>PING</summary>
-            Ping = 4,
+            Ping,
             /// <summary>PING-OK</summary>
-            PingOk = 5,
+            PingOk,
             /// <summary>BROADCAST</summary>
-            Broadcast = 6,
+            Broadcast,
             /// <summary>NOTICE</summary>
-            Notice = 7,
+            Notice,
             /// <summary>WAIT</summary>
-            Wait = 8,
+            Wait,
             /// <summary>WAIT-OK</summary>
-            WaitOk = 9,
+            WaitOk,
             /// <summary>GOODBYE</summary>
-            Goodbye = 10,
+            Goodbye,
             /// <summary>GOODBYE-OK</summary>
-            GoodbyeOk = 11,
+            GoodbyeOk,
             /// <summary>INVALID</summary>
-            Invalid = 12,
+            Invalid,
             /// <summary>connect</summary>
-            Connect = 13,
+            Connect,
             /// <summary>expired</summary>
-            Expired = 14,
+            Expired,
+            /// <summary>round trip</summary>
+            RoundTrip,
+            /// <summary>shout</summary>
+            Shout,
+            /// <summary>delay</summary>
+            Delay,
             /// <summary>heartbeat</summary>
-            Heartbeat = 15,
+            Heartbeat,
             /// <summary>disconnect</summary>
-            Disconnect = 16,
+            Disconnect,
             /// <summary>receive notice</summary>
-            ReceiveNotice = 17,
-        }
-
-        /// <summary>The current state.</summary>
-        public State CurrentState
-        {
-            get => (State)CurrentStateValue;
-            private set => CurrentStateValue = (int)value;
+            ReceiveNotice,
         }
 
         /// <summary>A reply from the client to a waiting API call.</summary>
@@ -148,35 +146,64 @@ namespace Zproto.Generated
             public string Text { get; init; } = "";
         }
 
+        /// <summary>The arguments of an API call, as the actions of its method receive them.</summary>
+        public abstract record MethodArguments
+        {
+            private protected MethodArguments() { }
+        }
+
         /// <summary>Arguments of <see cref="ConnectAsync"/>.</summary>
-        public sealed record ConnectArguments
+        public sealed record ConnectArguments : MethodArguments
         {
             /// <summary>endpoint</summary>
             public required string Endpoint { get; init; }
-            /// <summary>timeout</summary>
-            public required uint Timeout { get; init; }
+        }
+
+        /// <summary>What <see cref="ConnectAsync"/> returns: exactly one of <see cref="Success"/>, <see cref="Failure"/>.</summary>
+        public sealed class ConnectResult
+        {
+            internal ConnectResult(Reply value) => Value = value;
+
+            /// <summary>The reply, for pattern matching.</summary>
+            public Reply Value { get; }
+
+            /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
+            public TResult Match<TResult>(global::System.Func<Success, TResult> success, global::System.Func<Failure, TResult> failure) =>
+                Value is Success successReply ? success(successReply) :
+                failure((Failure)Value);
         }
 
         /// <summary>
-        /// Connect to the server and open a session; returns SUCCESS, or FAILURE after the timeout.
+        /// Connect to the server and open a session; returns SUCCESS, or FAILURE when the server does not
+        /// answer within the client's connect timeout.
         /// </summary>
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<Reply> ConnectAsync(string endpoint, uint timeout, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            var reply = await CallAsync("connect", new ConnectArguments { Endpoint = endpoint, Timeout = timeout }, (int)Event.Connect, dispatches: true,
-                static r => r is Success or Failure, callTimeout, cancellationToken).ConfigureAwait(false);
-            return (Reply)reply!;
-        }
+        public async global::System.Threading.Tasks.Task<ConnectResult> ConnectAsync(string endpoint, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new ConnectResult((await CallAsync("connect", Event.Connect, new ConnectArguments { Endpoint = endpoint }, static r => r is Success or Failure, callTimeout, cancellationToken).ConfigureAwait(false))!);
 
-        /// <summary>Arguments of <see cref="EchoAsync"/>.</summary>
-        public sealed record EchoArguments
+        /// <summary>Arguments of <see cref="RoundTripAsync"/>.</summary>
+        public sealed record RoundTripArguments : MethodArguments
         {
             /// <summary>sequence</summary>
             public required uint Sequence { get; init; }
             /// <summary>body</summary>
             public required global::System.ReadOnlyMemory<byte> Body { get; init; }
+        }
+
+        /// <summary>What <see cref="RoundTripAsync"/> returns: exactly one of <see cref="Echoed"/>, <see cref="Failure"/>.</summary>
+        public sealed class RoundTripResult
+        {
+            internal RoundTripResult(Reply value) => Value = value;
+
+            /// <summary>The reply, for pattern matching.</summary>
+            public Reply Value { get; }
+
+            /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
+            public TResult Match<TResult>(global::System.Func<Echoed, TResult> echoed, global::System.Func<Failure, TResult> failure) =>
+                Value is Echoed echoedReply ? echoed(echoedReply) :
+                failure((Failure)Value);
         }
 
         /// <summary>
@@ -185,15 +212,11 @@ namespace Zproto.Generated
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<Reply> EchoAsync(uint sequence, global::System.ReadOnlyMemory<byte> body, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            var reply = await CallAsync("echo", new EchoArguments { Sequence = sequence, Body = body }, (int)Event.Echo, dispatches: true,
-                static r => r is Echoed or Failure, callTimeout, cancellationToken).ConfigureAwait(false);
-            return (Reply)reply!;
-        }
+        public async global::System.Threading.Tasks.Task<RoundTripResult> RoundTripAsync(uint sequence, global::System.ReadOnlyMemory<byte> body, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new RoundTripResult((await CallAsync("round trip", Event.RoundTrip, new RoundTripArguments { Sequence = sequence, Body = body }, static r => r is Echoed or Failure, callTimeout, cancellationToken).ConfigureAwait(false))!);
 
-        /// <summary>Arguments of <see cref="BroadcastAsync"/>.</summary>
-        public sealed record BroadcastArguments
+        /// <summary>Arguments of <see cref="ShoutAsync"/>.</summary>
+        public sealed record ShoutArguments : MethodArguments
         {
             /// <summary>text</summary>
             public required string Text { get; init; }
@@ -205,14 +228,28 @@ namespace Zproto.Generated
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public global::System.Threading.Tasks.Task BroadcastAsync(string text, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            CallAsync("broadcast", new BroadcastArguments { Text = text }, (int)Event.Broadcast, dispatches: true, null, callTimeout, cancellationToken);
+        public global::System.Threading.Tasks.Task ShoutAsync(string text, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            CallAsync("shout", Event.Shout, new ShoutArguments { Text = text }, null, callTimeout, cancellationToken);
 
-        /// <summary>Arguments of <see cref="WaitAsync"/>.</summary>
-        public sealed record WaitArguments
+        /// <summary>Arguments of <see cref="DelayAsync"/>.</summary>
+        public sealed record DelayArguments : MethodArguments
         {
-            /// <summary>delay</summary>
-            public required uint Delay { get; init; }
+            /// <summary>milliseconds</summary>
+            public required uint Milliseconds { get; init; }
+        }
+
+        /// <summary>What <see cref="DelayAsync"/> returns: exactly one of <see cref="Success"/>, <see cref="Failure"/>.</summary>
+        public sealed class DelayResult
+        {
+            internal DelayResult(Reply value) => Value = value;
+
+            /// <summary>The reply, for pattern matching.</summary>
+            public Reply Value { get; }
+
+            /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
+            public TResult Match<TResult>(global::System.Func<Success, TResult> success, global::System.Func<Failure, TResult> failure) =>
+                Value is Success successReply ? success(successReply) :
+                failure((Failure)Value);
         }
 
         /// <summary>
@@ -221,15 +258,11 @@ namespace Zproto.Generated
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<Reply> WaitAsync(uint delay, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            var reply = await CallAsync("wait", new WaitArguments { Delay = delay }, (int)Event.Wait, dispatches: true,
-                static r => r is Success or Failure, callTimeout, cancellationToken).ConfigureAwait(false);
-            return (Reply)reply!;
-        }
+        public async global::System.Threading.Tasks.Task<DelayResult> DelayAsync(uint milliseconds, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new DelayResult((await CallAsync("delay", Event.Delay, new DelayArguments { Milliseconds = milliseconds }, static r => r is Success or Failure, callTimeout, cancellationToken).ConfigureAwait(false))!);
 
         /// <summary>Arguments of <see cref="ReceiveNoticeAsync"/>.</summary>
-        public sealed record ReceiveNoticeArguments
+        public sealed record ReceiveNoticeArguments : MethodArguments
         {
         }
 
@@ -239,16 +272,26 @@ namespace Zproto.Generated
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<Reply> ReceiveNoticeAsync(global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            var reply = await CallAsync("receive notice", new ReceiveNoticeArguments(), (int)Event.ReceiveNotice, dispatches: false,
-                static r => r is Noticed, callTimeout, cancellationToken).ConfigureAwait(false);
-            return (Reply)reply!;
-        }
+        public async global::System.Threading.Tasks.Task<Noticed> ReceiveNoticeAsync(global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            (Noticed)(await CallAsync("receive notice", null, new ReceiveNoticeArguments(), static r => r is Noticed, callTimeout, cancellationToken).ConfigureAwait(false))!;
 
         /// <summary>Arguments of <see cref="DisconnectAsync"/>.</summary>
-        public sealed record DisconnectArguments
+        public sealed record DisconnectArguments : MethodArguments
         {
+        }
+
+        /// <summary>What <see cref="DisconnectAsync"/> returns: exactly one of <see cref="Success"/>, <see cref="Failure"/>.</summary>
+        public sealed class DisconnectResult
+        {
+            internal DisconnectResult(Reply value) => Value = value;
+
+            /// <summary>The reply, for pattern matching.</summary>
+            public Reply Value { get; }
+
+            /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
+            public TResult Match<TResult>(global::System.Func<Success, TResult> success, global::System.Func<Failure, TResult> failure) =>
+                Value is Success successReply ? success(successReply) :
+                failure((Failure)Value);
         }
 
         /// <summary>
@@ -257,46 +300,45 @@ namespace Zproto.Generated
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<Reply> DisconnectAsync(global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<DisconnectResult> DisconnectAsync(global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new DisconnectResult((await CallAsync("disconnect", Event.Disconnect, new DisconnectArguments(), static r => r is Success or Failure, callTimeout, cancellationToken).ConfigureAwait(false))!);
+
+        /// <inheritdoc />
+        protected override Event? ExpiredEvent => Event.Expired;
+
+        /// <inheritdoc />
+        protected override Event? HeartbeatEvent => Event.Heartbeat;
+
+        /// <inheritdoc />
+        protected override Event? ConstructorEvent => null;
+
+        /// <inheritdoc />
+        protected override Event? DestructorEvent => null;
+
+        /// <inheritdoc />
+        protected override bool IsDelivered(Reply reply) => reply is Noticed;
+
+        /// <inheritdoc />
+        protected override Event EventOf(global::Zproto.Generated.EchoMsg.Message message) => message.MessageId switch
         {
-            var reply = await CallAsync("disconnect", new DisconnectArguments(), (int)Event.Disconnect, dispatches: true,
-                static r => r is Success or Failure, callTimeout, cancellationToken).ConfigureAwait(false);
-            return (Reply)reply!;
-        }
-
-        /// <inheritdoc />
-        protected override int ExpiredEvent => (int)Event.Expired;
-
-        /// <inheritdoc />
-        protected override int HeartbeatEvent => (int)Event.Heartbeat;
-
-        /// <inheritdoc />
-        protected override int ConstructorEvent => -1;
-
-        /// <inheritdoc />
-        protected override int DestructorEvent => -1;
-
-        /// <inheritdoc />
-        protected override int EventOf(global::Zproto.Generated.EchoMsg.Message message) => message.MessageId switch
-        {
-            global::Zproto.Generated.EchoMsg.MessageId.Hello => 0,
-            global::Zproto.Generated.EchoMsg.MessageId.HelloOk => 1,
-            global::Zproto.Generated.EchoMsg.MessageId.Echo => 2,
-            global::Zproto.Generated.EchoMsg.MessageId.EchoOk => 3,
-            global::Zproto.Generated.EchoMsg.MessageId.Ping => 4,
-            global::Zproto.Generated.EchoMsg.MessageId.PingOk => 5,
-            global::Zproto.Generated.EchoMsg.MessageId.Broadcast => 6,
-            global::Zproto.Generated.EchoMsg.MessageId.Notice => 7,
-            global::Zproto.Generated.EchoMsg.MessageId.Wait => 8,
-            global::Zproto.Generated.EchoMsg.MessageId.WaitOk => 9,
-            global::Zproto.Generated.EchoMsg.MessageId.Goodbye => 10,
-            global::Zproto.Generated.EchoMsg.MessageId.GoodbyeOk => 11,
-            global::Zproto.Generated.EchoMsg.MessageId.Invalid => 12,
-            _ => -1,
+            global::Zproto.Generated.EchoMsg.MessageId.Hello => Event.Hello,
+            global::Zproto.Generated.EchoMsg.MessageId.HelloOk => Event.HelloOk,
+            global::Zproto.Generated.EchoMsg.MessageId.Echo => Event.Echo,
+            global::Zproto.Generated.EchoMsg.MessageId.EchoOk => Event.EchoOk,
+            global::Zproto.Generated.EchoMsg.MessageId.Ping => Event.Ping,
+            global::Zproto.Generated.EchoMsg.MessageId.PingOk => Event.PingOk,
+            global::Zproto.Generated.EchoMsg.MessageId.Broadcast => Event.Broadcast,
+            global::Zproto.Generated.EchoMsg.MessageId.Notice => Event.Notice,
+            global::Zproto.Generated.EchoMsg.MessageId.Wait => Event.Wait,
+            global::Zproto.Generated.EchoMsg.MessageId.WaitOk => Event.WaitOk,
+            global::Zproto.Generated.EchoMsg.MessageId.Goodbye => Event.Goodbye,
+            global::Zproto.Generated.EchoMsg.MessageId.GoodbyeOk => Event.GoodbyeOk,
+            global::Zproto.Generated.EchoMsg.MessageId.Invalid => Event.Invalid,
+            _ => throw new global::System.ArgumentOutOfRangeException(nameof(message), message.MessageId, "not a message of this protocol"),
         };
 
         /// <inheritdoc />
-        protected override string EventName(int eventId) => (Event)eventId switch
+        protected override string EventName(Event @event) => @event switch
         {
             Event.Hello => "HELLO",
             Event.HelloOk => "HELLO-OK",
@@ -313,56 +355,59 @@ namespace Zproto.Generated
             Event.Invalid => "INVALID",
             Event.Connect => "connect",
             Event.Expired => "expired",
+            Event.RoundTrip => "round trip",
+            Event.Shout => "shout",
+            Event.Delay => "delay",
             Event.Heartbeat => "heartbeat",
             Event.Disconnect => "disconnect",
             Event.ReceiveNotice => "receive notice",
-            _ => eventId.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
+            _ => @event.ToString(),
         };
 
         /// <inheritdoc />
-        protected override string StateName(int stateValue) => (State)stateValue switch
+        protected override string StateName(State state) => state switch
         {
             State.Start => "start",
             State.Connecting => "connecting",
             State.Connected => "connected",
             State.Disconnecting => "disconnecting",
             State.Defaults => "defaults",
-            _ => stateValue.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
+            _ => state.ToString(),
         };
 
         /// <inheritdoc />
-        protected override bool Execute(int eventId)
+        protected override bool Execute(Event @event)
         {
             switch (CurrentState)
             {
                 case State.Start:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.Connect:
                             TraceAction("connect to server");
-                            ConnectToServer();
+                            ConnectToServer((ConnectArguments)CurrentArguments!);
                             if (ExceptionRaised) return true;
                             TraceAction("use connect timeout");
-                            UseConnectTimeout();
+                            UseConnectTimeout((ConnectArguments)CurrentArguments!);
                             if (ExceptionRaised) return true;
                             TraceAction("send HELLO");
-                            Send(TakeMessage<global::Zproto.Generated.EchoMsg.Hello>());
-                            CurrentState = State.Connecting;
+                            Send(ComposeHello((ConnectArguments)CurrentArguments!));
+                            MoveTo(State.Connecting);
                             return true;
                         default:
                             return false;
                     }
                 case State.Connecting:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.HelloOk:
                             TraceAction("signal success");
                             SignalSuccess();
                             if (ExceptionRaised) return true;
                             TraceAction("use heartbeat");
-                            UseHeartbeat();
+                            UseHeartbeat((global::Zproto.Generated.EchoMsg.HelloOk)Message!);
                             if (ExceptionRaised) return true;
-                            CurrentState = State.Connected;
+                            MoveTo(State.Connected);
                             return true;
                         case Event.Expired:
                             TraceAction("signal server not reachable");
@@ -378,60 +423,58 @@ namespace Zproto.Generated
                             TraceAction("terminate");
                             Terminate();
                             return true;
-                        case var _ when eventId < 13:
+                        case Event.Hello:
+                        case Event.Echo:
+                        case Event.EchoOk:
+                        case Event.Ping:
+                        case Event.PingOk:
+                        case Event.Broadcast:
+                        case Event.Notice:
+                        case Event.Wait:
+                        case Event.WaitOk:
+                        case Event.Goodbye:
+                        case Event.GoodbyeOk:
                             return true;
                         default:
                             return false;
                     }
                 case State.Connected:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
-                        case Event.Echo:
-                            TraceAction("prepare echo");
-                            PrepareEcho();
-                            if (ExceptionRaised) return true;
+                        case Event.RoundTrip:
                             TraceAction("send ECHO");
-                            Send(TakeMessage<global::Zproto.Generated.EchoMsg.Echo>());
+                            Send(ComposeEcho((RoundTripArguments)CurrentArguments!));
                             return true;
                         case Event.EchoOk:
                             TraceAction("signal echoed");
-                            SignalEchoed();
-                            if (ExceptionRaised) return true;
+                            SignalEchoed((global::Zproto.Generated.EchoMsg.EchoOk)Message!);
                             return true;
-                        case Event.Broadcast:
-                            TraceAction("prepare broadcast");
-                            PrepareBroadcast();
-                            if (ExceptionRaised) return true;
+                        case Event.Shout:
                             TraceAction("send BROADCAST");
-                            Send(TakeMessage<global::Zproto.Generated.EchoMsg.Broadcast>());
+                            Send(ComposeBroadcast((ShoutArguments)CurrentArguments!));
                             return true;
                         case Event.Notice:
                             TraceAction("signal notice");
-                            SignalNotice();
-                            if (ExceptionRaised) return true;
+                            SignalNotice((global::Zproto.Generated.EchoMsg.Notice)Message!);
                             return true;
-                        case Event.Wait:
-                            TraceAction("prepare wait");
-                            PrepareWait();
-                            if (ExceptionRaised) return true;
+                        case Event.Delay:
                             TraceAction("send WAIT");
-                            Send(TakeMessage<global::Zproto.Generated.EchoMsg.Wait>());
+                            Send(ComposeWait((DelayArguments)CurrentArguments!));
                             return true;
                         case Event.WaitOk:
                             TraceAction("signal success");
                             SignalSuccess();
-                            if (ExceptionRaised) return true;
                             return true;
                         case Event.Heartbeat:
                             TraceAction("send PING");
-                            Send(TakeMessage<global::Zproto.Generated.EchoMsg.Ping>());
+                            Send(new global::Zproto.Generated.EchoMsg.Ping());
                             return true;
                         case Event.PingOk:
                             return true;
                         case Event.Disconnect:
                             TraceAction("send GOODBYE");
-                            Send(TakeMessage<global::Zproto.Generated.EchoMsg.Goodbye>());
-                            CurrentState = State.Disconnecting;
+                            Send(new global::Zproto.Generated.EchoMsg.Goodbye());
+                            MoveTo(State.Disconnecting);
                             return true;
                         case Event.Expired:
                             TraceAction("signal server lost");
@@ -447,13 +490,20 @@ namespace Zproto.Generated
                             TraceAction("terminate");
                             Terminate();
                             return true;
-                        case var _ when eventId < 13:
+                        case Event.Hello:
+                        case Event.HelloOk:
+                        case Event.Echo:
+                        case Event.Ping:
+                        case Event.Broadcast:
+                        case Event.Wait:
+                        case Event.Goodbye:
+                        case Event.GoodbyeOk:
                             return true;
                         default:
                             return false;
                     }
                 case State.Disconnecting:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.GoodbyeOk:
                             TraceAction("signal success");
@@ -476,7 +526,17 @@ namespace Zproto.Generated
                             TraceAction("terminate");
                             Terminate();
                             return true;
-                        case var _ when eventId < 13:
+                        case Event.Hello:
+                        case Event.HelloOk:
+                        case Event.Echo:
+                        case Event.EchoOk:
+                        case Event.Ping:
+                        case Event.PingOk:
+                        case Event.Broadcast:
+                        case Event.Notice:
+                        case Event.Wait:
+                        case Event.WaitOk:
+                        case Event.Goodbye:
                             return true;
                         default:
                             return false;
@@ -486,29 +546,20 @@ namespace Zproto.Generated
             }
         }
 
-        /// <summary>Continues with <paramref name="event"/> once the current event is done.</summary>
-        private void SetNextEvent(Event @event) => SetNextEventCore((int)@event);
-
-        /// <summary>Stops the current action list and runs <paramref name="event"/> instead.</summary>
-        private void RaiseException(Event @event) => RaiseExceptionCore((int)@event);
-
-        /// <summary>Raises <paramref name="event"/> after <paramref name="delay"/>; any other event cancels it.</summary>
-        private void SetWakeup(global::System.TimeSpan delay, Event @event) => SetWakeupCore(delay, (int)@event);
-
-        /// <summary>Completes the earliest waiting call that accepts <paramref name="reply"/>, or keeps it for the next one.</summary>
-        private void SignalReply(Reply reply) => SignalReplyCore(reply);
-
         /// <summary>Action "connect to server" (first used in start / connect).</summary>
-        private partial void ConnectToServer();
+        private partial void ConnectToServer(ConnectArguments arguments);
 
         /// <summary>Action "use connect timeout" (first used in start / connect).</summary>
-        private partial void UseConnectTimeout();
+        private partial void UseConnectTimeout(ConnectArguments arguments);
+
+        /// <summary>Builds the HELLO message the model sends (first in start / connect).</summary>
+        private partial global::Zproto.Generated.EchoMsg.Hello ComposeHello(ConnectArguments arguments);
 
         /// <summary>Action "signal success" (first used in connecting / HELLO-OK).</summary>
         private partial void SignalSuccess();
 
         /// <summary>Action "use heartbeat" (first used in connecting / HELLO-OK).</summary>
-        private partial void UseHeartbeat();
+        private partial void UseHeartbeat(global::Zproto.Generated.EchoMsg.HelloOk message);
 
         /// <summary>Action "signal server not reachable" (first used in connecting / expired).</summary>
         private partial void SignalServerNotReachable();
@@ -516,19 +567,19 @@ namespace Zproto.Generated
         /// <summary>Action "signal server lost" (first used in connecting / INVALID).</summary>
         private partial void SignalServerLost();
 
-        /// <summary>Action "prepare echo" (first used in connected / echo).</summary>
-        private partial void PrepareEcho();
+        /// <summary>Builds the ECHO message the model sends (first in connected / round trip).</summary>
+        private partial global::Zproto.Generated.EchoMsg.Echo ComposeEcho(RoundTripArguments arguments);
 
         /// <summary>Action "signal echoed" (first used in connected / ECHO-OK).</summary>
-        private partial void SignalEchoed();
+        private partial void SignalEchoed(global::Zproto.Generated.EchoMsg.EchoOk message);
 
-        /// <summary>Action "prepare broadcast" (first used in connected / broadcast).</summary>
-        private partial void PrepareBroadcast();
+        /// <summary>Builds the BROADCAST message the model sends (first in connected / shout).</summary>
+        private partial global::Zproto.Generated.EchoMsg.Broadcast ComposeBroadcast(ShoutArguments arguments);
 
         /// <summary>Action "signal notice" (first used in connected / NOTICE).</summary>
-        private partial void SignalNotice();
+        private partial void SignalNotice(global::Zproto.Generated.EchoMsg.Notice message);
 
-        /// <summary>Action "prepare wait" (first used in connected / wait).</summary>
-        private partial void PrepareWait();
+        /// <summary>Builds the WAIT message the model sends (first in connected / delay).</summary>
+        private partial global::Zproto.Generated.EchoMsg.Wait ComposeWait(DelayArguments arguments);
     }
 }

@@ -14,7 +14,7 @@ namespace Zproto.Generated
     /// implement. Actions run on the server's owner thread, one event at a time.
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Zproto.Net", "1.0.0")]
-    public sealed partial class EchoServer : global::Zproto.Runtime.Servers.ZprotoServer<global::Zproto.Generated.EchoMsg, global::Zproto.Generated.EchoMsg.Message, EchoServer.Client>
+    public sealed partial class EchoServer : global::Zproto.Runtime.Servers.ZprotoServer<global::Zproto.Generated.EchoMsg, global::Zproto.Generated.EchoMsg.Message, EchoServer.Client, EchoServer.State, EchoServer.Event>
     {
         /// <summary>Creates the server; call <c>Start()</c> to bind its endpoints and run it.</summary>
         public EchoServer(global::Zproto.Runtime.Servers.ServerOptions options, global::Microsoft.Extensions.Logging.ILogger<EchoServer>? logger = null)
@@ -26,90 +26,86 @@ namespace Zproto.Generated
         public enum State
         {
             /// <summary>start</summary>
-            Start = 0,
+            Start,
             /// <summary>ready</summary>
-            Ready = 1,
+            Ready,
             /// <summary>waiting</summary>
-            Waiting = 2,
+            Waiting,
             /// <summary>external</summary>
-            External = 3,
+            External,
             /// <summary>defaults</summary>
-            Defaults = 4,
+            Defaults,
         }
 
         /// <summary>Events: the protocol's messages, then the model's internal events.</summary>
         public enum Event
         {
             /// <summary>HELLO</summary>
-            Hello = 0,
+            Hello,
             /// <summary>HELLO-OK</summary>
-            HelloOk = 1,
+            HelloOk,
             /// <summary>ECHO</summary>
-            Echo = 2,
+            Echo,
             /// <summary>ECHO-OK</summary>
-            EchoOk = 3,
+            EchoOk,
             /// <summary>PING</summary>
-            Ping = 4,
+            Ping,
             /// <summary>PING-OK</summary>
-            PingOk = 5,
+            PingOk,
             /// <summary>BROADCAST</summary>
-            Broadcast = 6,
+            Broadcast,
             /// <summary>NOTICE</summary>
-            Notice = 7,
+            Notice,
             /// <summary>WAIT</summary>
-            Wait = 8,
+            Wait,
             /// <summary>WAIT-OK</summary>
-            WaitOk = 9,
+            WaitOk,
             /// <summary>GOODBYE</summary>
-            Goodbye = 10,
+            Goodbye,
             /// <summary>GOODBYE-OK</summary>
-            GoodbyeOk = 11,
+            GoodbyeOk,
             /// <summary>INVALID</summary>
-            Invalid = 12,
+            Invalid,
+            /// <summary>relay notice</summary>
+            RelayNotice,
             /// <summary>wakeup</summary>
-            Wakeup = 13,
+            Wakeup,
             /// <summary>expired</summary>
-            Expired = 14,
+            Expired,
         }
 
         /// <summary>One connected client. Add per-client fields in another part of this partial class.</summary>
-        public sealed partial class Client : global::Zproto.Runtime.Servers.ServerClient<global::Zproto.Generated.EchoMsg.Message>
+        public sealed partial class Client : global::Zproto.Runtime.Servers.ServerClient<global::Zproto.Generated.EchoMsg.Message, State, Event>
         {
-            /// <summary>The client's current state.</summary>
-            public State State
-            {
-                get => (State)StateValue;
-                set => StateValue = (int)value;
-            }
         }
 
         /// <inheritdoc />
         protected override Client CreateClient() => new Client();
 
         /// <inheritdoc />
-        protected override int ExpiredEvent => (int)Event.Expired;
+        protected override Event? ExpiredEvent => Event.Expired;
 
         /// <inheritdoc />
-        protected override int EventOf(global::Zproto.Generated.EchoMsg.Message message) => message.MessageId switch
+        protected override Event EventOf(global::Zproto.Generated.EchoMsg.Message message) => message.MessageId switch
         {
-            global::Zproto.Generated.EchoMsg.MessageId.Hello => 0,
-            global::Zproto.Generated.EchoMsg.MessageId.HelloOk => 1,
-            global::Zproto.Generated.EchoMsg.MessageId.Echo => 2,
-            global::Zproto.Generated.EchoMsg.MessageId.EchoOk => 3,
-            global::Zproto.Generated.EchoMsg.MessageId.Ping => 4,
-            global::Zproto.Generated.EchoMsg.MessageId.PingOk => 5,
-            global::Zproto.Generated.EchoMsg.MessageId.Broadcast => 6,
-            global::Zproto.Generated.EchoMsg.MessageId.Notice => 7,
-            global::Zproto.Generated.EchoMsg.MessageId.Wait => 8,
-            global::Zproto.Generated.EchoMsg.MessageId.WaitOk => 9,
-            global::Zproto.Generated.EchoMsg.MessageId.Goodbye => 10,
-            global::Zproto.Generated.EchoMsg.MessageId.GoodbyeOk => 11,
-            global::Zproto.Generated.EchoMsg.MessageId.Invalid => 12,
-            _ => -1,
+            global::Zproto.Generated.EchoMsg.MessageId.Hello => Event.Hello,
+            global::Zproto.Generated.EchoMsg.MessageId.HelloOk => Event.HelloOk,
+            global::Zproto.Generated.EchoMsg.MessageId.Echo => Event.Echo,
+            global::Zproto.Generated.EchoMsg.MessageId.EchoOk => Event.EchoOk,
+            global::Zproto.Generated.EchoMsg.MessageId.Ping => Event.Ping,
+            global::Zproto.Generated.EchoMsg.MessageId.PingOk => Event.PingOk,
+            global::Zproto.Generated.EchoMsg.MessageId.Broadcast => Event.Broadcast,
+            global::Zproto.Generated.EchoMsg.MessageId.Notice => Event.Notice,
+            global::Zproto.Generated.EchoMsg.MessageId.Wait => Event.Wait,
+            global::Zproto.Generated.EchoMsg.MessageId.WaitOk => Event.WaitOk,
+            global::Zproto.Generated.EchoMsg.MessageId.Goodbye => Event.Goodbye,
+            global::Zproto.Generated.EchoMsg.MessageId.GoodbyeOk => Event.GoodbyeOk,
+            global::Zproto.Generated.EchoMsg.MessageId.Invalid => Event.Invalid,
+            _ => throw new global::System.ArgumentOutOfRangeException(nameof(message), message.MessageId, "not a message of this protocol"),
         };
 
         /// <inheritdoc />
-        protected override string EventName(int eventId) => (Event)eventId switch
+        protected override string EventName(Event @event) => @event switch
         {
             Event.Hello => "HELLO",
             Event.HelloOk => "HELLO-OK",
@@ -124,65 +120,76 @@ namespace Zproto.Generated
             Event.Goodbye => "GOODBYE",
             Event.GoodbyeOk => "GOODBYE-OK",
             Event.Invalid => "INVALID",
+            Event.RelayNotice => "relay notice",
             Event.Wakeup => "wakeup",
             Event.Expired => "expired",
-            _ => eventId.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
+            _ => @event.ToString(),
         };
 
         /// <inheritdoc />
-        protected override string StateName(int stateValue) => (State)stateValue switch
+        protected override string StateName(State state) => state switch
         {
             State.Start => "start",
             State.Ready => "ready",
             State.Waiting => "waiting",
             State.External => "external",
             State.Defaults => "defaults",
-            _ => stateValue.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
+            _ => state.ToString(),
         };
 
         /// <inheritdoc />
-        protected override global::Zproto.Runtime.Servers.Disposition GetDisposition(Client client, int eventId)
+        protected override global::Zproto.Runtime.Servers.Disposition GetDisposition(Client client, Event @event)
         {
             switch (client.State)
             {
                 case State.Start:
-                    return eventId is 0 or 4 ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Handle;
+                    return global::Zproto.Runtime.Servers.Disposition.Handle;
                 case State.Ready:
-                    return eventId is 2 or 6 or 7 or 8 or 10 or 4 ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Handle;
+                    return global::Zproto.Runtime.Servers.Disposition.Handle;
                 case State.Waiting:
-                    return eventId is 7 or 4 ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Defer;
+                    return @event is Event.Ping ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Defer;
                 default:
                     return global::Zproto.Runtime.Servers.Disposition.Drop;
             }
         }
 
         /// <inheritdoc />
-        protected override bool Execute(Client client, int eventId)
+        protected override bool Execute(Client client, Event @event)
         {
             switch (client.State)
             {
                 case State.Start:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.Hello:
                             TraceAction(client, "remember name");
-                            RememberName(client);
-                            if (ExceptionRaised(client)) return true;
+                            RememberName(client, (global::Zproto.Generated.EchoMsg.Hello)client.Request!);
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send HELLO-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.EchoMsg.HelloOk>(client));
+                            Send(client, new global::Zproto.Generated.EchoMsg.HelloOk());
                             client.State = State.Ready;
                             return true;
                         case Event.Ping:
                             TraceAction(client, "send PING-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.EchoMsg.PingOk>(client));
+                            Send(client, new global::Zproto.Generated.EchoMsg.PingOk());
                             return true;
                         case Event.Expired:
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
-                        case var _ when eventId < 13:
+                        case Event.HelloOk:
+                        case Event.Echo:
+                        case Event.EchoOk:
+                        case Event.PingOk:
+                        case Event.Broadcast:
+                        case Event.Notice:
+                        case Event.Wait:
+                        case Event.WaitOk:
+                        case Event.Goodbye:
+                        case Event.GoodbyeOk:
+                        case Event.Invalid:
                             TraceAction(client, "send INVALID");
-                            Send(client, TakeReply<global::Zproto.Generated.EchoMsg.Invalid>(client));
+                            Send(client, new global::Zproto.Generated.EchoMsg.Invalid());
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
@@ -190,50 +197,50 @@ namespace Zproto.Generated
                             return false;
                     }
                 case State.Ready:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.Echo:
-                            TraceAction(client, "prepare echo");
-                            PrepareEcho(client);
-                            if (ExceptionRaised(client)) return true;
                             TraceAction(client, "send ECHO-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.EchoMsg.EchoOk>(client));
+                            Send(client, ComposeEchoOk(client, (global::Zproto.Generated.EchoMsg.Echo)client.Request!));
                             return true;
                         case Event.Broadcast:
                             TraceAction(client, "broadcast notice");
-                            BroadcastNotice(client);
-                            if (ExceptionRaised(client)) return true;
+                            BroadcastNotice(client, (global::Zproto.Generated.EchoMsg.Broadcast)client.Request!);
                             return true;
-                        case Event.Notice:
-                            TraceAction(client, "prepare notice");
-                            PrepareNotice(client);
-                            if (ExceptionRaised(client)) return true;
+                        case Event.RelayNotice:
                             TraceAction(client, "send NOTICE");
-                            Send(client, TakeReply<global::Zproto.Generated.EchoMsg.Notice>(client));
+                            Send(client, ComposeNotice(client));
                             return true;
                         case Event.Wait:
                             TraceAction(client, "start waiting");
-                            StartWaiting(client);
-                            if (ExceptionRaised(client)) return true;
+                            StartWaiting(client, (global::Zproto.Generated.EchoMsg.Wait)client.Request!);
+                            if (client.ExceptionRaised) return true;
                             client.State = State.Waiting;
                             return true;
                         case Event.Goodbye:
                             TraceAction(client, "send GOODBYE-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.EchoMsg.GoodbyeOk>(client));
+                            Send(client, new global::Zproto.Generated.EchoMsg.GoodbyeOk());
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
                         case Event.Ping:
                             TraceAction(client, "send PING-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.EchoMsg.PingOk>(client));
+                            Send(client, new global::Zproto.Generated.EchoMsg.PingOk());
                             return true;
                         case Event.Expired:
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
-                        case var _ when eventId < 13:
+                        case Event.Hello:
+                        case Event.HelloOk:
+                        case Event.EchoOk:
+                        case Event.PingOk:
+                        case Event.Notice:
+                        case Event.WaitOk:
+                        case Event.GoodbyeOk:
+                        case Event.Invalid:
                             TraceAction(client, "send INVALID");
-                            Send(client, TakeReply<global::Zproto.Generated.EchoMsg.Invalid>(client));
+                            Send(client, new global::Zproto.Generated.EchoMsg.Invalid());
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
@@ -241,23 +248,20 @@ namespace Zproto.Generated
                             return false;
                     }
                 case State.Waiting:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.Wakeup:
                             TraceAction(client, "send WAIT-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.EchoMsg.WaitOk>(client));
+                            Send(client, new global::Zproto.Generated.EchoMsg.WaitOk());
                             client.State = State.Ready;
                             return true;
-                        case Event.Notice:
-                            TraceAction(client, "prepare notice");
-                            PrepareNotice(client);
-                            if (ExceptionRaised(client)) return true;
+                        case Event.RelayNotice:
                             TraceAction(client, "send NOTICE");
-                            Send(client, TakeReply<global::Zproto.Generated.EchoMsg.Notice>(client));
+                            Send(client, ComposeNotice(client));
                             return true;
                         case Event.Ping:
                             TraceAction(client, "send PING-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.EchoMsg.PingOk>(client));
+                            Send(client, new global::Zproto.Generated.EchoMsg.PingOk());
                             return true;
                         case Event.Expired:
                             TraceAction(client, "terminate");
@@ -271,37 +275,19 @@ namespace Zproto.Generated
             }
         }
 
-        /// <summary>Continues with <paramref name="event"/> once the current event's actions and state change are done.</summary>
-        private void SetNextEvent(Client client, Event @event) => SetNextEventCore(client, (int)@event);
-
-        /// <summary>Stops the current action list and runs <paramref name="event"/> in the current state instead.</summary>
-        private void RaiseException(Client client, Event @event) => RaiseExceptionCore(client, (int)@event);
-
-        /// <summary>Raises <paramref name="event"/> after <paramref name="delay"/>; any other event on the client cancels it.</summary>
-        private void SetWakeup(Client client, global::System.TimeSpan delay, Event @event) => SetWakeupCore(client, delay, (int)@event);
-
-        /// <summary>Raises <paramref name="event"/> after <paramref name="delay"/> unless cancelled; other events do not cancel it.</summary>
-        private void SetDeadline(Client client, global::System.TimeSpan delay, Event @event) => SetDeadlineCore(client, delay, (int)@event);
-
-        /// <summary>Runs <paramref name="event"/> on another client once the current event is done.</summary>
-        private void SendEvent(Client target, Event @event) => SendEventCore(target, (int)@event);
-
-        /// <summary>Runs <paramref name="event"/> on every client except <paramref name="except"/>.</summary>
-        private void Broadcast(Event @event, Client? except = null) => BroadcastCore((int)@event, except);
-
         /// <summary>Action "remember name" (first used in start / HELLO).</summary>
-        private partial void RememberName(Client client);
+        private partial void RememberName(Client client, global::Zproto.Generated.EchoMsg.Hello request);
 
-        /// <summary>Action "prepare echo" (first used in ready / ECHO).</summary>
-        private partial void PrepareEcho(Client client);
+        /// <summary>Builds the ECHO-OK message the model sends (first in ready / ECHO).</summary>
+        private partial global::Zproto.Generated.EchoMsg.EchoOk ComposeEchoOk(Client client, global::Zproto.Generated.EchoMsg.Echo request);
 
         /// <summary>Action "broadcast notice" (first used in ready / BROADCAST).</summary>
-        private partial void BroadcastNotice(Client client);
+        private partial void BroadcastNotice(Client client, global::Zproto.Generated.EchoMsg.Broadcast request);
 
-        /// <summary>Action "prepare notice" (first used in ready / notice).</summary>
-        private partial void PrepareNotice(Client client);
+        /// <summary>Builds the NOTICE message the model sends (first in ready / relay notice).</summary>
+        private partial global::Zproto.Generated.EchoMsg.Notice ComposeNotice(Client client);
 
         /// <summary>Action "start waiting" (first used in ready / WAIT).</summary>
-        private partial void StartWaiting(Client client);
+        private partial void StartWaiting(Client client, global::Zproto.Generated.EchoMsg.Wait request);
     }
 }

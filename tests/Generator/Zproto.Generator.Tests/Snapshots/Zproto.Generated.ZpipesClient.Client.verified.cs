@@ -23,100 +23,92 @@ namespace Zproto.Generated
     /// called from any thread.
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Zproto.Net", "1.0.0")]
-    public sealed partial class ZpipesClient : global::Zproto.Runtime.Clients.ZprotoClient<global::Zproto.Generated.ZpipesMsg, global::Zproto.Generated.ZpipesMsg.Message>
+    public sealed partial class ZpipesClient : global::Zproto.Runtime.Clients.ZprotoClient<global::Zproto.Generated.ZpipesMsg, global::Zproto.Generated.ZpipesMsg.Message, ZpipesClient.State, ZpipesClient.Event, ZpipesClient.Reply>
     {
-        /// <summary>Creates and starts the client.</summary>
+        /// <summary>Creates the client; call <c>Start()</c> before any method.</summary>
         public ZpipesClient(global::Zproto.Runtime.Clients.ClientOptions options, global::Microsoft.Extensions.Logging.ILogger<ZpipesClient>? logger = null)
             : base(options, logger, "zpipes_client")
         {
-            Start();
         }
 
         /// <summary>The states of the client's state machine.</summary>
         public enum State
         {
             /// <summary>start</summary>
-            Start = 0,
+            Start,
             /// <summary>opening</summary>
-            Opening = 1,
+            Opening,
             /// <summary>open</summary>
-            Open = 2,
+            Open,
             /// <summary>closing</summary>
-            Closing = 3,
+            Closing,
             /// <summary>defaults</summary>
-            Defaults = 4,
+            Defaults,
         }
 
         /// <summary>Events: the protocol's messages, then API methods and internal events.</summary>
         public enum Event
         {
             /// <summary>input</summary>
-            Input = 0,
+            Input,
             /// <summary>input ok</summary>
-            InputOk = 1,
+            InputOk,
             /// <summary>input failed</summary>
-            InputFailed = 2,
+            InputFailed,
             /// <summary>output</summary>
-            Output = 3,
+            Output,
             /// <summary>output ok</summary>
-            OutputOk = 4,
+            OutputOk,
             /// <summary>output failed</summary>
-            OutputFailed = 5,
+            OutputFailed,
             /// <summary>read</summary>
-            Read = 6,
+            Read,
             /// <summary>read ok</summary>
-            ReadOk = 7,
+            ReadOk,
             /// <summary>read end</summary>
-            ReadEnd = 8,
+            ReadEnd,
             /// <summary>read timeout</summary>
-            ReadTimeout = 9,
+            ReadTimeout,
             /// <summary>read failed</summary>
-            ReadFailed = 10,
+            ReadFailed,
             /// <summary>write</summary>
-            Write = 11,
+            Write,
             /// <summary>write ok</summary>
-            WriteOk = 12,
+            WriteOk,
             /// <summary>write timeout</summary>
-            WriteTimeout = 13,
+            WriteTimeout,
             /// <summary>write failed</summary>
-            WriteFailed = 14,
+            WriteFailed,
             /// <summary>close</summary>
-            Close = 15,
+            Close,
             /// <summary>close ok</summary>
-            CloseOk = 16,
+            CloseOk,
             /// <summary>close failed</summary>
-            CloseFailed = 17,
+            CloseFailed,
             /// <summary>ping</summary>
-            Ping = 18,
+            Ping,
             /// <summary>ping ok</summary>
-            PingOk = 19,
+            PingOk,
             /// <summary>invalid</summary>
-            Invalid = 20,
+            Invalid,
             /// <summary>open reader</summary>
-            OpenReader = 21,
+            OpenReader,
             /// <summary>open writer</summary>
-            OpenWriter = 22,
+            OpenWriter,
             /// <summary>close pipe</summary>
-            ClosePipe = 23,
+            ClosePipe,
             /// <summary>read data</summary>
-            ReadData = 24,
+            ReadData,
             /// <summary>write data</summary>
-            WriteData = 25,
+            WriteData,
             /// <summary>ping broker</summary>
-            PingBroker = 26,
+            PingBroker,
             /// <summary>heartbeat</summary>
-            Heartbeat = 27,
+            Heartbeat,
             /// <summary>busy</summary>
-            Busy = 28,
+            Busy,
             /// <summary>expired</summary>
-            Expired = 29,
-        }
-
-        /// <summary>The current state.</summary>
-        public State CurrentState
-        {
-            get => (State)CurrentStateValue;
-            private set => CurrentStateValue = (int)value;
+            Expired,
         }
 
         /// <summary>A reply from the client to a waiting API call.</summary>
@@ -203,13 +195,35 @@ namespace Zproto.Generated
             public string Reason { get; init; } = "";
         }
 
+        /// <summary>The arguments of an API call, as the actions of its method receive them.</summary>
+        public abstract record MethodArguments
+        {
+            private protected MethodArguments() { }
+        }
+
         /// <summary>Arguments of <see cref="OpenReaderAsync"/>.</summary>
-        public sealed record OpenReaderArguments
+        public sealed record OpenReaderArguments : MethodArguments
         {
             /// <summary>endpoint</summary>
             public required string Endpoint { get; init; }
             /// <summary>pipename</summary>
             public required string Pipename { get; init; }
+        }
+
+        /// <summary>What <see cref="OpenReaderAsync"/> returns: exactly one of <see cref="Success"/>, <see cref="Failed"/>, <see cref="Invalid"/>, <see cref="Lost"/>.</summary>
+        public sealed class OpenReaderResult
+        {
+            internal OpenReaderResult(Reply value) => Value = value;
+
+            /// <summary>The reply, for pattern matching.</summary>
+            public Reply Value { get; }
+
+            /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
+            public TResult Match<TResult>(global::System.Func<Success, TResult> success, global::System.Func<Failed, TResult> failed, global::System.Func<Invalid, TResult> invalid, global::System.Func<Lost, TResult> lost) =>
+                Value is Success successReply ? success(successReply) :
+                Value is Failed failedReply ? failed(failedReply) :
+                Value is Invalid invalidReply ? invalid(invalidReply) :
+                lost((Lost)Value);
         }
 
         /// <summary>
@@ -218,20 +232,32 @@ namespace Zproto.Generated
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<Reply> OpenReaderAsync(string endpoint, string pipename, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            var reply = await CallAsync("open reader", new OpenReaderArguments { Endpoint = endpoint, Pipename = pipename }, (int)Event.OpenReader, dispatches: true,
-                static r => r is Success or Failed or Invalid or Lost, callTimeout, cancellationToken).ConfigureAwait(false);
-            return (Reply)reply!;
-        }
+        public async global::System.Threading.Tasks.Task<OpenReaderResult> OpenReaderAsync(string endpoint, string pipename, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new OpenReaderResult((await CallAsync("open reader", Event.OpenReader, new OpenReaderArguments { Endpoint = endpoint, Pipename = pipename }, static r => r is Success or Failed or Invalid or Lost, callTimeout, cancellationToken).ConfigureAwait(false))!);
 
         /// <summary>Arguments of <see cref="OpenWriterAsync"/>.</summary>
-        public sealed record OpenWriterArguments
+        public sealed record OpenWriterArguments : MethodArguments
         {
             /// <summary>endpoint</summary>
             public required string Endpoint { get; init; }
             /// <summary>pipename</summary>
             public required string Pipename { get; init; }
+        }
+
+        /// <summary>What <see cref="OpenWriterAsync"/> returns: exactly one of <see cref="Success"/>, <see cref="Failed"/>, <see cref="Invalid"/>, <see cref="Lost"/>.</summary>
+        public sealed class OpenWriterResult
+        {
+            internal OpenWriterResult(Reply value) => Value = value;
+
+            /// <summary>The reply, for pattern matching.</summary>
+            public Reply Value { get; }
+
+            /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
+            public TResult Match<TResult>(global::System.Func<Success, TResult> success, global::System.Func<Failed, TResult> failed, global::System.Func<Invalid, TResult> invalid, global::System.Func<Lost, TResult> lost) =>
+                Value is Success successReply ? success(successReply) :
+                Value is Failed failedReply ? failed(failedReply) :
+                Value is Invalid invalidReply ? invalid(invalidReply) :
+                lost((Lost)Value);
         }
 
         /// <summary>
@@ -240,20 +266,34 @@ namespace Zproto.Generated
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<Reply> OpenWriterAsync(string endpoint, string pipename, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            var reply = await CallAsync("open writer", new OpenWriterArguments { Endpoint = endpoint, Pipename = pipename }, (int)Event.OpenWriter, dispatches: true,
-                static r => r is Success or Failed or Invalid or Lost, callTimeout, cancellationToken).ConfigureAwait(false);
-            return (Reply)reply!;
-        }
+        public async global::System.Threading.Tasks.Task<OpenWriterResult> OpenWriterAsync(string endpoint, string pipename, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new OpenWriterResult((await CallAsync("open writer", Event.OpenWriter, new OpenWriterArguments { Endpoint = endpoint, Pipename = pipename }, static r => r is Success or Failed or Invalid or Lost, callTimeout, cancellationToken).ConfigureAwait(false))!);
 
         /// <summary>Arguments of <see cref="ReadDataAsync"/>.</summary>
-        public sealed record ReadDataArguments
+        public sealed record ReadDataArguments : MethodArguments
         {
             /// <summary>size</summary>
             public required uint Size { get; init; }
             /// <summary>timeout</summary>
             public required uint Timeout { get; init; }
+        }
+
+        /// <summary>What <see cref="ReadDataAsync"/> returns: exactly one of <see cref="Data"/>, <see cref="End"/>, <see cref="TimedOut"/>, <see cref="Failed"/>, <see cref="Invalid"/>, <see cref="Lost"/>.</summary>
+        public sealed class ReadDataResult
+        {
+            internal ReadDataResult(Reply value) => Value = value;
+
+            /// <summary>The reply, for pattern matching.</summary>
+            public Reply Value { get; }
+
+            /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
+            public TResult Match<TResult>(global::System.Func<Data, TResult> data, global::System.Func<End, TResult> end, global::System.Func<TimedOut, TResult> timedOut, global::System.Func<Failed, TResult> failed, global::System.Func<Invalid, TResult> invalid, global::System.Func<Lost, TResult> lost) =>
+                Value is Data dataReply ? data(dataReply) :
+                Value is End endReply ? end(endReply) :
+                Value is TimedOut timedOutReply ? timedOut(timedOutReply) :
+                Value is Failed failedReply ? failed(failedReply) :
+                Value is Invalid invalidReply ? invalid(invalidReply) :
+                lost((Lost)Value);
         }
 
         /// <summary>
@@ -262,20 +302,33 @@ namespace Zproto.Generated
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<Reply> ReadDataAsync(uint size, uint timeout, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            var reply = await CallAsync("read data", new ReadDataArguments { Size = size, Timeout = timeout }, (int)Event.ReadData, dispatches: true,
-                static r => r is Data or End or TimedOut or Failed or Invalid or Lost, callTimeout, cancellationToken).ConfigureAwait(false);
-            return (Reply)reply!;
-        }
+        public async global::System.Threading.Tasks.Task<ReadDataResult> ReadDataAsync(uint size, uint timeout, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new ReadDataResult((await CallAsync("read data", Event.ReadData, new ReadDataArguments { Size = size, Timeout = timeout }, static r => r is Data or End or TimedOut or Failed or Invalid or Lost, callTimeout, cancellationToken).ConfigureAwait(false))!);
 
         /// <summary>Arguments of <see cref="WriteDataAsync"/>.</summary>
-        public sealed record WriteDataArguments
+        public sealed record WriteDataArguments : MethodArguments
         {
             /// <summary>chunk</summary>
             public required global::System.ReadOnlyMemory<byte> Chunk { get; init; }
             /// <summary>timeout</summary>
             public required uint Timeout { get; init; }
+        }
+
+        /// <summary>What <see cref="WriteDataAsync"/> returns: exactly one of <see cref="Success"/>, <see cref="TimedOut"/>, <see cref="Failed"/>, <see cref="Invalid"/>, <see cref="Lost"/>.</summary>
+        public sealed class WriteDataResult
+        {
+            internal WriteDataResult(Reply value) => Value = value;
+
+            /// <summary>The reply, for pattern matching.</summary>
+            public Reply Value { get; }
+
+            /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
+            public TResult Match<TResult>(global::System.Func<Success, TResult> success, global::System.Func<TimedOut, TResult> timedOut, global::System.Func<Failed, TResult> failed, global::System.Func<Invalid, TResult> invalid, global::System.Func<Lost, TResult> lost) =>
+                Value is Success successReply ? success(successReply) :
+                Value is TimedOut timedOutReply ? timedOut(timedOutReply) :
+                Value is Failed failedReply ? failed(failedReply) :
+                Value is Invalid invalidReply ? invalid(invalidReply) :
+                lost((Lost)Value);
         }
 
         /// <summary>
@@ -284,16 +337,26 @@ namespace Zproto.Generated
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<Reply> WriteDataAsync(global::System.ReadOnlyMemory<byte> chunk, uint timeout, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            var reply = await CallAsync("write data", new WriteDataArguments { Chunk = chunk, Timeout = timeout }, (int)Event.WriteData, dispatches: true,
-                static r => r is Success or TimedOut or Failed or Invalid or Lost, callTimeout, cancellationToken).ConfigureAwait(false);
-            return (Reply)reply!;
-        }
+        public async global::System.Threading.Tasks.Task<WriteDataResult> WriteDataAsync(global::System.ReadOnlyMemory<byte> chunk, uint timeout, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new WriteDataResult((await CallAsync("write data", Event.WriteData, new WriteDataArguments { Chunk = chunk, Timeout = timeout }, static r => r is Success or TimedOut or Failed or Invalid or Lost, callTimeout, cancellationToken).ConfigureAwait(false))!);
 
         /// <summary>Arguments of <see cref="PingBrokerAsync"/>.</summary>
-        public sealed record PingBrokerArguments
+        public sealed record PingBrokerArguments : MethodArguments
         {
+        }
+
+        /// <summary>What <see cref="PingBrokerAsync"/> returns: exactly one of <see cref="Pong"/>, <see cref="Lost"/>.</summary>
+        public sealed class PingBrokerResult
+        {
+            internal PingBrokerResult(Reply value) => Value = value;
+
+            /// <summary>The reply, for pattern matching.</summary>
+            public Reply Value { get; }
+
+            /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
+            public TResult Match<TResult>(global::System.Func<Pong, TResult> pong, global::System.Func<Lost, TResult> lost) =>
+                Value is Pong pongReply ? pong(pongReply) :
+                lost((Lost)Value);
         }
 
         /// <summary>
@@ -302,16 +365,26 @@ namespace Zproto.Generated
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<Reply> PingBrokerAsync(global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            var reply = await CallAsync("ping broker", new PingBrokerArguments(), (int)Event.PingBroker, dispatches: true,
-                static r => r is Pong or Lost, callTimeout, cancellationToken).ConfigureAwait(false);
-            return (Reply)reply!;
-        }
+        public async global::System.Threading.Tasks.Task<PingBrokerResult> PingBrokerAsync(global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new PingBrokerResult((await CallAsync("ping broker", Event.PingBroker, new PingBrokerArguments(), static r => r is Pong or Lost, callTimeout, cancellationToken).ConfigureAwait(false))!);
 
         /// <summary>Arguments of <see cref="ClosePipeAsync"/>.</summary>
-        public sealed record ClosePipeArguments
+        public sealed record ClosePipeArguments : MethodArguments
         {
+        }
+
+        /// <summary>What <see cref="ClosePipeAsync"/> returns: exactly one of <see cref="Closed"/>, <see cref="Lost"/>.</summary>
+        public sealed class ClosePipeResult
+        {
+            internal ClosePipeResult(Reply value) => Value = value;
+
+            /// <summary>The reply, for pattern matching.</summary>
+            public Reply Value { get; }
+
+            /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
+            public TResult Match<TResult>(global::System.Func<Closed, TResult> closed, global::System.Func<Lost, TResult> lost) =>
+                Value is Closed closedReply ? closed(closedReply) :
+                lost((Lost)Value);
         }
 
         /// <summary>
@@ -321,54 +394,50 @@ namespace Zproto.Generated
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<Reply> ClosePipeAsync(global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<ClosePipeResult> ClosePipeAsync(global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new ClosePipeResult((await CallAsync("close pipe", Event.ClosePipe, new ClosePipeArguments(), static r => r is Closed or Lost, callTimeout, cancellationToken).ConfigureAwait(false))!);
+
+        /// <inheritdoc />
+        protected override Event? ExpiredEvent => Event.Expired;
+
+        /// <inheritdoc />
+        protected override Event? HeartbeatEvent => Event.Heartbeat;
+
+        /// <inheritdoc />
+        protected override Event? ConstructorEvent => null;
+
+        /// <inheritdoc />
+        protected override Event? DestructorEvent => null;
+
+        /// <inheritdoc />
+        protected override Event EventOf(global::Zproto.Generated.ZpipesMsg.Message message) => message.MessageId switch
         {
-            var reply = await CallAsync("close pipe", new ClosePipeArguments(), (int)Event.ClosePipe, dispatches: true,
-                static r => r is Closed or Lost, callTimeout, cancellationToken).ConfigureAwait(false);
-            return (Reply)reply!;
-        }
-
-        /// <inheritdoc />
-        protected override int ExpiredEvent => (int)Event.Expired;
-
-        /// <inheritdoc />
-        protected override int HeartbeatEvent => (int)Event.Heartbeat;
-
-        /// <inheritdoc />
-        protected override int ConstructorEvent => -1;
-
-        /// <inheritdoc />
-        protected override int DestructorEvent => -1;
-
-        /// <inheritdoc />
-        protected override int EventOf(global::Zproto.Generated.ZpipesMsg.Message message) => message.MessageId switch
-        {
-            global::Zproto.Generated.ZpipesMsg.MessageId.Input => 0,
-            global::Zproto.Generated.ZpipesMsg.MessageId.InputOk => 1,
-            global::Zproto.Generated.ZpipesMsg.MessageId.InputFailed => 2,
-            global::Zproto.Generated.ZpipesMsg.MessageId.Output => 3,
-            global::Zproto.Generated.ZpipesMsg.MessageId.OutputOk => 4,
-            global::Zproto.Generated.ZpipesMsg.MessageId.OutputFailed => 5,
-            global::Zproto.Generated.ZpipesMsg.MessageId.Read => 6,
-            global::Zproto.Generated.ZpipesMsg.MessageId.ReadOk => 7,
-            global::Zproto.Generated.ZpipesMsg.MessageId.ReadEnd => 8,
-            global::Zproto.Generated.ZpipesMsg.MessageId.ReadTimeout => 9,
-            global::Zproto.Generated.ZpipesMsg.MessageId.ReadFailed => 10,
-            global::Zproto.Generated.ZpipesMsg.MessageId.Write => 11,
-            global::Zproto.Generated.ZpipesMsg.MessageId.WriteOk => 12,
-            global::Zproto.Generated.ZpipesMsg.MessageId.WriteTimeout => 13,
-            global::Zproto.Generated.ZpipesMsg.MessageId.WriteFailed => 14,
-            global::Zproto.Generated.ZpipesMsg.MessageId.Close => 15,
-            global::Zproto.Generated.ZpipesMsg.MessageId.CloseOk => 16,
-            global::Zproto.Generated.ZpipesMsg.MessageId.CloseFailed => 17,
-            global::Zproto.Generated.ZpipesMsg.MessageId.Ping => 18,
-            global::Zproto.Generated.ZpipesMsg.MessageId.PingOk => 19,
-            global::Zproto.Generated.ZpipesMsg.MessageId.Invalid => 20,
-            _ => -1,
+            global::Zproto.Generated.ZpipesMsg.MessageId.Input => Event.Input,
+            global::Zproto.Generated.ZpipesMsg.MessageId.InputOk => Event.InputOk,
+            global::Zproto.Generated.ZpipesMsg.MessageId.InputFailed => Event.InputFailed,
+            global::Zproto.Generated.ZpipesMsg.MessageId.Output => Event.Output,
+            global::Zproto.Generated.ZpipesMsg.MessageId.OutputOk => Event.OutputOk,
+            global::Zproto.Generated.ZpipesMsg.MessageId.OutputFailed => Event.OutputFailed,
+            global::Zproto.Generated.ZpipesMsg.MessageId.Read => Event.Read,
+            global::Zproto.Generated.ZpipesMsg.MessageId.ReadOk => Event.ReadOk,
+            global::Zproto.Generated.ZpipesMsg.MessageId.ReadEnd => Event.ReadEnd,
+            global::Zproto.Generated.ZpipesMsg.MessageId.ReadTimeout => Event.ReadTimeout,
+            global::Zproto.Generated.ZpipesMsg.MessageId.ReadFailed => Event.ReadFailed,
+            global::Zproto.Generated.ZpipesMsg.MessageId.Write => Event.Write,
+            global::Zproto.Generated.ZpipesMsg.MessageId.WriteOk => Event.WriteOk,
+            global::Zproto.Generated.ZpipesMsg.MessageId.WriteTimeout => Event.WriteTimeout,
+            global::Zproto.Generated.ZpipesMsg.MessageId.WriteFailed => Event.WriteFailed,
+            global::Zproto.Generated.ZpipesMsg.MessageId.Close => Event.Close,
+            global::Zproto.Generated.ZpipesMsg.MessageId.CloseOk => Event.CloseOk,
+            global::Zproto.Generated.ZpipesMsg.MessageId.CloseFailed => Event.CloseFailed,
+            global::Zproto.Generated.ZpipesMsg.MessageId.Ping => Event.Ping,
+            global::Zproto.Generated.ZpipesMsg.MessageId.PingOk => Event.PingOk,
+            global::Zproto.Generated.ZpipesMsg.MessageId.Invalid => Event.Invalid,
+            _ => throw new global::System.ArgumentOutOfRangeException(nameof(message), message.MessageId, "not a message of this protocol"),
         };
 
         /// <inheritdoc />
-        protected override string EventName(int eventId) => (Event)eventId switch
+        protected override string EventName(Event @event) => @event switch
         {
             Event.Input => "input",
             Event.InputOk => "input ok",
@@ -400,55 +469,49 @@ namespace Zproto.Generated
             Event.Heartbeat => "heartbeat",
             Event.Busy => "busy",
             Event.Expired => "expired",
-            _ => eventId.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
+            _ => @event.ToString(),
         };
 
         /// <inheritdoc />
-        protected override string StateName(int stateValue) => (State)stateValue switch
+        protected override string StateName(State state) => state switch
         {
             State.Start => "start",
             State.Opening => "opening",
             State.Open => "open",
             State.Closing => "closing",
             State.Defaults => "defaults",
-            _ => stateValue.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
+            _ => state.ToString(),
         };
 
         /// <inheritdoc />
-        protected override bool Execute(int eventId)
+        protected override bool Execute(Event @event)
         {
             switch (CurrentState)
             {
                 case State.Start:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.OpenReader:
                             TraceAction("connect to broker");
-                            ConnectToBroker();
-                            if (ExceptionRaised) return true;
-                            TraceAction("prepare input");
-                            PrepareInput();
+                            ConnectToBroker((MethodArguments)CurrentArguments!);
                             if (ExceptionRaised) return true;
                             TraceAction("send INPUT");
-                            Send(TakeMessage<global::Zproto.Generated.ZpipesMsg.Input>());
-                            CurrentState = State.Opening;
+                            Send(ComposeInput((OpenReaderArguments)CurrentArguments!));
+                            MoveTo(State.Opening);
                             return true;
                         case Event.OpenWriter:
                             TraceAction("connect to broker");
-                            ConnectToBroker();
-                            if (ExceptionRaised) return true;
-                            TraceAction("prepare output");
-                            PrepareOutput();
+                            ConnectToBroker((MethodArguments)CurrentArguments!);
                             if (ExceptionRaised) return true;
                             TraceAction("send OUTPUT");
-                            Send(TakeMessage<global::Zproto.Generated.ZpipesMsg.Output>());
-                            CurrentState = State.Opening;
+                            Send(ComposeOutput((OpenWriterArguments)CurrentArguments!));
+                            MoveTo(State.Opening);
                             return true;
                         default:
                             return false;
                     }
                 case State.Opening:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.InputOk:
                             TraceAction("signal success");
@@ -457,7 +520,7 @@ namespace Zproto.Generated
                             TraceAction("start heartbeat");
                             StartHeartbeat();
                             if (ExceptionRaised) return true;
-                            CurrentState = State.Open;
+                            MoveTo(State.Open);
                             return true;
                         case Event.OutputOk:
                             TraceAction("signal success");
@@ -466,7 +529,7 @@ namespace Zproto.Generated
                             TraceAction("start heartbeat");
                             StartHeartbeat();
                             if (ExceptionRaised) return true;
-                            CurrentState = State.Open;
+                            MoveTo(State.Open);
                             return true;
                         case Event.InputFailed:
                             TraceAction("signal failed");
@@ -475,7 +538,7 @@ namespace Zproto.Generated
                             TraceAction("stop heartbeat");
                             StopHeartbeat();
                             if (ExceptionRaised) return true;
-                            CurrentState = State.Start;
+                            MoveTo(State.Start);
                             return true;
                         case Event.OutputFailed:
                             TraceAction("signal failed");
@@ -484,29 +547,28 @@ namespace Zproto.Generated
                             TraceAction("stop heartbeat");
                             StopHeartbeat();
                             if (ExceptionRaised) return true;
-                            CurrentState = State.Start;
+                            MoveTo(State.Start);
                             return true;
                         case Event.Invalid:
                             TraceAction("signal invalid");
-                            SignalInvalid();
+                            SignalInvalid((global::Zproto.Generated.ZpipesMsg.Invalid)Message!);
                             if (ExceptionRaised) return true;
                             TraceAction("stop heartbeat");
                             StopHeartbeat();
                             if (ExceptionRaised) return true;
-                            CurrentState = State.Start;
+                            MoveTo(State.Start);
                             return true;
                         case Event.ClosePipe:
                             TraceAction("use receive timeout");
-                            UseReceiveTimeout();
+                            UseReceiveTimeout((ClosePipeArguments)CurrentArguments!);
                             if (ExceptionRaised) return true;
                             TraceAction("send CLOSE");
-                            Send(TakeMessage<global::Zproto.Generated.ZpipesMsg.Close>());
-                            CurrentState = State.Closing;
+                            Send(new global::Zproto.Generated.ZpipesMsg.Close());
+                            MoveTo(State.Closing);
                             return true;
                         case Event.PingOk:
                             TraceAction("signal pong");
-                            SignalPong();
-                            if (ExceptionRaised) return true;
+                            SignalPong((global::Zproto.Generated.ZpipesMsg.PingOk)Message!);
                             return true;
                         case Event.Expired:
                             TraceAction("signal broker lost");
@@ -515,99 +577,98 @@ namespace Zproto.Generated
                             TraceAction("terminate");
                             Terminate();
                             return true;
-                        case var _ when eventId < 21:
+                        case Event.Input:
+                        case Event.Output:
+                        case Event.Read:
+                        case Event.ReadOk:
+                        case Event.ReadEnd:
+                        case Event.ReadTimeout:
+                        case Event.ReadFailed:
+                        case Event.Write:
+                        case Event.WriteOk:
+                        case Event.WriteTimeout:
+                        case Event.WriteFailed:
+                        case Event.Close:
+                        case Event.CloseOk:
+                        case Event.CloseFailed:
+                        case Event.Ping:
                             return true;
                         default:
                             return false;
                     }
                 case State.Open:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.ReadData:
-                            TraceAction("prepare read");
-                            PrepareRead();
-                            if (ExceptionRaised) return true;
                             TraceAction("send READ");
-                            Send(TakeMessage<global::Zproto.Generated.ZpipesMsg.Read>());
+                            Send(ComposeRead((ReadDataArguments)CurrentArguments!));
                             return true;
                         case Event.WriteData:
-                            TraceAction("prepare write");
-                            PrepareWrite();
-                            if (ExceptionRaised) return true;
                             TraceAction("send WRITE");
-                            Send(TakeMessage<global::Zproto.Generated.ZpipesMsg.Write>());
+                            Send(ComposeWrite((WriteDataArguments)CurrentArguments!));
                             return true;
                         case Event.PingBroker:
                             TraceAction("expect pong");
-                            ExpectPong();
+                            ExpectPong((PingBrokerArguments)CurrentArguments!);
                             if (ExceptionRaised) return true;
                             TraceAction("send PING");
-                            Send(TakeMessage<global::Zproto.Generated.ZpipesMsg.Ping>());
+                            Send(new global::Zproto.Generated.ZpipesMsg.Ping());
                             return true;
                         case Event.ClosePipe:
                             TraceAction("stop heartbeat");
                             StopHeartbeat();
                             if (ExceptionRaised) return true;
                             TraceAction("use receive timeout");
-                            UseReceiveTimeout();
+                            UseReceiveTimeout((ClosePipeArguments)CurrentArguments!);
                             if (ExceptionRaised) return true;
                             TraceAction("send CLOSE");
-                            Send(TakeMessage<global::Zproto.Generated.ZpipesMsg.Close>());
-                            CurrentState = State.Closing;
+                            Send(new global::Zproto.Generated.ZpipesMsg.Close());
+                            MoveTo(State.Closing);
                             return true;
                         case Event.Heartbeat:
                             TraceAction("check idle");
                             CheckIdle();
                             if (ExceptionRaised) return true;
                             TraceAction("send PING");
-                            Send(TakeMessage<global::Zproto.Generated.ZpipesMsg.Ping>());
+                            Send(new global::Zproto.Generated.ZpipesMsg.Ping());
                             return true;
                         case Event.Busy:
                             return true;
                         case Event.ReadOk:
                             TraceAction("signal data");
-                            SignalData();
-                            if (ExceptionRaised) return true;
+                            SignalData((global::Zproto.Generated.ZpipesMsg.ReadOk)Message!);
                             return true;
                         case Event.ReadEnd:
                             TraceAction("signal end");
-                            SignalEnd();
-                            if (ExceptionRaised) return true;
+                            SignalEnd((global::Zproto.Generated.ZpipesMsg.ReadEnd)Message!);
                             return true;
                         case Event.ReadTimeout:
                             TraceAction("signal timed out");
                             SignalTimedOut();
-                            if (ExceptionRaised) return true;
                             return true;
                         case Event.ReadFailed:
                             TraceAction("signal failed");
                             SignalFailed();
-                            if (ExceptionRaised) return true;
                             return true;
                         case Event.WriteOk:
                             TraceAction("signal success");
                             SignalSuccess();
-                            if (ExceptionRaised) return true;
                             return true;
                         case Event.WriteTimeout:
                             TraceAction("signal timed out");
                             SignalTimedOut();
-                            if (ExceptionRaised) return true;
                             return true;
                         case Event.WriteFailed:
                             TraceAction("signal failed");
                             SignalFailed();
-                            if (ExceptionRaised) return true;
                             return true;
                         case Event.Invalid:
                             TraceAction("signal invalid");
-                            SignalInvalid();
-                            if (ExceptionRaised) return true;
+                            SignalInvalid((global::Zproto.Generated.ZpipesMsg.Invalid)Message!);
                             return true;
                         case Event.PingOk:
                             TraceAction("signal pong");
-                            SignalPong();
-                            if (ExceptionRaised) return true;
+                            SignalPong((global::Zproto.Generated.ZpipesMsg.PingOk)Message!);
                             return true;
                         case Event.Expired:
                             TraceAction("signal broker lost");
@@ -616,13 +677,24 @@ namespace Zproto.Generated
                             TraceAction("terminate");
                             Terminate();
                             return true;
-                        case var _ when eventId < 21:
+                        case Event.Input:
+                        case Event.InputOk:
+                        case Event.InputFailed:
+                        case Event.Output:
+                        case Event.OutputOk:
+                        case Event.OutputFailed:
+                        case Event.Read:
+                        case Event.Write:
+                        case Event.Close:
+                        case Event.CloseOk:
+                        case Event.CloseFailed:
+                        case Event.Ping:
                             return true;
                         default:
                             return false;
                     }
                 case State.Closing:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.CloseOk:
                             TraceAction("signal closed");
@@ -631,7 +703,7 @@ namespace Zproto.Generated
                             TraceAction("stop heartbeat");
                             StopHeartbeat();
                             if (ExceptionRaised) return true;
-                            CurrentState = State.Start;
+                            MoveTo(State.Start);
                             return true;
                         case Event.CloseFailed:
                             TraceAction("signal closed");
@@ -640,7 +712,7 @@ namespace Zproto.Generated
                             TraceAction("stop heartbeat");
                             StopHeartbeat();
                             if (ExceptionRaised) return true;
-                            CurrentState = State.Start;
+                            MoveTo(State.Start);
                             return true;
                         case Event.Invalid:
                             TraceAction("signal closed");
@@ -649,22 +721,19 @@ namespace Zproto.Generated
                             TraceAction("stop heartbeat");
                             StopHeartbeat();
                             if (ExceptionRaised) return true;
-                            CurrentState = State.Start;
+                            MoveTo(State.Start);
                             return true;
                         case Event.ReadFailed:
                             TraceAction("signal failed");
                             SignalFailed();
-                            if (ExceptionRaised) return true;
                             return true;
                         case Event.WriteFailed:
                             TraceAction("signal failed");
                             SignalFailed();
-                            if (ExceptionRaised) return true;
                             return true;
                         case Event.PingOk:
                             TraceAction("signal pong");
-                            SignalPong();
-                            if (ExceptionRaised) return true;
+                            SignalPong((global::Zproto.Generated.ZpipesMsg.PingOk)Message!);
                             return true;
                         case Event.Expired:
                             TraceAction("signal broker lost");
@@ -673,7 +742,21 @@ namespace Zproto.Generated
                             TraceAction("terminate");
                             Terminate();
                             return true;
-                        case var _ when eventId < 21:
+                        case Event.Input:
+                        case Event.InputOk:
+                        case Event.InputFailed:
+                        case Event.Output:
+                        case Event.OutputOk:
+                        case Event.OutputFailed:
+                        case Event.Read:
+                        case Event.ReadOk:
+                        case Event.ReadEnd:
+                        case Event.ReadTimeout:
+                        case Event.Write:
+                        case Event.WriteOk:
+                        case Event.WriteTimeout:
+                        case Event.Close:
+                        case Event.Ping:
                             return true;
                         default:
                             return false;
@@ -683,26 +766,14 @@ namespace Zproto.Generated
             }
         }
 
-        /// <summary>Continues with <paramref name="event"/> once the current event is done.</summary>
-        private void SetNextEvent(Event @event) => SetNextEventCore((int)@event);
-
-        /// <summary>Stops the current action list and runs <paramref name="event"/> instead.</summary>
-        private void RaiseException(Event @event) => RaiseExceptionCore((int)@event);
-
-        /// <summary>Raises <paramref name="event"/> after <paramref name="delay"/>; any other event cancels it.</summary>
-        private void SetWakeup(global::System.TimeSpan delay, Event @event) => SetWakeupCore(delay, (int)@event);
-
-        /// <summary>Completes the earliest waiting call that accepts <paramref name="reply"/>, or keeps it for the next one.</summary>
-        private void SignalReply(Reply reply) => SignalReplyCore(reply);
-
         /// <summary>Action "connect to broker" (first used in start / open reader).</summary>
-        private partial void ConnectToBroker();
+        private partial void ConnectToBroker(MethodArguments arguments);
 
-        /// <summary>Action "prepare input" (first used in start / open reader).</summary>
-        private partial void PrepareInput();
+        /// <summary>Builds the input message the model sends (first in start / open reader).</summary>
+        private partial global::Zproto.Generated.ZpipesMsg.Input ComposeInput(OpenReaderArguments arguments);
 
-        /// <summary>Action "prepare output" (first used in start / open writer).</summary>
-        private partial void PrepareOutput();
+        /// <summary>Builds the output message the model sends (first in start / open writer).</summary>
+        private partial global::Zproto.Generated.ZpipesMsg.Output ComposeOutput(OpenWriterArguments arguments);
 
         /// <summary>Action "signal success" (first used in opening / INPUT-OK).</summary>
         private partial void SignalSuccess();
@@ -717,34 +788,34 @@ namespace Zproto.Generated
         private partial void StopHeartbeat();
 
         /// <summary>Action "signal invalid" (first used in opening / INVALID).</summary>
-        private partial void SignalInvalid();
+        private partial void SignalInvalid(global::Zproto.Generated.ZpipesMsg.Invalid message);
 
         /// <summary>Action "use receive timeout" (first used in opening / close pipe).</summary>
-        private partial void UseReceiveTimeout();
+        private partial void UseReceiveTimeout(ClosePipeArguments arguments);
 
         /// <summary>Action "signal pong" (first used in opening / PING-OK).</summary>
-        private partial void SignalPong();
+        private partial void SignalPong(global::Zproto.Generated.ZpipesMsg.PingOk message);
 
         /// <summary>Action "signal broker lost" (first used in opening / expired).</summary>
         private partial void SignalBrokerLost();
 
-        /// <summary>Action "prepare read" (first used in open / read data).</summary>
-        private partial void PrepareRead();
+        /// <summary>Builds the read message the model sends (first in open / read data).</summary>
+        private partial global::Zproto.Generated.ZpipesMsg.Read ComposeRead(ReadDataArguments arguments);
 
-        /// <summary>Action "prepare write" (first used in open / write data).</summary>
-        private partial void PrepareWrite();
+        /// <summary>Builds the write message the model sends (first in open / write data).</summary>
+        private partial global::Zproto.Generated.ZpipesMsg.Write ComposeWrite(WriteDataArguments arguments);
 
         /// <summary>Action "expect pong" (first used in open / ping broker).</summary>
-        private partial void ExpectPong();
+        private partial void ExpectPong(PingBrokerArguments arguments);
 
         /// <summary>Action "check idle" (first used in open / heartbeat).</summary>
         private partial void CheckIdle();
 
         /// <summary>Action "signal data" (first used in open / READ-OK).</summary>
-        private partial void SignalData();
+        private partial void SignalData(global::Zproto.Generated.ZpipesMsg.ReadOk message);
 
         /// <summary>Action "signal end" (first used in open / READ-END).</summary>
-        private partial void SignalEnd();
+        private partial void SignalEnd(global::Zproto.Generated.ZpipesMsg.ReadEnd message);
 
         /// <summary>Action "signal timed out" (first used in open / READ-TIMEOUT).</summary>
         private partial void SignalTimedOut();

@@ -289,6 +289,35 @@ public class MachineModelTests
     }
 
     [Fact]
+    public void ZP3020_client_method_named_like_a_protocol_message_is_rejected_at_the_method()
+    {
+        // The issue's case: a server-sent PING would otherwise run the 'ping' method's actions.
+        var diagnostics = Check("""
+            <class name = "c" protocol_class = "hello_msg" script = "zproto_client_c">
+                <state name = "start"><event name = "ping" /><event name = "PONG" /></state>
+                <method name = "ping"><accept reply = "SUCCESS" /></method>
+                <reply name = "SUCCESS" />
+            </class>
+            """);
+        AssertAt(diagnostics, "ZP3020", 3, 13);
+        var diagnostic = Assert.Single(diagnostics, d => d.Id == "ZP3020");
+        Assert.Contains("method 'ping' has the name of protocol message 'PING'", diagnostic.Message);
+    }
+
+    [Fact]
+    public void A_method_whose_name_differs_from_every_message_is_accepted()
+    {
+        var diagnostics = Check("""
+            <class name = "c" protocol_class = "hello_msg" script = "zproto_client_c">
+                <state name = "start"><event name = "ping server" /><event name = "PONG" /></state>
+                <method name = "ping server"><accept reply = "SUCCESS" /></method>
+                <reply name = "SUCCESS" />
+            </class>
+            """);
+        Assert.DoesNotContain(diagnostics, d => d.Id == "ZP3020");
+    }
+
+    [Fact]
     public void Client_model_with_methods_and_replies_is_read_as_zproto_writes_it()
     {
         var result = Parse("""

@@ -26,11 +26,17 @@ public sealed class ClientEngineTests : IDisposable
         return server;
     }
 
-    private EchoClient NewClient(TimeSpan? heartbeat = null, ClientOptions? options = null)
+    private EchoClient NewClient(TimeSpan? heartbeat = null, ClientOptions? options = null, TimeSpan? connectTimeout = null)
     {
         options ??= new ClientOptions();
         options.Context ??= _context;
-        return new EchoClient(options) { HeartbeatInterval = heartbeat ?? TimeSpan.FromSeconds(1) };
+        var client = new EchoClient(options)
+        {
+            HeartbeatInterval = heartbeat ?? TimeSpan.FromSeconds(1),
+            ConnectTimeout = connectTimeout ?? TimeSpan.FromSeconds(5),
+        };
+        client.Start();
+        return client;
     }
 
     [Fact]
@@ -38,23 +44,24 @@ public sealed class ClientEngineTests : IDisposable
     {
         await using var server = StartServer("tcp://127.0.0.1:*");
         await using var client = NewClient();
-        Assert.IsType<EchoClient.Success>(await client.ConnectAsync(server.Endpoints[0], 1000));
+        Assert.IsType<EchoClient.Success>((await client.ConnectAsync(server.Endpoints[0])).Value);
         Assert.True(client.Connected);
-        var echoed = Assert.IsType<EchoClient.Echoed>(await client.EchoAsync(5, new byte[] { 9, 8 }));
+        var echoed = Assert.IsType<EchoClient.Echoed>((await client.RoundTripAsync(5, new byte[] { 9, 8 })).Value);
         Assert.Equal(5u, echoed.Sequence);
         Assert.Equal(new byte[] { 9, 8 }, echoed.Body.ToArray());
-        Assert.IsType<EchoClient.Success>(await client.DisconnectAsync());
+        var disconnected = await client.DisconnectAsync();
+        Assert.Equal("closed", disconnected.Match(success: _ => "closed", failure: f => f.Reason));
         Assert.True(client.Terminated);
-        await Assert.ThrowsAsync<ZprotoClientTerminatedException>(() => client.EchoAsync(1, default));
+        await Assert.ThrowsAsync<ZprotoClientTerminatedException>(() => client.RoundTripAsync(1, default));
     }
 
     [Fact]
     public async Task Connect_to_a_dead_endpoint_fails_after_the_connect_timeout()
     {
-        await using var client = NewClient();
+        await using var client = NewClient(connectTimeout: TimeSpan.FromMilliseconds(300));
         var watch = Stopwatch.StartNew();
-        var reply = await client.ConnectAsync("tcp://127.0.0.1:9", 300);
-        var failure = Assert.IsType<EchoClient.Failure>(reply);
+        var reply = await client.ConnectAsync("tcp://127.0.0.1:9");
+        var failure = Assert.IsType<EchoClient.Failure>(reply.Value);
         Assert.Equal("Server is not reachable", failure.Reason);
         Assert.InRange(watch.ElapsedMilliseconds, 250, 3000);
     }
@@ -63,7 +70,7 @@ public sealed class ClientEngineTests : IDisposable
     public async Task A_method_the_current_state_does_not_handle_fails_with_a_typed_error()
     {
         await using var client = NewClient();
-        await Assert.ThrowsAsync<ZprotoMethodNotValidException>(() => client.EchoAsync(1, default));
+        await Assert.ThrowsAsync<ZprotoMethodNotValidException>(() => client.RoundTripAsync(1, default));
     }
 
     [Fact]
@@ -73,17 +80,48 @@ public sealed class ClientEngineTests : IDisposable
         using var mute = new ZmqSocket(_context, ZmqSocketType.Router);
         mute.Bind("inproc://mute-server");
         await using var client = NewClient();
-        var connect = client.ConnectAsync("inproc://mute-server", 2000);
+        var connect = client.ConnectAsync("inproc://mute-server");
         var hello = mute.ReceiveMultipart();
         mute.SendMultipart(new ReadOnlyMemory<byte>[] { hello[0], EchoMsg.EncodeFrames(new EchoMsg.HelloOk())[0] });
-        Assert.IsType<EchoClient.Success>(await connect);
+        Assert.IsType<EchoClient.Success>((await connect).Value);
 
         var watch = Stopwatch.StartNew();
-        await Assert.ThrowsAsync<TimeoutException>(() => client.EchoAsync(1, default, callTimeout: TimeSpan.FromMilliseconds(200)));
+        await Assert.ThrowsAsync<TimeoutException>(() => client.RoundTripAsync(1, default, callTimeout: TimeSpan.FromMilliseconds(200)));
         Assert.InRange(watch.ElapsedMilliseconds, 150, 3000);
 
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.EchoAsync(2, default, cancellationToken: cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.RoundTripAsync(2, default, cancellationToken: cts.Token));
+    }
+
+    [Fact]
+    public async Task A_late_reply_after_a_timeout_never_completes_a_later_call()
+    {
+        await using var server = StartServer("tcp://127.0.0.1:*");
+        var logger = new ListLogger<EchoClient>();
+        var options = new ClientOptions { Context = _context };
+        await using var client = new EchoClient(options, logger);
+        client.Start();
+        Assert.IsType<EchoClient.Success>((await client.ConnectAsync(server.Endpoints[0])).Value);
+
+        // WAIT puts the server's state machine in an internal state, so the ECHO behind it waits in
+        // the mailbox and is answered only after WAIT-OK: long after the ECHO call gave up.
+        var delay = client.DelayAsync(300);
+        await Assert.ThrowsAsync<TimeoutException>(() => client.RoundTripAsync(1, new byte[] { 1 }, callTimeout: TimeSpan.FromMilliseconds(50)));
+        Assert.IsType<EchoClient.Success>((await delay).Value);
+
+        // Whether ECHO-OK 1 arrives before or after this call starts, it belongs to the call that
+        // gave up: this call must get its own reply, sequence 2.
+        var echoed = Assert.IsType<EchoClient.Echoed>((await client.RoundTripAsync(2, new byte[] { 2 })).Value);
+        Assert.Equal(2u, echoed.Sequence);
+        Assert.Equal(new byte[] { 2 }, echoed.Body.ToArray());
+        Assert.Contains(logger.Lines, l => l.Text.Contains("arrived after its call round trip ended", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_call_before_Start_throws_and_nothing_is_sent()
+    {
+        await using var client = new EchoClient(new ClientOptions { Context = _context });
+        await Assert.ThrowsAsync<InvalidOperationException>(() => client.ConnectAsync("inproc://never"));
     }
 
     [Fact]
@@ -91,9 +129,9 @@ public sealed class ClientEngineTests : IDisposable
     {
         await using var server = StartServer("inproc://echo-heartbeat", TimeSpan.FromMilliseconds(300));
         await using var client = NewClient(heartbeat: TimeSpan.FromMilliseconds(100));
-        Assert.IsType<EchoClient.Success>(await client.ConnectAsync("inproc://echo-heartbeat", 1000));
+        Assert.IsType<EchoClient.Success>((await client.ConnectAsync("inproc://echo-heartbeat")).Value);
         await Task.Delay(1000);
-        Assert.IsType<EchoClient.Echoed>(await client.EchoAsync(1, new byte[] { 1 }));
+        Assert.IsType<EchoClient.Echoed>((await client.RoundTripAsync(1, new byte[] { 1 })).Value);
         Assert.False(client.Terminated);
     }
 
@@ -103,10 +141,10 @@ public sealed class ClientEngineTests : IDisposable
         await using var server = StartServer("inproc://echo-notices");
         await using var a = NewClient();
         await using var b = NewClient();
-        Assert.IsType<EchoClient.Success>(await a.ConnectAsync("inproc://echo-notices", 1000));
-        Assert.IsType<EchoClient.Success>(await b.ConnectAsync("inproc://echo-notices", 1000));
+        Assert.IsType<EchoClient.Success>((await a.ConnectAsync("inproc://echo-notices")).Value);
+        Assert.IsType<EchoClient.Success>((await b.ConnectAsync("inproc://echo-notices")).Value);
         var receive = b.ReceiveNoticeAsync(callTimeout: TimeSpan.FromSeconds(5));
-        await a.BroadcastAsync("lights out");
+        await a.ShoutAsync("lights out");
         var notice = Assert.IsType<EchoClient.Noticed>(await receive);
         Assert.Equal("lights out", notice.Text);
     }
@@ -119,17 +157,17 @@ public sealed class ClientEngineTests : IDisposable
         var clients = Enumerable.Range(0, 100).Select(_ => NewClient()).ToList();
         try
         {
-            await Task.WhenAll(clients.Select(async c => Assert.IsType<EchoClient.Success>(await c.ConnectAsync(endpoint, 5000))));
+            await Task.WhenAll(clients.Select(async c => Assert.IsType<EchoClient.Success>((await c.ConnectAsync(endpoint)).Value)));
             var results = await Task.WhenAll(clients.Select(async (c, index) =>
             {
                 var received = 0;
                 for (uint window = 0; window < 1000; window += 50)
                 {
-                    var calls = Enumerable.Range(0, 50).Select(i => c.EchoAsync(window + (uint)i, BitConverter.GetBytes(index * 1000 + (int)window + i))).ToArray();
+                    var calls = Enumerable.Range(0, 50).Select(i => c.RoundTripAsync(window + (uint)i, BitConverter.GetBytes(index * 1000 + (int)window + i))).ToArray();
                     var replies = await Task.WhenAll(calls);
                     for (var i = 0; i < replies.Length; i++)
                     {
-                        var echoed = Assert.IsType<EchoClient.Echoed>(replies[i]);
+                        var echoed = Assert.IsType<EchoClient.Echoed>(replies[i].Value);
                         Assert.Equal(window + (uint)i, echoed.Sequence);
                         Assert.Equal(index * 1000 + (int)window + i, BitConverter.ToInt32(echoed.Body.Span));
                         received++;
@@ -162,20 +200,20 @@ public sealed class ClientEngineTests : IDisposable
 
         await using (var good = NewClient(options: new ClientOptions { CurveServerKey = serverKeys.PublicKey, CurveKeys = allowed }))
         {
-            Assert.IsType<EchoClient.Success>(await good.ConnectAsync(endpoint, 2000));
-            Assert.IsType<EchoClient.Echoed>(await good.EchoAsync(1, new byte[] { 1 }));
+            Assert.IsType<EchoClient.Success>((await good.ConnectAsync(endpoint)).Value);
+            Assert.IsType<EchoClient.Echoed>((await good.RoundTripAsync(1, new byte[] { 1 })).Value);
         }
-        await using (var refused = NewClient(options: new ClientOptions { CurveServerKey = serverKeys.PublicKey, CurveKeys = stranger }))
+        await using (var refused = NewClient(options: new ClientOptions { CurveServerKey = serverKeys.PublicKey, CurveKeys = stranger }, connectTimeout: TimeSpan.FromMilliseconds(500)))
         {
-            Assert.IsType<EchoClient.Failure>(await refused.ConnectAsync(endpoint, 500));
+            Assert.IsType<EchoClient.Failure>((await refused.ConnectAsync(endpoint)).Value);
         }
-        await using (var wrongServerKey = NewClient(options: new ClientOptions { CurveServerKey = stranger.PublicKey, CurveKeys = allowed }))
+        await using (var wrongServerKey = NewClient(options: new ClientOptions { CurveServerKey = stranger.PublicKey, CurveKeys = allowed }, connectTimeout: TimeSpan.FromMilliseconds(500)))
         {
-            Assert.IsType<EchoClient.Failure>(await wrongServerKey.ConnectAsync(endpoint, 500));
+            Assert.IsType<EchoClient.Failure>((await wrongServerKey.ConnectAsync(endpoint)).Value);
         }
-        await using (var plain = NewClient())
+        await using (var plain = NewClient(connectTimeout: TimeSpan.FromMilliseconds(500)))
         {
-            Assert.IsType<EchoClient.Failure>(await plain.ConnectAsync(endpoint, 500));
+            Assert.IsType<EchoClient.Failure>((await plain.ConnectAsync(endpoint)).Value);
         }
     }
 }

@@ -16,18 +16,6 @@ public sealed class TraceTests : IDisposable
 
     public void Dispose() => _context.Dispose();
 
-    private sealed class ListLogger<T> : ILogger<T>
-    {
-        public ConcurrentQueue<(LogLevel Level, string Text)> Lines { get; } = new();
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Lines.Enqueue((logLevel, formatter(state, exception)));
-    }
-
     [Fact]
     public async Task Verbose_mode_traces_every_state_event_action_and_message_sent()
     {
