@@ -38,12 +38,19 @@ public sealed partial class ZprotoGenerator
     /// <summary>
     /// A model file with the namespaces the project offers for it: the file's own
     /// <c>Namespace</c> metadata and the project's <c>RootNamespace</c> (either may be empty).
+    /// <see cref="ReferenceOnly"/> (metadata <c>ZprotoReference="true"</c>) marks a protocol whose
+    /// code lives in a referenced assembly: its model serves checking and binding, nothing is emitted.
     /// </summary>
-    internal sealed record ModelInput(string Path, string Text, string FileNamespace, string RootNamespace);
+    internal sealed record ModelInput(string Path, string Text, string FileNamespace, string RootNamespace)
+    {
+        public bool ReferenceOnly { get; init; }
+    }
 
     /// <summary>The parse result: a codec spec or a state machine (null on errors), all diagnostics, and the namespace.</summary>
     internal sealed record ParsedModel(ProtocolSpec? Spec, EquatableArray<ModelDiagnostic> Diagnostics, string Namespace)
     {
+        /// <summary>The protocol's code is in a referenced assembly: bind machines to it, emit no codec.</summary>
+        public bool ReferenceOnly { get; init; }
         public MachineSpec? Machine { get; init; }
         public MachinePositions? Positions { get; init; }
     }
@@ -78,7 +85,11 @@ public sealed partial class ZprotoGenerator
             return null;
         options.GetOptions(text).TryGetValue("build_metadata.AdditionalFiles.Namespace", out var fileNamespace);
         options.GlobalOptions.TryGetValue("build_property.RootNamespace", out var rootNamespace);
-        return new ModelInput(path, content, Trimmed(fileNamespace), Trimmed(rootNamespace));
+        options.GetOptions(text).TryGetValue("build_metadata.AdditionalFiles.ZprotoReference", out var reference);
+        return new ModelInput(path, content, Trimmed(fileNamespace), Trimmed(rootNamespace))
+        {
+            ReferenceOnly = string.Equals(Trimmed(reference), "true", System.StringComparison.OrdinalIgnoreCase),
+        };
     }
 
     private static string Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? "" : value!.Trim();
@@ -109,6 +120,7 @@ public sealed partial class ZprotoGenerator
             var result = ModelParser.Parse(new ModelSource(input.Path, input.Text), new FileSetResolver(files));
             return new ParsedModel(result.Spec, result.Diagnostics, ChooseNamespace(input, result.Spec))
             {
+                ReferenceOnly = input.ReferenceOnly,
                 Machine = result.Machine,
                 Positions = result.MachinePositions,
             };

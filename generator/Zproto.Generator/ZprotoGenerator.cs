@@ -52,9 +52,14 @@ public sealed partial class ZprotoGenerator : IIncrementalGenerator
             static (spc, diagnostics) => Report(spc, diagnostics));
 
         var specs = parsed
-            .Where(static model => model.Spec is not null)
+            .Where(static model => model.Spec is not null && !model.ReferenceOnly)
             .Select(static (model, _) => new SpecInput(model.Spec!, model.Namespace))
             .WithTrackingName(StepNames.Specs);
+
+        // Machines bind to every protocol, including those compiled in a referenced assembly.
+        var protocols = parsed
+            .Where(static model => model.Spec is not null)
+            .Select(static (model, _) => new SpecInput(model.Spec!, model.Namespace));
 
         var views = specs
             .Select(static (input, ct) => Bind(input, ct))
@@ -80,7 +85,7 @@ public sealed partial class ZprotoGenerator : IIncrementalGenerator
             .WithTrackingName(StepNames.Machines);
 
         var checkedMachines = machines
-            .Combine(specs.Collect())
+            .Combine(protocols.Collect())
             .Combine(machines.Select(static (m, _) => m.Machine).Collect())
             .Select(static (pair, ct) => CheckMachine(pair.Left.Left, pair.Left.Right, pair.Right, ct))
             .WithTrackingName(StepNames.MachineChecks);

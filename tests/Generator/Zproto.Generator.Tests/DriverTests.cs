@@ -319,6 +319,33 @@ public sealed class DriverTests
     }
 
     [Fact]
+    public void A_machine_binds_to_a_protocol_compiled_in_a_referenced_assembly()
+    {
+        // The protocol's own assembly: the codec in Echo.Protocol.
+        var protocolModel = TestAdditionalText.Model("echo_msg.xml");
+        var protocolOutcome = GeneratorHarness.Run([protocolModel], TestOptionsProvider.Empty.WithFileNamespace(protocolModel.Path, "Echo.Protocol"));
+        AssertClean(protocolOutcome);
+        using var image = new MemoryStream();
+        var emitted = protocolOutcome.Compilation.WithAssemblyName("Echo.Protocol").Emit(image);
+        Assert.True(emitted.Success, GeneratorHarness.Format(emitted.Diagnostics));
+
+        // The machine's assembly lists the protocol model as a reference only.
+        var options = TestOptionsProvider.Empty
+            .WithFileMetadata(protocolModel.Path, "Namespace", "Echo.Protocol")
+            .WithFileMetadata(protocolModel.Path, "ZprotoReference", "true");
+        var driver = GeneratorHarness.CreateDriver([protocolModel, TestAdditionalText.Model("echo_server.xml")], options);
+        var compilation = GeneratorHarness.CreateCompilation().AddReferences(MetadataReference.CreateFromImage(image.ToArray()));
+        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+
+        Assert.True(diagnostics.IsEmpty, GeneratorHarness.Format(diagnostics));
+        Assert.Equal(new[] { "Zproto.Generated.EchoServer.Server.g.cs" }, driver.GetRunResult().Results.Single().GeneratedSources.Select(s => s.HintName));
+        var errors = output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && !GeneratorHarness.IsActionForTheUser(d)).ToList();
+        Assert.True(errors.Count == 0, GeneratorHarness.Format(errors));
+        Assert.Contains(output.GetDiagnostics(), d => GeneratorHarness.IsActionForTheUser(d)
+            && d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("RememberName(EchoServer.Client, EchoMsg.Hello)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Xml_and_yaml_files_that_are_not_models_are_ignored_silently()
     {
         var outcome = GeneratorHarness.Run(

@@ -1,5 +1,5 @@
 using System;
-using Zbroker.Codec;
+using Zpipes.Protocol;
 
 namespace Zbroker;
 

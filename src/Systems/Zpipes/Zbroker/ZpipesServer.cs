@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
-using Zbroker.Codec;
+using Zpipes.Protocol;
 
 namespace Zbroker;
 

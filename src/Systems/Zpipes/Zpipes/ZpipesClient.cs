@@ -1,5 +1,5 @@
 using System;
-using Zpipes.Codec;
+using Zpipes.Protocol;
 
 namespace Zpipes;
 

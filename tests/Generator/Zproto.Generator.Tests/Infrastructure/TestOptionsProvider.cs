@@ -35,6 +35,13 @@ internal sealed class TestOptionsProvider : AnalyzerConfigOptionsProvider
     public TestOptionsProvider WithFileNamespace(string path, string @namespace) =>
         new((DictionaryOptions)GlobalOptions, _files.SetItem(path, new DictionaryOptions(ImmutableDictionary<string, string>.Empty.Add("build_metadata.AdditionalFiles.Namespace", @namespace))));
 
+    /// <summary>Adds item metadata <paramref name="name"/> to the AdditionalFile at <paramref name="path"/>, keeping what it has.</summary>
+    public TestOptionsProvider WithFileMetadata(string path, string name, string value)
+    {
+        var current = _files.TryGetValue(path, out var options) ? options.Values : ImmutableDictionary<string, string>.Empty;
+        return new((DictionaryOptions)GlobalOptions, _files.SetItem(path, new DictionaryOptions(current.SetItem("build_metadata.AdditionalFiles." + name, value))));
+    }
+
     public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => s_empty;
 
     public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) =>
