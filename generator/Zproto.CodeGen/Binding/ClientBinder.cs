@@ -36,6 +36,7 @@ internal static class ClientBinder
 
         var methods = new List<MethodView>();
         var delivered = new List<string>();
+        var results = new List<(string Key, string Name, List<string> Methods, List<ResultCaseView> Cases)>();
         foreach (var m in machine.Methods)
         {
             var name = Naming.Pascal(m.Name);
@@ -60,6 +61,24 @@ internal static class ClientBinder
                 accepts.Add(reply);
                 cases.Add(new ResultCaseView(reply, Naming.Camel(a)));
             }
+            var resultType = accepts.Count == 1 ? accepts[0] : "";
+            if (accepts.Count > 1)
+            {
+                // Methods accepting the same replies share one result type, named for the model's
+                // return= when it has one (connect, delay and disconnect all return "status").
+                var key = string.Join("|", accepts);
+                var index = results.FindIndex(r => r.Key == key);
+                if (index < 0)
+                {
+                    var resultName = Naming.Pascal(m.Return.Length > 0 ? m.Return : m.Name) + "Result";
+                    if (results.Exists(r => r.Name == resultName) || replyNames.ContainsValue(resultName))
+                        resultName = name + "Result";
+                    results.Add((key, resultName, new List<string>(), cases));
+                    index = results.Count - 1;
+                }
+                results[index].Methods.Add(name + "Async");
+                resultType = results[index].Name;
+            }
             var dispatches = Handles(machine, m.Name);
             if (!dispatches)
             {
@@ -78,12 +97,18 @@ internal static class ClientBinder
                 EventExpression = dispatches ? $"Event.{events[Naming.Key(m.Name)].Name}" : "null",
                 ReturnsNothing = accepts.Count == 0,
                 ReturnsOne = accepts.Count == 1,
-                ResultType = accepts.Count == 1 ? accepts[0] : name + "Result",
+                ResultType = resultType,
                 AcceptPattern = string.Join(" or ", accepts),
-                Cases = accepts.Count > 1 ? cases.ToEquatableArray() : EquatableArray<ResultCaseView>.Empty,
             });
         }
-        return view with { Methods = methods.ToEquatableArray(), Replies = replies.ToEquatableArray(), DeliveredPattern = string.Join(" or ", delivered) };
+        var resultViews = results.ConvertAll(r => new ResultView(r.Name, string.Join(", ", r.Methods.ConvertAll(x => $"<see cref=\"{x}\"/>")), r.Cases.ToEquatableArray()));
+        return view with
+        {
+            Methods = methods.ToEquatableArray(),
+            Replies = replies.ToEquatableArray(),
+            Results = resultViews.ToEquatableArray(),
+            DeliveredPattern = string.Join(" or ", delivered),
+        };
     }
 
     private static bool Handles(MachineSpec machine, string eventName)

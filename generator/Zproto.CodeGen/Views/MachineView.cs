@@ -25,6 +25,8 @@ public sealed record MachineView
     public required EquatableArray<ActionView> Actions { get; init; }
     public EquatableArray<MethodView> Methods { get; init; } = EquatableArray<MethodView>.Empty;
     public EquatableArray<ReplyView> Replies { get; init; } = EquatableArray<ReplyView>.Empty;
+    /// <summary>Closed result types of methods with several replies, one per distinct set of replies.</summary>
+    public EquatableArray<ResultView> Results { get; init; } = EquatableArray<ResultView>.Empty;
     /// <summary>A C# pattern over replies of methods that only wait (<c>Noticed</c>), or empty.</summary>
     public string DeliveredPattern { get; init; } = "";
 }
@@ -73,9 +75,10 @@ public sealed record MethodView
     /// <summary>The task's result type: the one reply, or the method's result type.</summary>
     public required string ResultType { get; init; }
     public required string AcceptPattern { get; init; }
-    /// <summary>The replies a several-reply method's result holds, in model order.</summary>
-    public required EquatableArray<ResultCaseView> Cases { get; init; }
 }
+
+/// <summary>A closed result: exactly one of several replies, shared by the methods that accept the same set.</summary>
+public sealed record ResultView(string Name, string Methods, EquatableArray<ResultCaseView> Cases);
 
 /// <summary>One reply a result type can hold.</summary>
 public sealed record ResultCaseView(string Reply, string Parameter);

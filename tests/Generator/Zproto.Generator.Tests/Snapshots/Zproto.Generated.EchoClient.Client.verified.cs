@@ -146,6 +146,34 @@ namespace Zproto.Generated
             public string Text { get; init; } = "";
         }
 
+        /// <summary>What <see cref="ConnectAsync"/>, <see cref="DelayAsync"/>, <see cref="DisconnectAsync"/> return: exactly one of <see cref="Success"/>, <see cref="Failure"/>.</summary>
+        public sealed class StatusResult
+        {
+            internal StatusResult(Reply value) => Value = value;
+
+            /// <summary>The reply, for pattern matching.</summary>
+            public Reply Value { get; }
+
+            /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
+            public TResult Match<TResult>(global::System.Func<Success, TResult> success, global::System.Func<Failure, TResult> failure) =>
+                Value is Success successReply ? success(successReply) :
+                failure((Failure)Value);
+        }
+
+        /// <summary>What <see cref="RoundTripAsync"/> return: exactly one of <see cref="Echoed"/>, <see cref="Failure"/>.</summary>
+        public sealed class EchoedResult
+        {
+            internal EchoedResult(Reply value) => Value = value;
+
+            /// <summary>The reply, for pattern matching.</summary>
+            public Reply Value { get; }
+
+            /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
+            public TResult Match<TResult>(global::System.Func<Echoed, TResult> echoed, global::System.Func<Failure, TResult> failure) =>
+                Value is Echoed echoedReply ? echoed(echoedReply) :
+                failure((Failure)Value);
+        }
+
         /// <summary>The arguments of an API call, as the actions of its method receive them.</summary>
         public abstract record MethodArguments
         {
@@ -159,20 +187,6 @@ namespace Zproto.Generated
             public required string Endpoint { get; init; }
         }
 
-        /// <summary>What <see cref="ConnectAsync"/> returns: exactly one of <see cref="Success"/>, <see cref="Failure"/>.</summary>
-        public sealed class ConnectResult
-        {
-            internal ConnectResult(Reply value) => Value = value;
-
-            /// <summary>The reply, for pattern matching.</summary>
-            public Reply Value { get; }
-
-            /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
-            public TResult Match<TResult>(global::System.Func<Success, TResult> success, global::System.Func<Failure, TResult> failure) =>
-                Value is Success successReply ? success(successReply) :
-                failure((Failure)Value);
-        }
-
         /// <summary>
         /// Connect to the server and open a session; returns SUCCESS, or FAILURE when the server does not
         /// answer within the client's connect timeout.
@@ -180,8 +194,8 @@ namespace Zproto.Generated
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<ConnectResult> ConnectAsync(string endpoint, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            new ConnectResult((await CallAsync("connect", Event.Connect, new ConnectArguments { Endpoint = endpoint }, static r => r is Success or Failure, callTimeout, cancellationToken).ConfigureAwait(false))!);
+        public async global::System.Threading.Tasks.Task<StatusResult> ConnectAsync(string endpoint, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new StatusResult((await CallAsync("connect", Event.Connect, new ConnectArguments { Endpoint = endpoint }, static r => r is Success or Failure, callTimeout, cancellationToken).ConfigureAwait(false))!);
 
         /// <summary>Arguments of <see cref="RoundTripAsync"/>.</summary>
         public sealed record RoundTripArguments : MethodArguments
@@ -192,28 +206,14 @@ namespace Zproto.Generated
             public required global::System.ReadOnlyMemory<byte> Body { get; init; }
         }
 
-        /// <summary>What <see cref="RoundTripAsync"/> returns: exactly one of <see cref="Echoed"/>, <see cref="Failure"/>.</summary>
-        public sealed class RoundTripResult
-        {
-            internal RoundTripResult(Reply value) => Value = value;
-
-            /// <summary>The reply, for pattern matching.</summary>
-            public Reply Value { get; }
-
-            /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
-            public TResult Match<TResult>(global::System.Func<Echoed, TResult> echoed, global::System.Func<Failure, TResult> failure) =>
-                Value is Echoed echoedReply ? echoed(echoedReply) :
-                failure((Failure)Value);
-        }
-
         /// <summary>
         /// Send a body and return it as the server echoed it.
         /// </summary>
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<RoundTripResult> RoundTripAsync(uint sequence, global::System.ReadOnlyMemory<byte> body, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            new RoundTripResult((await CallAsync("round trip", Event.RoundTrip, new RoundTripArguments { Sequence = sequence, Body = body }, static r => r is Echoed or Failure, callTimeout, cancellationToken).ConfigureAwait(false))!);
+        public async global::System.Threading.Tasks.Task<EchoedResult> RoundTripAsync(uint sequence, global::System.ReadOnlyMemory<byte> body, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new EchoedResult((await CallAsync("round trip", Event.RoundTrip, new RoundTripArguments { Sequence = sequence, Body = body }, static r => r is Echoed or Failure, callTimeout, cancellationToken).ConfigureAwait(false))!);
 
         /// <summary>Arguments of <see cref="ShoutAsync"/>.</summary>
         public sealed record ShoutArguments : MethodArguments
@@ -238,28 +238,14 @@ namespace Zproto.Generated
             public required uint Milliseconds { get; init; }
         }
 
-        /// <summary>What <see cref="DelayAsync"/> returns: exactly one of <see cref="Success"/>, <see cref="Failure"/>.</summary>
-        public sealed class DelayResult
-        {
-            internal DelayResult(Reply value) => Value = value;
-
-            /// <summary>The reply, for pattern matching.</summary>
-            public Reply Value { get; }
-
-            /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
-            public TResult Match<TResult>(global::System.Func<Success, TResult> success, global::System.Func<Failure, TResult> failure) =>
-                Value is Success successReply ? success(successReply) :
-                failure((Failure)Value);
-        }
-
         /// <summary>
         /// Ask the server to answer after a delay.
         /// </summary>
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<DelayResult> DelayAsync(uint milliseconds, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            new DelayResult((await CallAsync("delay", Event.Delay, new DelayArguments { Milliseconds = milliseconds }, static r => r is Success or Failure, callTimeout, cancellationToken).ConfigureAwait(false))!);
+        public async global::System.Threading.Tasks.Task<StatusResult> DelayAsync(uint milliseconds, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new StatusResult((await CallAsync("delay", Event.Delay, new DelayArguments { Milliseconds = milliseconds }, static r => r is Success or Failure, callTimeout, cancellationToken).ConfigureAwait(false))!);
 
         /// <summary>Arguments of <see cref="ReceiveNoticeAsync"/>.</summary>
         public sealed record ReceiveNoticeArguments : MethodArguments
@@ -280,28 +266,14 @@ namespace Zproto.Generated
         {
         }
 
-        /// <summary>What <see cref="DisconnectAsync"/> returns: exactly one of <see cref="Success"/>, <see cref="Failure"/>.</summary>
-        public sealed class DisconnectResult
-        {
-            internal DisconnectResult(Reply value) => Value = value;
-
-            /// <summary>The reply, for pattern matching.</summary>
-            public Reply Value { get; }
-
-            /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
-            public TResult Match<TResult>(global::System.Func<Success, TResult> success, global::System.Func<Failure, TResult> failure) =>
-                Value is Success successReply ? success(successReply) :
-                failure((Failure)Value);
-        }
-
         /// <summary>
         /// Close the session politely.
         /// </summary>
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<DisconnectResult> DisconnectAsync(global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            new DisconnectResult((await CallAsync("disconnect", Event.Disconnect, new DisconnectArguments(), static r => r is Success or Failure, callTimeout, cancellationToken).ConfigureAwait(false))!);
+        public async global::System.Threading.Tasks.Task<StatusResult> DisconnectAsync(global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new StatusResult((await CallAsync("disconnect", Event.Disconnect, new DisconnectArguments(), static r => r is Success or Failure, callTimeout, cancellationToken).ConfigureAwait(false))!);
 
         /// <inheritdoc />
         protected override Event? ExpiredEvent => Event.Expired;

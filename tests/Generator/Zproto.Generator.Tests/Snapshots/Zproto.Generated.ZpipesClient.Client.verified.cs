@@ -195,25 +195,10 @@ namespace Zproto.Generated
             public string Reason { get; init; } = "";
         }
 
-        /// <summary>The arguments of an API call, as the actions of its method receive them.</summary>
-        public abstract record MethodArguments
+        /// <summary>What <see cref="OpenReaderAsync"/>, <see cref="OpenWriterAsync"/> return: exactly one of <see cref="Success"/>, <see cref="Failed"/>, <see cref="Invalid"/>, <see cref="Lost"/>.</summary>
+        public sealed class StatusResult
         {
-            private protected MethodArguments() { }
-        }
-
-        /// <summary>Arguments of <see cref="OpenReaderAsync"/>.</summary>
-        public sealed record OpenReaderArguments : MethodArguments
-        {
-            /// <summary>endpoint</summary>
-            public required string Endpoint { get; init; }
-            /// <summary>pipename</summary>
-            public required string Pipename { get; init; }
-        }
-
-        /// <summary>What <see cref="OpenReaderAsync"/> returns: exactly one of <see cref="Success"/>, <see cref="Failed"/>, <see cref="Invalid"/>, <see cref="Lost"/>.</summary>
-        public sealed class OpenReaderResult
-        {
-            internal OpenReaderResult(Reply value) => Value = value;
+            internal StatusResult(Reply value) => Value = value;
 
             /// <summary>The reply, for pattern matching.</summary>
             public Reply Value { get; }
@@ -226,62 +211,10 @@ namespace Zproto.Generated
                 lost((Lost)Value);
         }
 
-        /// <summary>
-        /// Connect to the broker and open the pipe for reading (INPUT).
-        /// </summary>
-        /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
-        /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
-        /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<OpenReaderResult> OpenReaderAsync(string endpoint, string pipename, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            new OpenReaderResult((await CallAsync("open reader", Event.OpenReader, new OpenReaderArguments { Endpoint = endpoint, Pipename = pipename }, static r => r is Success or Failed or Invalid or Lost, callTimeout, cancellationToken).ConfigureAwait(false))!);
-
-        /// <summary>Arguments of <see cref="OpenWriterAsync"/>.</summary>
-        public sealed record OpenWriterArguments : MethodArguments
+        /// <summary>What <see cref="ReadDataAsync"/> return: exactly one of <see cref="Data"/>, <see cref="End"/>, <see cref="TimedOut"/>, <see cref="Failed"/>, <see cref="Invalid"/>, <see cref="Lost"/>.</summary>
+        public sealed class DataResult
         {
-            /// <summary>endpoint</summary>
-            public required string Endpoint { get; init; }
-            /// <summary>pipename</summary>
-            public required string Pipename { get; init; }
-        }
-
-        /// <summary>What <see cref="OpenWriterAsync"/> returns: exactly one of <see cref="Success"/>, <see cref="Failed"/>, <see cref="Invalid"/>, <see cref="Lost"/>.</summary>
-        public sealed class OpenWriterResult
-        {
-            internal OpenWriterResult(Reply value) => Value = value;
-
-            /// <summary>The reply, for pattern matching.</summary>
-            public Reply Value { get; }
-
-            /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
-            public TResult Match<TResult>(global::System.Func<Success, TResult> success, global::System.Func<Failed, TResult> failed, global::System.Func<Invalid, TResult> invalid, global::System.Func<Lost, TResult> lost) =>
-                Value is Success successReply ? success(successReply) :
-                Value is Failed failedReply ? failed(failedReply) :
-                Value is Invalid invalidReply ? invalid(invalidReply) :
-                lost((Lost)Value);
-        }
-
-        /// <summary>
-        /// Connect to the broker and open the pipe for writing (OUTPUT).
-        /// </summary>
-        /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
-        /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
-        /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<OpenWriterResult> OpenWriterAsync(string endpoint, string pipename, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            new OpenWriterResult((await CallAsync("open writer", Event.OpenWriter, new OpenWriterArguments { Endpoint = endpoint, Pipename = pipename }, static r => r is Success or Failed or Invalid or Lost, callTimeout, cancellationToken).ConfigureAwait(false))!);
-
-        /// <summary>Arguments of <see cref="ReadDataAsync"/>.</summary>
-        public sealed record ReadDataArguments : MethodArguments
-        {
-            /// <summary>size</summary>
-            public required uint Size { get; init; }
-            /// <summary>timeout</summary>
-            public required uint Timeout { get; init; }
-        }
-
-        /// <summary>What <see cref="ReadDataAsync"/> returns: exactly one of <see cref="Data"/>, <see cref="End"/>, <see cref="TimedOut"/>, <see cref="Failed"/>, <see cref="Invalid"/>, <see cref="Lost"/>.</summary>
-        public sealed class ReadDataResult
-        {
-            internal ReadDataResult(Reply value) => Value = value;
+            internal DataResult(Reply value) => Value = value;
 
             /// <summary>The reply, for pattern matching.</summary>
             public Reply Value { get; }
@@ -296,25 +229,7 @@ namespace Zproto.Generated
                 lost((Lost)Value);
         }
 
-        /// <summary>
-        /// Read exactly size bytes (fewer only at the end of the pipe), waiting at most timeout ms (0: no limit).
-        /// </summary>
-        /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
-        /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
-        /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<ReadDataResult> ReadDataAsync(uint size, uint timeout, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            new ReadDataResult((await CallAsync("read data", Event.ReadData, new ReadDataArguments { Size = size, Timeout = timeout }, static r => r is Data or End or TimedOut or Failed or Invalid or Lost, callTimeout, cancellationToken).ConfigureAwait(false))!);
-
-        /// <summary>Arguments of <see cref="WriteDataAsync"/>.</summary>
-        public sealed record WriteDataArguments : MethodArguments
-        {
-            /// <summary>chunk</summary>
-            public required global::System.ReadOnlyMemory<byte> Chunk { get; init; }
-            /// <summary>timeout</summary>
-            public required uint Timeout { get; init; }
-        }
-
-        /// <summary>What <see cref="WriteDataAsync"/> returns: exactly one of <see cref="Success"/>, <see cref="TimedOut"/>, <see cref="Failed"/>, <see cref="Invalid"/>, <see cref="Lost"/>.</summary>
+        /// <summary>What <see cref="WriteDataAsync"/> return: exactly one of <see cref="Success"/>, <see cref="TimedOut"/>, <see cref="Failed"/>, <see cref="Invalid"/>, <see cref="Lost"/>.</summary>
         public sealed class WriteDataResult
         {
             internal WriteDataResult(Reply value) => Value = value;
@@ -331,6 +246,103 @@ namespace Zproto.Generated
                 lost((Lost)Value);
         }
 
+        /// <summary>What <see cref="PingBrokerAsync"/> return: exactly one of <see cref="Pong"/>, <see cref="Lost"/>.</summary>
+        public sealed class PingBrokerResult
+        {
+            internal PingBrokerResult(Reply value) => Value = value;
+
+            /// <summary>The reply, for pattern matching.</summary>
+            public Reply Value { get; }
+
+            /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
+            public TResult Match<TResult>(global::System.Func<Pong, TResult> pong, global::System.Func<Lost, TResult> lost) =>
+                Value is Pong pongReply ? pong(pongReply) :
+                lost((Lost)Value);
+        }
+
+        /// <summary>What <see cref="ClosePipeAsync"/> return: exactly one of <see cref="Closed"/>, <see cref="Lost"/>.</summary>
+        public sealed class ClosePipeResult
+        {
+            internal ClosePipeResult(Reply value) => Value = value;
+
+            /// <summary>The reply, for pattern matching.</summary>
+            public Reply Value { get; }
+
+            /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
+            public TResult Match<TResult>(global::System.Func<Closed, TResult> closed, global::System.Func<Lost, TResult> lost) =>
+                Value is Closed closedReply ? closed(closedReply) :
+                lost((Lost)Value);
+        }
+
+        /// <summary>The arguments of an API call, as the actions of its method receive them.</summary>
+        public abstract record MethodArguments
+        {
+            private protected MethodArguments() { }
+        }
+
+        /// <summary>Arguments of <see cref="OpenReaderAsync"/>.</summary>
+        public sealed record OpenReaderArguments : MethodArguments
+        {
+            /// <summary>endpoint</summary>
+            public required string Endpoint { get; init; }
+            /// <summary>pipename</summary>
+            public required string Pipename { get; init; }
+        }
+
+        /// <summary>
+        /// Connect to the broker and open the pipe for reading (INPUT).
+        /// </summary>
+        /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
+        /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
+        /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
+        public async global::System.Threading.Tasks.Task<StatusResult> OpenReaderAsync(string endpoint, string pipename, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new StatusResult((await CallAsync("open reader", Event.OpenReader, new OpenReaderArguments { Endpoint = endpoint, Pipename = pipename }, static r => r is Success or Failed or Invalid or Lost, callTimeout, cancellationToken).ConfigureAwait(false))!);
+
+        /// <summary>Arguments of <see cref="OpenWriterAsync"/>.</summary>
+        public sealed record OpenWriterArguments : MethodArguments
+        {
+            /// <summary>endpoint</summary>
+            public required string Endpoint { get; init; }
+            /// <summary>pipename</summary>
+            public required string Pipename { get; init; }
+        }
+
+        /// <summary>
+        /// Connect to the broker and open the pipe for writing (OUTPUT).
+        /// </summary>
+        /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
+        /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
+        /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
+        public async global::System.Threading.Tasks.Task<StatusResult> OpenWriterAsync(string endpoint, string pipename, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new StatusResult((await CallAsync("open writer", Event.OpenWriter, new OpenWriterArguments { Endpoint = endpoint, Pipename = pipename }, static r => r is Success or Failed or Invalid or Lost, callTimeout, cancellationToken).ConfigureAwait(false))!);
+
+        /// <summary>Arguments of <see cref="ReadDataAsync"/>.</summary>
+        public sealed record ReadDataArguments : MethodArguments
+        {
+            /// <summary>size</summary>
+            public required uint Size { get; init; }
+            /// <summary>timeout</summary>
+            public required uint Timeout { get; init; }
+        }
+
+        /// <summary>
+        /// Read exactly size bytes (fewer only at the end of the pipe), waiting at most timeout ms (0: no limit).
+        /// </summary>
+        /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
+        /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
+        /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
+        public async global::System.Threading.Tasks.Task<DataResult> ReadDataAsync(uint size, uint timeout, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new DataResult((await CallAsync("read data", Event.ReadData, new ReadDataArguments { Size = size, Timeout = timeout }, static r => r is Data or End or TimedOut or Failed or Invalid or Lost, callTimeout, cancellationToken).ConfigureAwait(false))!);
+
+        /// <summary>Arguments of <see cref="WriteDataAsync"/>.</summary>
+        public sealed record WriteDataArguments : MethodArguments
+        {
+            /// <summary>chunk</summary>
+            public required global::System.ReadOnlyMemory<byte> Chunk { get; init; }
+            /// <summary>timeout</summary>
+            public required uint Timeout { get; init; }
+        }
+
         /// <summary>
         /// Write a chunk, waiting at most timeout ms (0: no limit) for a reader.
         /// </summary>
@@ -345,20 +357,6 @@ namespace Zproto.Generated
         {
         }
 
-        /// <summary>What <see cref="PingBrokerAsync"/> returns: exactly one of <see cref="Pong"/>, <see cref="Lost"/>.</summary>
-        public sealed class PingBrokerResult
-        {
-            internal PingBrokerResult(Reply value) => Value = value;
-
-            /// <summary>The reply, for pattern matching.</summary>
-            public Reply Value { get; }
-
-            /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
-            public TResult Match<TResult>(global::System.Func<Pong, TResult> pong, global::System.Func<Lost, TResult> lost) =>
-                Value is Pong pongReply ? pong(pongReply) :
-                lost((Lost)Value);
-        }
-
         /// <summary>
         /// Check that the broker answers.
         /// </summary>
@@ -371,20 +369,6 @@ namespace Zproto.Generated
         /// <summary>Arguments of <see cref="ClosePipeAsync"/>.</summary>
         public sealed record ClosePipeArguments : MethodArguments
         {
-        }
-
-        /// <summary>What <see cref="ClosePipeAsync"/> returns: exactly one of <see cref="Closed"/>, <see cref="Lost"/>.</summary>
-        public sealed class ClosePipeResult
-        {
-            internal ClosePipeResult(Reply value) => Value = value;
-
-            /// <summary>The reply, for pattern matching.</summary>
-            public Reply Value { get; }
-
-            /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
-            public TResult Match<TResult>(global::System.Func<Closed, TResult> closed, global::System.Func<Lost, TResult> lost) =>
-                Value is Closed closedReply ? closed(closedReply) :
-                lost((Lost)Value);
         }
 
         /// <summary>
