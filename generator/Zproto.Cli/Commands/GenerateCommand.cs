@@ -11,7 +11,7 @@ using Zproto.Model.Specs;
 namespace Zproto.Cli.Commands;
 
 /// <summary>
-/// <c>zproto generate MODEL... -o DIR [--namespace NS] [--template FILE.hbs]...</c>: writes the
+/// <c>zproto generate MODEL... -o DIR [--namespace NS] [--template FILE.hbs]... [--check]</c>: writes the
 /// files the source generator would add to a compilation, under the same hint names and with the
 /// same text (UTF-8 without BOM, LF line ends).
 /// </summary>
@@ -22,7 +22,8 @@ namespace Zproto.Cli.Commands;
 /// built-in, any other name renders one extra file per model, <c>{Namespace}.{Class}.{Name}.g.cs</c>.
 /// If any model has an error, nothing at all is written. A server or client model generates its
 /// state machine, bound to its protocol (found among the given models, else beside the machine
-/// model); the protocol's own files are written only when its model is given too.
+/// model); the protocol's own files are written only when its model is given too. With
+/// <c>--check</c> nothing is written: <see cref="OutputCheck"/> compares the directory instead.
 /// </remarks>
 internal static class GenerateCommand
 {
@@ -52,16 +53,20 @@ internal static class GenerateCommand
             HelpName = "FILE.hbs",
             Description = "A Handlebars template (.hbs) that overrides a built-in one of the same name or renders an extra file; repeatable.",
         };
+        var check = new Option<bool>("--check")
+        {
+            Description = "Write nothing; print a diff and exit 1 if DIR differs from what would be generated (changed, missing or extra .g.cs files).",
+        };
         var command = new Command("generate", "Write the C# files the source generator would emit for the models.")
         {
-            models, output, ns, templates,
+            models, output, ns, templates, check,
         };
         command.SetAction(parse => Cli.Guard(context, "generate", () =>
-            Run(context, parse.GetValue(models)!, parse.GetValue(output)!, parse.GetValue(ns), parse.GetValue(templates) ?? [])));
+            Run(context, parse.GetValue(models)!, parse.GetValue(output)!, parse.GetValue(ns), parse.GetValue(templates) ?? [], parse.GetValue(check))));
         return command;
     }
 
-    private static int Run(CliContext context, string[] paths, string outputDirectory, string? @namespace, string[] templatePaths)
+    private static int Run(CliContext context, string[] paths, string outputDirectory, string? @namespace, string[] templatePaths, bool check)
     {
         if (@namespace is not null && !IsValidNamespace(@namespace))
             throw new CliException($"'{@namespace}' is not a valid C# namespace", Cli.Usage);
@@ -100,6 +105,8 @@ internal static class GenerateCommand
             }
         }
 
+        if (check)
+            return OutputCheck.Run(context, outputDirectory, files);
         Directory.CreateDirectory(outputDirectory);
         foreach (var file in files)
         {
