@@ -25,7 +25,7 @@ public sealed class GeneratedCode
         _compilation = compilation;
     }
 
-    /// <summary>The generated files, in the generator's order.</summary>
+    /// <summary>The generated files, in ordinal order of their hint names.</summary>
     public ImmutableArray<GeneratedFile> Files { get; }
 
     /// <summary>What the generator reported about the models (ZP codes), errors and warnings alike.</summary>

@@ -104,12 +104,14 @@ public sealed class ZprotoModels
             [new ZprotoGenerator().AsSourceGenerator()],
             _files.Select(f => (AdditionalText)f),
             StrictCompilation.ParseOptions,
-            options);
-        driver.RunGeneratorsAndUpdateCompilation(StrictCompilation.Create([]), out var compilation, out var diagnostics);
+            options).RunGeneratorsAndUpdateCompilation(StrictCompilation.Create([]), out var compilation, out var diagnostics);
         var result = driver.GetRunResult().Results.Single();
         if (result.Exception is { } e)
             throw new InvalidOperationException($"the generator failed: {e.Message}", e);
-        var files = result.GeneratedSources.Select(s => new GeneratedFile(s.HintName, s.SourceText.ToString())).ToImmutableArray();
+        var files = result.GeneratedSources
+            .Select(s => new GeneratedFile(s.HintName, s.SourceText.ToString()))
+            .OrderBy(f => f.HintName, StringComparer.Ordinal)
+            .ToImmutableArray();
         return new GeneratedCode(files, diagnostics, compilation);
     }
 
