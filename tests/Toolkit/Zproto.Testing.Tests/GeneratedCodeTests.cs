@@ -31,9 +31,7 @@ public sealed class GeneratedCodeTests
         </class>
         """;
 
-    private static readonly string s_models = Path.Combine(RepositoryRoot(), "models");
-
-    [Theory]
+        [Theory]
     [InlineData(Model, null, "", "Zproto.Generated")]
     [InlineData(Model, null, "My.App", "My.App")]
     [InlineData(ModelWithNamespace, null, "My.App", "From.Model")]
@@ -50,7 +48,7 @@ public sealed class GeneratedCodeTests
     [Fact]
     public void A_state_machine_is_generated_with_its_protocol_and_compiles_cleanly()
     {
-        var generated = new ZprotoModels(s_models).Add("echo_server.xml").Add("echo_msg.xml").Generate();
+        var generated = new ZprotoModels(TestPaths.Models).Add("echo_server.xml").Add("echo_msg.xml").Generate();
 
         Assert.Contains("Zproto.Generated.EchoServer.Server.g.cs", generated.Files.Select(f => f.HintName));
         generated.AssertCompiles();
@@ -59,7 +57,7 @@ public sealed class GeneratedCodeTests
     [Fact]
     public void Every_model_of_the_repository_generates_code_that_compiles_cleanly()
     {
-        var generated = new ZprotoModels().AddDirectory(s_models).Generate();
+        var generated = new ZprotoModels().AddDirectory(TestPaths.Models).Generate();
 
         Assert.Equal(18, generated.Files.Length);
         Assert.Empty(generated.Compile());
@@ -100,22 +98,12 @@ public sealed class GeneratedCodeTests
         Assert.Equal(2, generated.Files.Length);
 
         var e = Assert.Throws<FileNotFoundException>(() => new ZprotoModels().Add("Models/none.xml"));
-        Assert.Contains(Path.Combine(SourceDirectory(), "Models", "none.xml"), e.Message, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(TestPaths.SourceDirectory, "Models", "none.xml"), e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Generating_nothing_is_an_error()
     {
         Assert.Throws<InvalidOperationException>(() => new ZprotoModels().Generate());
-    }
-
-    private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Zproto.Net.sln")))
-            dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Zproto.Net.sln not found above " + AppContext.BaseDirectory);
     }
 }
