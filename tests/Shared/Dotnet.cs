@@ -121,8 +121,19 @@ internal sealed class Dotnet
 }
 
 /// <summary>A folder of freshly packed Zproto.Net.* packages, and the nuget.config that restores from it.</summary>
-internal static class LocalFeed
+/// <param name="Directory">The feed folder packs write to.</param>
+/// <param name="Version">A version no NuGet cache has seen, so nothing stale is ever restored.</param>
+/// <param name="PackArguments">What every <c>dotnet pack</c> into the feed adds to its command line.</param>
+internal sealed record LocalFeed(string Directory, string Version, string[] PackArguments)
 {
+    /// <summary>A feed under <paramref name="temp"/>; its builds use their own artifacts folder there, away from the bin/obj folders other builds use.</summary>
+    public static LocalFeed Under(string temp)
+    {
+        var version = "0.0.0-test" + DateTime.UtcNow.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var feed = Path.Combine(temp, "feed");
+        return new LocalFeed(feed, version, ["-o", feed, $"-p:Version={version}", "--artifacts-path", Path.Combine(temp, "artifacts"), "--disable-build-servers", "-nologo"]);
+    }
+
     /// <summary>The package sources this machine's NuGet configuration enables (what <c>dotnet nuget list source</c> shows).</summary>
     public static IReadOnlyList<string> MachineSources(string directory)
     {

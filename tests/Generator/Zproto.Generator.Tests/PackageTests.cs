@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
@@ -26,12 +25,8 @@ public sealed class PackageTests
         var temp = Directory.CreateTempSubdirectory("zproto-package-").FullName;
         try
         {
-            // A version no NuGet cache has seen, so nothing stale is ever restored.
-            var version = "0.0.0-test" + DateTime.UtcNow.Ticks.ToString(CultureInfo.InvariantCulture);
-            var feed = Path.Combine(temp, "feed");
-            // Separate artifacts keep these builds out of the bin/obj folders other builds use.
-            var artifacts = Path.Combine(temp, "artifacts");
-            string[] common = ["-o", feed, $"-p:Version={version}", "--artifacts-path", artifacts, "--disable-build-servers", "-nologo"];
+            var local = LocalFeed.Under(temp);
+            var (feed, version, common) = (local.Directory, local.Version, local.PackArguments);
 
             var wire = Dotnet.Start(temp, ["pack", Path.Combine(Repository.Root, "src", "Toolkit", "Zproto.Wire", "Zproto.Wire.csproj"), "-p:PackageId=Zproto.Net.Wire", .. common]);
             var generator = Dotnet.Start(temp, ["pack", Path.Combine(Repository.Root, "generator", "Zproto.Generator", "Zproto.Generator.csproj"), .. common]);

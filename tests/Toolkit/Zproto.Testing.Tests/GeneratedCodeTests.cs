@@ -21,23 +21,14 @@ public sealed class GeneratedCodeTests
         </class>
         """;
 
-    private const string ModelWithNamespace = """
-        <class name = "shop_msg" signature = "4" title = "Shop protocol" namespace = "From.Model">
-        A protocol of the tests.
-        <message name = "BUY" id = "1">
-        Buy something.
-            <field name = "item" type = "string">What to buy</field>
-        </message>
-        </class>
-        """;
-
-        [Theory]
-    [InlineData(Model, null, "", "Zproto.Generated")]
-    [InlineData(Model, null, "My.App", "My.App")]
-    [InlineData(ModelWithNamespace, null, "My.App", "From.Model")]
-    [InlineData(ModelWithNamespace, "From.Item", "My.App", "From.Item")]
-    public void The_namespace_follows_the_build_item_metadata_then_the_model_then_RootNamespace(string model, string? itemNamespace, string rootNamespace, string expected)
+    [Theory]
+    [InlineData(null, null, "", "Zproto.Generated")]
+    [InlineData(null, null, "My.App", "My.App")]
+    [InlineData("From.Model", null, "My.App", "From.Model")]
+    [InlineData("From.Model", "From.Item", "My.App", "From.Item")]
+    public void The_namespace_follows_the_build_item_metadata_then_the_model_then_RootNamespace(string? modelNamespace, string? itemNamespace, string rootNamespace, string expected)
     {
+        var model = modelNamespace is null ? Model : Model.Replace("title = \"Shop protocol\"", $"title = \"Shop protocol\" namespace = \"{modelNamespace}\"", StringComparison.Ordinal);
         var generated = new ZprotoModels().WithRootNamespace(rootNamespace).AddText("/virtual/shop_msg.xml", model, itemNamespace).Generate();
 
         Assert.Equal([$"{expected}.ShopMsg.Codec.g.cs", $"{expected}.ShopMsg.Messages.g.cs"], generated.Files.Select(f => f.HintName));

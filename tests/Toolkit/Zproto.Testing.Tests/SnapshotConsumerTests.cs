@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
@@ -27,11 +26,8 @@ public sealed class SnapshotConsumerTests
         var temp = Directory.CreateTempSubdirectory("zproto-testing-package-").FullName;
         try
         {
-            // A version no NuGet cache has seen, so nothing stale is ever restored.
-            var version = "0.0.0-test" + DateTime.UtcNow.Ticks.ToString(CultureInfo.InvariantCulture);
-            var feed = Path.Combine(temp, "feed");
-            var artifacts = Path.Combine(temp, "artifacts");
-            string[] common = ["-o", feed, $"-p:Version={version}", "--artifacts-path", artifacts, "--disable-build-servers", "-nologo"];
+            var local = LocalFeed.Under(temp);
+            var (feed, version, common) = (local.Directory, local.Version, local.PackArguments);
             var root = TestPaths.Root;
             var wire = Dotnet.Start(temp, ["pack", Path.Combine(root, "src", "Toolkit", "Zproto.Wire", "Zproto.Wire.csproj"), .. common]);
             var testing = Dotnet.Start(temp, ["pack", Path.Combine(root, "src", "Toolkit", "Zproto.Testing", "Zproto.Testing.csproj"), .. common]);
