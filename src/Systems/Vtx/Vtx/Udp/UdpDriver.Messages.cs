@@ -74,7 +74,7 @@ public sealed partial class UdpDriver
     }
 
     /// <summary>
-    /// The REQ side of one peering, models/vtx_udp_request.xml's "request" event: in idle a new
+    /// The REQ side of one peering, models/vtx_udp_request_server.xml's "request" event: in idle a new
     /// request goes out; while one is outstanding the send is refused (the application holds a
     /// DEALER, so nothing blocks it).
     /// </summary>
@@ -97,7 +97,7 @@ public sealed partial class UdpDriver
         }
     }
 
-    /// <summary>The resend timer: models/vtx_udp_request.xml's "resend" event for every waiting, live REQ peering.</summary>
+    /// <summary>The resend timer: models/vtx_udp_request_server.xml's "resend" event for every waiting, live REQ peering.</summary>
     private void OnResendTimer()
     {
         foreach (var vocket in _vockets.Values)
@@ -185,7 +185,7 @@ public sealed partial class UdpDriver
         switch (vocket.Type)
         {
             case VtxSocketType.Req:
-                // models/vtx_udp_request.xml: "duplicate reply" is dropped in either state; a "reply"
+                // models/vtx_udp_request_server.xml: "duplicate reply" is dropped in either state; a "reply"
                 // clears the request (its sequence is not checked against it, as in the original).
                 if (nom.Sequence == peering.RecvSeq)
                 {

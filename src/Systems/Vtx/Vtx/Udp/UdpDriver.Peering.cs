@@ -78,7 +78,7 @@ public sealed partial class UdpDriver
     };
 
     /// <summary>
-    /// Runs one event of models/vtx_udp_peering.xml: each case below is one state's event there, and
+    /// Runs one event of models/vtx_udp_peering_server.xml: each case below is one state's event there, and
     /// each call one of its actions, in the model's order.
     /// </summary>
     private void Handle(Vocket vocket, UdpPeering peering, PeeringEvent @event, VtxNom1.Message? message = null, IPEndPoint? from = null)
@@ -182,7 +182,7 @@ public sealed partial class UdpDriver
         ScheduleAt(now + (long)_options.OhaiInterval.TotalMilliseconds, OnMonitor);
     }
 
-    // ---- Actions of models/vtx_udp_peering.xml ---------------------------------------------------
+    // ---- Actions of models/vtx_udp_peering_server.xml ---------------------------------------------------
 
     private void SendOhai(Vocket vocket, UdpPeering peering) =>
         SendCommand(vocket, peering, new VtxNom1.Ohai { Address = peering.Key });

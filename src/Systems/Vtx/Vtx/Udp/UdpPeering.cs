@@ -2,7 +2,7 @@ using System.Net;
 
 namespace Zproto.Vtx.Udp;
 
-/// <summary>The states of models/vtx_udp_peering.xml.</summary>
+/// <summary>The states of models/vtx_udp_peering_server.xml.</summary>
 internal enum PeeringState
 {
     /// <summary>Just created: by a connect (outgoing) or a first OHAI (incoming).</summary>
@@ -15,7 +15,7 @@ internal enum PeeringState
     Closed,
 }
 
-/// <summary>The events of models/vtx_udp_peering.xml: the NOM-1 commands and the driver's internal ones.</summary>
+/// <summary>The events of models/vtx_udp_peering_server.xml: the NOM-1 commands and the driver's internal ones.</summary>
 internal enum PeeringEvent
 {
     /// <summary>The application connected (outgoing peering).</summary>
@@ -40,7 +40,7 @@ internal enum PeeringEvent
     Nom,
 }
 
-/// <summary>The states of models/vtx_udp_request.xml (a REQ vocket's side of one peering).</summary>
+/// <summary>The states of models/vtx_udp_request_server.xml (a REQ vocket's side of one peering).</summary>
 internal enum RequestState
 {
     /// <summary>No request outstanding.</summary>
