@@ -19,12 +19,11 @@ namespace Zproto.Vtx;
 /// </remarks>
 public sealed class VtxManager : IDisposable
 {
-    private static int s_managers;
     private readonly Dictionary<string, VtxDriver> _drivers = new(StringComparer.Ordinal);
     private readonly Dictionary<ZmqSocket, SocketRecord> _sockets = new(ReferenceEqualityComparer.Instance);
     private readonly bool _ownsContext;
     private readonly ILoggerFactory _loggerFactory;
-    private int _nextId = Interlocked.Add(ref s_managers, 1) << 20;
+    private int _nextId; // a vocket id is unique per driver, and each manager has its own drivers
     private bool _disposed;
 
     /// <summary>Creates a manager; <paramref name="context"/> null means it creates and owns one.</summary>

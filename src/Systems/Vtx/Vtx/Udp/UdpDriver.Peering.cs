@@ -231,6 +231,8 @@ public sealed partial class UdpDriver
 
     private void RaisePeering(Vocket vocket, UdpPeering peering)
     {
+        if (peering.State == PeeringState.Closed)
+            return; // the answer just sent failed fatally and closed it
         peering.State = PeeringState.Live;
         peering.Expiry = Now + _timeout;
         if (!vocket.Live.Contains(peering))

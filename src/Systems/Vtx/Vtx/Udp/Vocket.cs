@@ -10,6 +10,8 @@ namespace Zproto.Vtx.Udp;
 /// </summary>
 internal sealed class Vocket(int id, VtxSocketType type, Socket output)
 {
+    private int _nextLive;
+
     public int Id { get; } = id;
 
     public VtxSocketType Type { get; } = type;
@@ -40,8 +42,6 @@ internal sealed class Vocket(int id, VtxSocketType type, Socket output)
     public string? LastSender { get; set; }
 
     public bool Closed { get; set; }
-
-    private int _nextLive;
 
     /// <summary>The next live peering in round-robin order, or null when none is live.</summary>
     public UdpPeering? NextLive()
