@@ -37,6 +37,12 @@ public sealed partial class ZccpServer
     /// <summary>Heartbeats, duplicate deliveries and limits.</summary>
     public BrokerPolicy Policy { get; } = new();
 
+    /// <summary>Sessions the broker holds (for tests and diagnostics).</summary>
+    public System.Threading.Tasks.Task<int> CountClientsAsync() => Invoke(() => ClientCount);
+
+    /// <summary>Distinct patterns subscribed (for tests and diagnostics).</summary>
+    public System.Threading.Tasks.Task<int> CountPatternsAsync() => Invoke(() => _subscriptions.PatternCount);
+
     /// <summary>Per-client data.</summary>
     public sealed partial class Client
     {
