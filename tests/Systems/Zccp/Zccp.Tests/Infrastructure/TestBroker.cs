@@ -39,6 +39,15 @@ internal sealed class TestBroker : IAsyncDisposable
         return new TestBroker(context, server);
     }
 
+    /// <summary>Starts a broker on a given endpoint (a restart on the port a previous broker had).</summary>
+    public static TestBroker StartAt(string endpoint, BrokerPolicy policy)
+    {
+        var context = new ZmqContext();
+        var server = new ZccpServer(new ServerOptions { Endpoints = { endpoint }, Context = context }, logger: null, policy);
+        server.Start();
+        return new TestBroker(context, server);
+    }
+
     public RawDealer Dealer()
     {
         var dealer = new RawDealer(Context, Endpoint);
