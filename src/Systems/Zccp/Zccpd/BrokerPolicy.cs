@@ -1,4 +1,5 @@
 using System;
+using Zccpd.Routing;
 
 namespace Zccpd;
 
@@ -13,4 +14,7 @@ public sealed record BrokerPolicy
 
     /// <summary>Distinct patterns one client may subscribe to; the SUBSCRIBE past it gets INVALID.</summary>
     public int MaxSubscriptionsPerClient { get; init; } = 10_000;
+
+    /// <summary>Who may publish, receive and send DIRECT to what; null allows everything.</summary>
+    public AccessList? Acl { get; init; }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using Zproto.Runtime.Configuration;
+using Zccpd.Routing;
 using Zproto.Runtime.Servers;
 
 namespace Zccpd;
@@ -33,14 +34,18 @@ public sealed record BrokerSettings
     /// <summary><c>--verbose</c>: trace every event and action.</summary>
     public bool Verbose { get; init; }
 
+    /// <summary><c>--acl</c>: the access control list file (else the config file's <c>zccp_server/acl</c>), or null to allow everything.</summary>
+    public string? AclFile { get; init; }
+
     /// <summary>Engine options: the file (server/timeout, server/verbose, zccp_server/bind/endpoint), then the command line; <see cref="DefaultEndpoint"/> when nothing is bound.</summary>
     /// <exception cref="System.IO.FileNotFoundException">The config file does not exist.</exception>
     /// <exception cref="FormatException">The config file or a value is malformed.</exception>
     public ServerOptions ToServerOptions()
     {
         var options = new ServerOptions();
-        if (ConfigFile is not null)
-            options.Apply(ZplConfig.Load(ConfigFile), ServerName);
+        var config = ConfigFile is null ? null : ZplConfig.Load(ConfigFile);
+        if (config is not null)
+            options.Apply(config, ServerName);
         foreach (var bind in Binds)
         {
             if (!options.Endpoints.Contains(bind))
@@ -56,6 +61,7 @@ public sealed record BrokerSettings
         }
         if (Verbose)
             options.Verbose = true;
+        options.Curve = Curve(config);
         foreach (var endpoint in options.Endpoints)
         {
             if (!OperatingSystem.IsLinux() && endpoint.StartsWith("ipc://@", StringComparison.Ordinal))
@@ -67,12 +73,29 @@ public sealed record BrokerSettings
     /// <summary>The broker policy: <c>--heartbeat</c> (else the file's <c>zccp_server/heartbeat</c>, else 1000 ms) and <c>--duplicate-deliveries</c>.</summary>
     public BrokerPolicy ToPolicy()
     {
+        var config = ConfigFile is null ? null : ZplConfig.Load(ConfigFile);
         var heartbeat = HeartbeatMilliseconds;
-        if (heartbeat is null && ConfigFile is not null && ZplConfig.Load(ConfigFile)[$"{ServerName}/heartbeat"] is { Length: > 0 } text)
+        if (heartbeat is null && config?[$"{ServerName}/heartbeat"] is { Length: > 0 } text)
             heartbeat = long.TryParse(text, out var value) ? value : throw new FormatException($"{ServerName}/heartbeat must be a whole number of milliseconds, not '{text}'");
         if (heartbeat < 0)
             throw new FormatException("--heartbeat must be 0 (off) or a positive number of milliseconds");
-        var policy = new BrokerPolicy { DuplicateDeliveries = DuplicateDeliveries };
+        var acl = AclFile ?? config?[$"{ServerName}/acl"];
+        var policy = new BrokerPolicy { DuplicateDeliveries = DuplicateDeliveries, Acl = acl is { Length: > 0 } ? AccessList.Load(acl) : null };
         return heartbeat is { } ms ? policy with { HeartbeatInterval = TimeSpan.FromMilliseconds(ms) } : policy;
+    }
+
+    // CURVE from the config file only (keys do not belong on command lines): zccp_server/curve/public-key,
+    // secret-key, and allow (repeatable client public keys; none admits any client that knows the server key).
+    private static CurveServerOptions? Curve(ZplConfig? config)
+    {
+        if (config?[$"{ServerName}/curve/secret-key"] is not { Length: > 0 } secret)
+            return null;
+        var allowed = new HashSet<string>(config.All($"{ServerName}/curve/allow"), StringComparer.Ordinal);
+        return new CurveServerOptions
+        {
+            SecretKey = secret,
+            PublicKey = config[$"{ServerName}/curve/public-key"] ?? throw new FormatException($"{ServerName}/curve/public-key is required with curve/secret-key"),
+            AllowedClientKeys = allowed,
+        };
     }
 }

@@ -13,7 +13,7 @@ namespace Zccpd;
 
 /// <summary>
 /// <c>zccpd [--bind ENDPOINT]... [--config FILE] [--timeout MS] [--heartbeat MS]
-/// [--duplicate-deliveries] [--verbose]</c>: serves ZCCP (default <c>ipc://@/zccp</c>) until
+/// [--duplicate-deliveries] [--verbose] [--acl FILE]</c>: serves ZCCP (default <c>ipc://@/zccp</c>) until
 /// SIGINT or SIGTERM, then exits 0.
 /// </summary>
 /// <remarks>
@@ -31,7 +31,8 @@ public static class Program
         var heartbeat = new Option<long?>("--heartbeat") { Description = "PING a client after this many ms with nothing sent to it; 0 turns PINGs off (default 1000)." };
         var duplicates = new Option<bool>("--duplicate-deliveries") { Description = "The 2014 behaviour: one DELIVER per matching pattern instead of one per client." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Trace every state-machine event and action on stderr." };
-        var root = new RootCommand("zccpd: the ZCCP broker (ZeroMQ Command & Control Protocol).") { bind, config, timeout, heartbeat, duplicates, verbose };
+        var acl = new Option<string?>("--acl") { Description = "Access control list: lines 'IDENTIFIER publish|subscribe|direct PATTERN' (zccp_server/acl); without one everything is allowed." };
+        var root = new RootCommand("zccpd: the ZCCP broker (ZeroMQ Command & Control Protocol).") { bind, config, timeout, heartbeat, duplicates, verbose, acl };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -50,6 +51,7 @@ public static class Program
             HeartbeatMilliseconds = parse.GetValue(heartbeat),
             DuplicateDeliveries = parse.GetValue(duplicates),
             Verbose = parse.GetValue(verbose),
+            AclFile = parse.GetValue(acl),
         };
         return await RunAsync(settings).ConfigureAwait(false);
     }

@@ -22,6 +22,9 @@ public sealed partial class ZccpServer
     /// <summary><see cref="ErrorHeader"/>'s value for a DIRECT whose target is not connected.</summary>
     public const string NoRoute = "no-route";
 
+    /// <summary><see cref="ErrorHeader"/>'s value for a PUBLISH or DIRECT the ACL refuses.</summary>
+    public const string Forbidden = "forbidden";
+
     private readonly SubscriptionIndex<Client> _subscriptions = new();
     private readonly DirectRouter<Client> _router = new();
 
@@ -108,6 +111,12 @@ public sealed partial class ZccpServer
     private partial void ForwardToSubscribers(Client client)
     {
         var publish = client.RequestAs<ZccpMsg.Publish>();
+        var acl = Policy.Acl;
+        if (acl is not null && !acl.Allows(client.Identifier, AccessAction.Publish, publish.Address))
+        {
+            Refuse(client, AccessAction.Publish, publish.Address, publish.Headers, publish.Content);
+            return;
+        }
         var targets = _subscriptions.Match(publish.Address);
         if (targets.Count == 0)
             return;
@@ -115,23 +124,25 @@ public sealed partial class ZccpServer
         var deliver = new ZccpMsg.Deliver { Sender = client.Identifier, Address = publish.Address, Headers = publish.Headers, Content = publish.Content };
         foreach (var target in targets)
         {
-            if (!ReferenceEquals(target, client))
-                Forward(target, deliver);
+            if (ReferenceEquals(target, client))
+                continue;
+            if (acl is not null && !acl.Allows(target.Identifier, AccessAction.Subscribe, publish.Address))
+                continue;
+            Forward(target, deliver);
         }
     }
 
     private partial void RouteToTarget(Client client)
     {
         var direct = client.RequestAs<ZccpMsg.Direct>();
+        if (Policy.Acl is { } acl && !acl.Allows(client.Identifier, AccessAction.Direct, direct.Address))
+        {
+            Refuse(client, AccessAction.Direct, direct.Address, direct.Headers, direct.Content);
+            return;
+        }
         if (!_router.TryGet(direct.Address, out var target))
         {
-            client.Reply = new ZccpMsg.Deliver
-            {
-                Address = direct.Address,
-                Headers = WithError(direct.Headers, NoRoute),
-                Content = direct.Content,
-            };
-            SetNextEvent(client, Event.Refused);
+            Answer(client, direct.Address, direct.Headers, direct.Content, NoRoute);
             return;
         }
         Forward(target, new ZccpMsg.Deliver { Sender = client.Identifier, Address = direct.Address, Headers = direct.Headers, Content = direct.Content });
@@ -152,6 +163,19 @@ public sealed partial class ZccpServer
 
     /// <summary>Every way a client ends passes here too (an action that threw, the server stopping).</summary>
     protected override void OnClientDestroyed(Client client) => UnregisterClient(client);
+
+    private void Refuse(Client client, AccessAction action, string address, ZprotoHash headers, IReadOnlyList<ReadOnlyMemory<byte>>? content)
+    {
+        Logger.LogWarning("zccpd: {Client}: ACL refuses '{Identifier}' {Action} to '{Address}'", client.LogPrefix, client.Identifier, action, address);
+        Answer(client, address, headers, content, Forbidden);
+    }
+
+    // The broker's own DELIVER back to the sender: empty sender, the address it asked for, its headers plus error.
+    private void Answer(Client client, string address, ZprotoHash headers, IReadOnlyList<ReadOnlyMemory<byte>>? content, string error)
+    {
+        client.Reply = new ZccpMsg.Deliver { Address = address, Headers = WithError(headers, error), Content = content };
+        SetNextEvent(client, Event.Refused);
+    }
 
     private void Forward(Client target, ZccpMsg.Deliver deliver)
     {
