@@ -6,6 +6,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
 using Zccp.Protocol;
 using Zproto.Runtime.Clients;
 using Zproto.Wire;
@@ -53,7 +54,7 @@ public sealed class ZccpClient : IAsyncDisposable
             CurveServerKey = options.CurveServerKey,
             CurveKeys = options.CurveKeys,
             CallTimeout = options.CallTimeout,
-        })
+        }, options.LoggerFactory?.CreateLogger<MachineClient>())
         {
             PresenceTimeout = options.PresenceTimeout,
             Deliveries = OnDelivery,

@@ -1,4 +1,5 @@
 using System;
+using Microsoft.Extensions.Logging;
 using Zproto.Runtime.Zmq;
 
 namespace Zccp;
@@ -20,6 +21,9 @@ public sealed class ZccpClientOptions
 
     /// <summary>CURVE: this client's key pair; null generates one.</summary>
     public ZmqCurveKeyPair? CurveKeys { get; set; }
+
+    /// <summary>Where the client's state machine logs (dropped messages, unhandled events); null logs nothing.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>A context to share (inproc:// endpoints need the broker's); null creates one.</summary>
     public ZmqContext? Context { get; set; }
