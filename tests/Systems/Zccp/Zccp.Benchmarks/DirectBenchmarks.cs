@@ -5,7 +5,6 @@ using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging;
 using Zccpd;
-using Zproto.Runtime.Servers;
 using Zproto.Runtime.Zmq;
 
 namespace Zccp.Benchmarks;
@@ -35,8 +34,7 @@ public class DirectBenchmarks
     {
         _context = new ZmqContext();
         _logging = LoggerFactory.Create(b => b.AddConsole().SetMinimumLevel(LogLevel.Warning));
-        _server = new ZccpServer(new ServerOptions { Endpoints = { "tcp://127.0.0.1:*" }, Context = _context }, _logging.CreateLogger<ZccpServer>(), new BrokerPolicy());
-        _server.Start();
+        _server = Sockets.StartBroker(_context, new BrokerPolicy(), _logging.CreateLogger<ZccpServer>());
         var endpoint = _server.Endpoints[0];
         var options = new ZccpClientOptions { PresenceTimeout = TimeSpan.FromSeconds(30), LoggerFactory = _logging };
         _device = ZccpClient.ConnectAsync(endpoint, "device", TimeSpan.FromSeconds(5), options).GetAwaiter().GetResult();

@@ -4,7 +4,6 @@ using System.Threading;
 using BenchmarkDotNet.Attributes;
 using Zccp.Protocol;
 using Zccpd;
-using Zproto.Runtime.Servers;
 using Zproto.Runtime.Zmq;
 
 namespace Zccp.Benchmarks;
@@ -38,8 +37,7 @@ public class FanOutBenchmarks
     public void Setup()
     {
         _context = new ZmqContext();
-        _server = new ZccpServer(new ServerOptions { Endpoints = { "tcp://127.0.0.1:*" }, Context = _context }, null, new BrokerPolicy { HeartbeatInterval = TimeSpan.Zero });
-        _server.Start();
+        _server = Sockets.StartBroker(_context);
         var endpoint = _server.Endpoints[0];
         _publisher = Sockets.Greeted(_context, endpoint, "publisher");
         _subscribers = new ZmqSocket[Subscribers];

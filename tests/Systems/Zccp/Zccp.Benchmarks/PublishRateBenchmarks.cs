@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using BenchmarkDotNet.Attributes;
 using Zccp.Protocol;
 using Zccpd;
-using Zproto.Runtime.Servers;
 using Zproto.Runtime.Zmq;
 
 namespace Zccp.Benchmarks;
@@ -33,8 +32,7 @@ public class PublishRateBenchmarks
     public void Setup()
     {
         _context = new ZmqContext();
-        _server = new ZccpServer(new ServerOptions { Endpoints = { "tcp://127.0.0.1:*" }, Context = _context }, null, new BrokerPolicy { HeartbeatInterval = TimeSpan.Zero });
-        _server.Start();
+        _server = Sockets.StartBroker(_context);
         var endpoint = _server.Endpoints[0];
         _publisher = Sockets.Greeted(_context, endpoint, "publisher");
         _others = new ZmqSocket[100];

@@ -1,6 +1,9 @@
 using System;
 using System.Collections.Generic;
+using Microsoft.Extensions.Logging;
 using Zccp.Protocol;
+using Zccpd;
+using Zproto.Runtime.Servers;
 using Zproto.Runtime.Zmq;
 
 namespace Zccp.Benchmarks;
@@ -8,6 +11,14 @@ namespace Zccp.Benchmarks;
 /// <summary>Raw ZCCP dialogues on DEALER sockets, so a benchmark measures the broker, not a client library.</summary>
 internal static class Sockets
 {
+    /// <summary>Starts a broker on a free tcp port; server heartbeats off unless <paramref name="policy"/> says otherwise.</summary>
+    public static ZccpServer StartBroker(ZmqContext context, BrokerPolicy? policy = null, ILogger<ZccpServer>? logger = null)
+    {
+        var server = new ZccpServer(new ServerOptions { Endpoints = { "tcp://127.0.0.1:*" }, Context = context }, logger, policy ?? new BrokerPolicy { HeartbeatInterval = TimeSpan.Zero });
+        server.Start();
+        return server;
+    }
+
     public static ZmqSocket Greeted(ZmqContext context, string endpoint, string identifier)
     {
         var socket = new ZmqSocket(context, ZmqSocketType.Dealer) { ReceiveTimeout = TimeSpan.FromSeconds(30) };
