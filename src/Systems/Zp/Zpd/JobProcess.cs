@@ -1,6 +1,7 @@
 using System;
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -19,6 +20,7 @@ namespace Zpd;
 internal sealed partial class JobProcess : IJobProcess
 {
     public const int NotFoundExitCode = 127;
+    private const string SetprivPath = "/usr/bin/setpriv";
     private const int Sigterm = 15;
 
     private readonly Job _job;
@@ -46,14 +48,30 @@ internal sealed partial class JobProcess : IJobProcess
 
     private void Run(JobLaunch launch)
     {
-        var info = new ProcessStartInfo(launch.Args[0])
+        var info = new ProcessStartInfo
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = launch.WorkingDirectory ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
+            WorkingDirectory = launch.WorkingDirectory ?? launch.RunAs?.Home ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
         };
+        if (launch.RunAs is { } user)
+        {
+            // zpd is root: switch uid, gid and supplementary groups in the child (util-linux setpriv),
+            // so nothing of root's identity reaches the command.
+            info.FileName = SetprivPath;
+            foreach (var arg in new[] { "--reuid", user.Uid.ToString(CultureInfo.InvariantCulture), "--regid", user.Gid.ToString(CultureInfo.InvariantCulture), "--init-groups", "--" })
+                info.ArgumentList.Add(arg);
+            info.ArgumentList.Add(launch.Args[0]);
+            info.Environment["HOME"] = user.Home;
+            info.Environment["USER"] = user.Name;
+            info.Environment["LOGNAME"] = user.Name;
+        }
+        else
+        {
+            info.FileName = launch.Args[0];
+        }
         for (var i = 1; i < launch.Args.Count; i++)
             info.ArgumentList.Add(launch.Args[i]);
         foreach (var (key, value) in launch.Environment)

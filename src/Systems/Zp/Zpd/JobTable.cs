@@ -27,7 +27,7 @@ internal sealed record JobLimits
 }
 
 /// <summary>What a job's program needs to start.</summary>
-internal sealed record JobLaunch(IReadOnlyList<string> Args, IReadOnlyDictionary<string, string> Environment, string? WorkingDirectory, bool PipeStdin);
+internal sealed record JobLaunch(IReadOnlyList<string> Args, IReadOnlyDictionary<string, string> Environment, string? WorkingDirectory, bool PipeStdin, LocalUser? RunAs = null);
 
 /// <summary>A request that cannot be served; the server answers ERROR with this code and keeps the session.</summary>
 internal sealed class JobRequestException(ushort code, string reason) : Exception(reason)

@@ -63,15 +63,13 @@ public static class Program
         AuthorizedKeys authorized;
         try
         {
-            if (Environment.IsPrivilegedProcess)
-                throw new NotSupportedException("running commands as other users (zpd as root) is not implemented; run zpd as the user whose commands it serves");
             hostKeys = KeyFiles.LoadOrGenerate(settings.KeyDirectory);
             authorized = AuthorizedKeys.Load(settings.AuthorizedKeysFile);
             if (authorized.Keys.Count == 0)
                 throw new FormatException($"{settings.AuthorizedKeysFile} lists no keys; add a line 'Z85-PUBLIC-KEY {Environment.UserName}' (see 'zp keygen')");
-            policy = new SessionPolicy(authorized, Environment.UserName);
+            policy = new SessionPolicy(authorized, Environment.UserName, Environment.IsPrivilegedProcess);
         }
-        catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException or InvalidDataException or NotSupportedException or ZmqException or ZmqNotFoundException)
+        catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException or InvalidDataException or ZmqException or ZmqNotFoundException)
         {
             Console.Error.WriteLine($"zpd: {e.Message}");
             return 1;

@@ -43,6 +43,9 @@ public sealed partial class ZpServer : IJobTransport
     {
         /// <summary>The session key (user and client id) once opened.</summary>
         public string Owner { get; set; } = "";
+
+        /// <summary>The local user the session acts as.</summary>
+        public string User { get; set; } = "";
     }
 
     /// <summary>Jobs not ended yet (for shutdown).</summary>
@@ -76,6 +79,7 @@ public sealed partial class ZpServer : IJobTransport
         if (client.Owner.Length > 0 && client.Owner != owner)
             EndSession(client);
         client.Owner = owner;
+        client.User = user;
         client.LogPrefix = $"{user}/{clientId}";
         // A reconnecting client comes from a new routing id; the newest record serves the session.
         _sessions[owner] = client;
@@ -116,7 +120,7 @@ public sealed partial class ZpServer : IJobTransport
             var pipeStdin = aux.TryGetValue(ExecKeys.Stdin, out var stdin) && stdin == "pipe";
             var credit = aux.TryGetValue(ExecKeys.Credit, out var text) && ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : ExecKeys.DefaultCredit;
             aux.TryGetValue(ExecKeys.Cwd, out var cwd);
-            var launch = new JobLaunch(exec.Args, exec.Env, cwd, pipeStdin && !detached);
+            var launch = new JobLaunch(exec.Args, exec.Env, cwd, pipeStdin && !detached, _policy.RunAs(client.User));
             var job = _jobs.Start(client.Owner, launch, detached, credit);
             Logger.LogInformation("{Client}: job {Handle} started: {Command}", client.LogPrefix, job.Handle, job.CommandLine);
             client.Reply = new ZpMsg.ExecStatusReply { Handle = job.Handle, Returncode = JobTable.StatusCode(job) };
