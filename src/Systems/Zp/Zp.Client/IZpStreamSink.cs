@@ -18,6 +18,9 @@ public interface IZpStreamSink
     /// <summary>EXEC-CREDIT from the server: more stdin bytes the client may send.</summary>
     void OnCredit(uint handle, ulong credit);
 
+    /// <summary>FILE-ACK: the receiver has <paramref name="offset"/> bytes and grants <paramref name="credit"/> more.</summary>
+    void OnFileAck(uint handle, ulong offset, ulong credit);
+
     /// <summary>An ERROR answering a request that has no reply of its own (exec, follow, cancel).</summary>
     void OnError(ushort code, string reason);
 

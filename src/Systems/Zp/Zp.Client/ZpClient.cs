@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using Zp.Client.Codec;
 
 namespace Zp.Client;
@@ -16,10 +17,13 @@ public sealed partial class ZpClient
 
     // Bytes received per (handle, fd), so a re-opened session re-attaches without loss or repeats.
     private readonly Dictionary<uint, FollowedStream> _followed = new();
+    // Bytes sent per file transfer: FILE-CHUNK offsets.
+    private readonly Dictionary<uint, ulong> _fileOffsets = new();
     private ConnectArguments? _session;
     private int _reconnectAttempts;
     private bool _describePending;
     private bool _listPending;
+    private bool _filePending;
     private FollowedStream? _execStream;
 
     /// <summary>Heartbeat interval once connected; three silent intervals mean the server is gone.</summary>
@@ -119,7 +123,7 @@ public sealed partial class ZpClient
     private partial void PrepareFollow()
     {
         var args = ArgumentsAs<FollowArguments>();
-        var stream = new FollowedStream((byte)args.Mask, args.StdoutOffset, args.StderrOffset, args.Credit);
+        var stream = new FollowedStream((byte)args.Mask, 0, 0, args.Credit);
         _followed[args.Handle] = stream;
         Outgoing = stream.ToFollow(args.Handle);
     }
@@ -156,9 +160,9 @@ public sealed partial class ZpClient
             SetNextEvent(Event.SessionLost);
             return;
         }
-        if (_describePending || _listPending)
+        if (_describePending || _listPending || _filePending)
         {
-            _describePending = _listPending = false;
+            _describePending = _listPending = _filePending = false;
             SignalReply(new Failure { Code = error.Code, Reason = error.Reason });
             return;
         }
@@ -180,11 +184,68 @@ public sealed partial class ZpClient
         foreach (var (handle, stream) in _followed)
             Send(stream.ToFollow(handle));
         // A describe or list sent to the lost session will never be answered.
-        if (_describePending || _listPending)
+        if (_describePending || _listPending || _filePending)
         {
-            _describePending = _listPending = false;
+            _describePending = _listPending = _filePending = false;
             SignalReply(new Failure { Code = 503, Reason = "session was re-opened; retry" });
         }
+    }
+
+    private partial void PrepareFileOpen()
+    {
+        var args = ArgumentsAs<OpenFileArguments>();
+        _filePending = true;
+        Outgoing = new ZpMsg.FileOpen
+        {
+            Path = args.Path,
+            Size = ulong.Parse(args.Size, CultureInfo.InvariantCulture),
+            Mode = args.Mode,
+            Mtime = ulong.Parse(args.Mtime, CultureInfo.InvariantCulture),
+            Digest = args.Digest,
+        };
+    }
+
+    private partial void SignalFileOpened()
+    {
+        _filePending = false;
+        var reply = (ZpMsg.FileOpenReply)Message!;
+        _fileOffsets[reply.Handle] = reply.Offset;
+        SignalReply(new FileOpened
+        {
+            Handle = reply.Handle,
+            Identical = reply.Identical,
+            Offset = reply.Offset.ToString(CultureInfo.InvariantCulture),
+            Credit = (uint)Math.Min(reply.Credit, uint.MaxValue),
+        });
+    }
+
+    private partial void PrepareFileChunk()
+    {
+        var args = ArgumentsAs<SendChunkArguments>();
+        // Chunks follow each other: the offset is what was sent so far.
+        _fileOffsets.TryGetValue(args.Handle, out var offset);
+        _fileOffsets[args.Handle] = offset + (ulong)args.Data.Length;
+        Outgoing = new ZpMsg.FileChunk { Handle = args.Handle, Offset = offset, Chunk = args.Data };
+    }
+
+    private partial void PrepareFileClose()
+    {
+        _filePending = true;
+        var handle = ArgumentsAs<CloseFileArguments>().Handle;
+        _fileOffsets.Remove(handle);
+        Outgoing = new ZpMsg.FileClose { Handle = handle };
+    }
+
+    private partial void SignalFileClosed()
+    {
+        _filePending = false;
+        SignalReply(new Success());
+    }
+
+    private partial void DeliverFileAck()
+    {
+        var ack = (ZpMsg.FileAck)Message!;
+        Sink?.OnFileAck(ack.Handle, ack.Offset, ack.Credit);
     }
 
     private partial void CountReconnectAttempt()

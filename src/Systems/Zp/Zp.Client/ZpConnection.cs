@@ -21,6 +21,8 @@ namespace Zp.Client;
 public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
 {
     private readonly Dictionary<uint, ZpJob> _jobs = new();
+    private readonly Dictionary<uint, CreditWindow> _transfers = new();
+    private readonly SemaphoreSlim _fileGate = new(1, 1);
     private readonly SemaphoreSlim _requestGate = new(1, 1);
     private readonly object _lock = new();
     private PendingRequest? _pending;
@@ -94,7 +96,7 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
         try
         {
             await RunRequestAsync(new PendingRequest(PendingKind.Follow, handle, null),
-                () => Client.FollowAsync(handle, (uint)mask, 0, 0, (uint)ExecKeys.DefaultCredit, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
+                () => Client.FollowAsync(handle, (uint)mask, (uint)ExecKeys.DefaultCredit, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -131,6 +133,72 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
             ZpClient.Failure f => throw new ZpRequestException((ushort)f.Code, f.Reason),
             _ => throw new InvalidOperationException($"unexpected reply {reply.GetType().Name}"),
         };
+    }
+
+    /// <summary>
+    /// Copies a local file to <paramref name="remotePath"/> (relative to the remote user's home):
+    /// skipped when the destination has the same SHA-256, resumed from what an interrupted copy
+    /// left, sent under the receiver's credit, verified and renamed into place with mode and mtime.
+    /// </summary>
+    /// <param name="localPath">The file to send.</param>
+    /// <param name="remotePath">Destination file path on the server.</param>
+    /// <param name="progress">Receives the bytes the receiver has, as they grow.</param>
+    /// <param name="cancellationToken">Stops the copy; the partial file stays for a later resume.</param>
+    public async Task<ZpCopyResult> CopyFileAsync(string localPath, string remotePath, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var info = new System.IO.FileInfo(localPath);
+        string digest;
+        await using (var hashing = System.IO.File.OpenRead(localPath))
+            digest = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(hashing, cancellationToken).ConfigureAwait(false));
+        var mode = OperatingSystem.IsWindows() ? 0x1A4 : (int)System.IO.File.GetUnixFileMode(localPath);
+        var mtime = new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeMilliseconds();
+        await _fileGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var reply = await Client.OpenFileAsync(remotePath, info.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), (uint)mode, mtime.ToString(System.Globalization.CultureInfo.InvariantCulture), digest, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (reply is ZpClient.Failure failure)
+                throw new ZpRequestException((ushort)failure.Code, failure.Reason);
+            var opened = (ZpClient.FileOpened)reply;
+            if (opened.Identical != 0)
+            {
+                progress?.Report(info.Length);
+                return new ZpCopyResult(true, info.Length, 0);
+            }
+            var resumeAt = long.Parse(opened.Offset, System.Globalization.CultureInfo.InvariantCulture);
+            var window = new CreditWindow(opened.Credit);
+            lock (_lock)
+                _transfers[opened.Handle] = window;
+            try
+            {
+                var offset = resumeAt;
+                progress?.Report(offset);
+                await using var file = new System.IO.FileStream(localPath, System.IO.FileMode.Open, System.IO.FileAccess.Read, System.IO.FileShare.Read, 1, useAsync: true);
+                file.Position = offset;
+                var buffer = new byte[ExecKeys.MaxChunk];
+                while (offset < info.Length)
+                {
+                    var size = await window.TakeAsync((int)Math.Min(buffer.Length, info.Length - offset), cancellationToken).ConfigureAwait(false);
+                    await file.ReadExactlyAsync(buffer.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
+                    // The call returns once the chunk is encoded and sent, so the buffer can be reused.
+                    await Client.SendChunkAsync(opened.Handle, buffer.AsMemory(0, size), cancellationToken: cancellationToken).ConfigureAwait(false);
+                    offset += size;
+                    progress?.Report(offset);
+                }
+                var closed = await Client.CloseFileAsync(opened.Handle, cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (closed is ZpClient.Failure closeFailure)
+                    throw new ZpRequestException((ushort)closeFailure.Code, closeFailure.Reason);
+                return new ZpCopyResult(false, resumeAt, info.Length - resumeAt);
+            }
+            finally
+            {
+                lock (_lock)
+                    _transfers.Remove(opened.Handle);
+            }
+        }
+        finally
+        {
+            _fileGate.Release();
+        }
     }
 
     internal Task GrantAsync(uint handle, ulong credit) => Client.GrantAsync(handle, (uint)Math.Min(credit, uint.MaxValue));
@@ -191,6 +259,15 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
         }
     }
 
+    void IZpStreamSink.OnFileAck(uint handle, ulong offset, ulong credit)
+    {
+        lock (_lock)
+        {
+            if (_transfers.TryGetValue(handle, out var window))
+                window.Add((long)Math.Min(credit, long.MaxValue));
+        }
+    }
+
     void IZpStreamSink.OnError(ushort code, string reason)
     {
         lock (_lock)
@@ -199,6 +276,12 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
             {
                 _pending = null;
                 pending.Completion.TrySetException(new ZpRequestException(code, reason));
+            }
+            else
+            {
+                // A chunk the receiver could not take: the transfer in flight fails.
+                foreach (var window in _transfers.Values)
+                    window.Fail(new ZpRequestException(code, reason));
             }
         }
     }
@@ -212,6 +295,8 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
             _pending = null;
             jobs = _jobs.Values.ToList();
             _jobs.Clear();
+            foreach (var window in _transfers.Values)
+                window.Fail(new ZpTransportException(reason));
         }
         foreach (var job in jobs)
             job.Fail(new ZpTransportException(reason));
@@ -233,6 +318,7 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
         }
         await Client.DisposeAsync().ConfigureAwait(false);
         _requestGate.Dispose();
+        _fileGate.Dispose();
     }
 
     private enum PendingKind

@@ -20,6 +20,7 @@ public sealed partial class ZpServer : IJobTransport
 {
     // Session key (user, client id) → the client record currently serving it.
     private readonly Dictionary<string, Client> _sessions = new(StringComparer.Ordinal);
+    private readonly FileTransfers _files = new();
     private readonly SessionPolicy? _sessionPolicy;
     private readonly JobTable? _jobTable;
     private bool _stopping;
@@ -189,6 +190,38 @@ public sealed partial class ZpServer : IJobTransport
             var job = _jobs.Get(client.Owner, handle);
             Logger.LogInformation("{Client}: job {Handle} cancelled", client.LogPrefix, handle);
             _jobs.Cancel(client.Owner, job);
+        });
+    }
+
+    private partial void OpenFile(Client client)
+    {
+        var open = client.RequestAs<ZpMsg.FileOpen>();
+        Serve(client, () =>
+        {
+            var home = _policy.RunAs(client.User)?.Home ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            var result = _files.Open(client.Owner, home, open.Path, (long)Math.Min(open.Size, long.MaxValue), (int)open.Mode, (long)Math.Min(open.Mtime, long.MaxValue), open.Digest);
+            client.Reply = new ZpMsg.FileOpenReply { Handle = result.Handle, Identical = result.Identical ? (byte)1 : (byte)0, Offset = (ulong)result.Offset, Credit = (ulong)result.Credit };
+        });
+    }
+
+    private partial void WriteFileChunk(Client client)
+    {
+        var chunk = client.RequestAs<ZpMsg.FileChunk>();
+        Serve(client, () =>
+        {
+            var written = _files.Write(client.Owner, chunk.Handle, (long)Math.Min(chunk.Offset, long.MaxValue), chunk.Chunk.Span);
+            // Acknowledge and refill exactly what was written: the sender's window slides.
+            client.Reply = new ZpMsg.FileAck { Handle = chunk.Handle, Offset = (ulong)written, Credit = (ulong)chunk.Chunk.Length };
+        });
+    }
+
+    private partial void CloseFile(Client client)
+    {
+        var close = client.RequestAs<ZpMsg.FileClose>();
+        Serve(client, () =>
+        {
+            _files.Close(client.Owner, close.Handle);
+            client.Reply = new ZpMsg.Ok { Code = 200, Reason = "file in place" };
         });
     }
 

@@ -20,6 +20,8 @@ internal static partial class ZpPrograms
 
     public static string ZpDll => Path.Combine(AppContext.BaseDirectory, "zp.dll");
 
+    public static string ZpcDll => Path.Combine(AppContext.BaseDirectory, "zpc.dll");
+
     public static Process Start(string dll, IEnumerable<string> args, bool redirectInput = false)
     {
         var info = new ProcessStartInfo("dotnet")
@@ -45,9 +47,15 @@ internal static partial class ZpPrograms
     private static partial int Kill(int pid, int signal);
 
     /// <summary>Runs zp to completion with optional stdin bytes; returns exit code, stdout bytes and stderr text.</summary>
-    public static async Task<ZpRun> RunZpAsync(IEnumerable<string> args, byte[]? stdin = null, TimeSpan? limit = null)
+    public static Task<ZpRun> RunZpAsync(IEnumerable<string> args, byte[]? stdin = null, TimeSpan? limit = null) =>
+        RunAsync(ZpDll, args, stdin, limit);
+
+    /// <summary>Runs zpc to completion.</summary>
+    public static Task<ZpRun> RunZpcAsync(IEnumerable<string> args, TimeSpan? limit = null) => RunAsync(ZpcDll, args, null, limit);
+
+    private static async Task<ZpRun> RunAsync(string dll, IEnumerable<string> args, byte[]? stdin, TimeSpan? limit)
     {
-        using var process = Start(ZpDll, args, redirectInput: true);
+        using var process = Start(dll, args, redirectInput: true);
         var stdout = new MemoryStream();
         var copyOut = process.StandardOutput.BaseStream.CopyToAsync(stdout);
         var stderr = process.StandardError.ReadToEndAsync();
@@ -72,7 +80,7 @@ internal static partial class ZpPrograms
         catch (OperationCanceledException)
         {
             process.Kill();
-            throw new TimeoutException($"zp {string.Join(' ', args)} did not finish; stderr: {await stderr}");
+            throw new TimeoutException($"{Path.GetFileNameWithoutExtension(dll)} {string.Join(' ', args)} did not finish; stderr: {await stderr}");
         }
         await copyOut;
         await feed;
@@ -161,6 +169,10 @@ internal sealed class ZpdProcess : IAsyncDisposable
         File.WriteAllText(Path.Combine(directory, "known_hosts"), $"127.0.0.1:{port} {serverKey}\n");
         return new ZpdProcess(process, directory, port.Value, serverKey!);
     }
+
+    /// <summary>zpc's options for this zpd (identity, known hosts, -p), then <paramref name="rest"/>.</summary>
+    public string[] ZpcArgs(params string[] rest) =>
+        new[] { "--identity", IdentityDirectory, "--known-hosts", KnownHostsFile, "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(rest).ToArray();
 
     /// <summary>zp's identity options, then <paramref name="rest"/>.</summary>
     public string[] ZpArgs(params string[] rest) =>
