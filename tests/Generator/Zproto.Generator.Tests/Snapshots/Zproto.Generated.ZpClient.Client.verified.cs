@@ -195,10 +195,10 @@ namespace Zproto.Generated
             public uint Identical { get; init; }
 
             /// <summary>
-            /// offset
+            /// Decimal bytes the receiver has
             /// </summary>
-            [global::Zproto.Wire.ZprotoField("offset", 2, Type = "number")]
-            public uint Offset { get; init; }
+            [global::Zproto.Wire.ZprotoField("offset", 2, Type = "string")]
+            public string Offset { get; init; } = "";
 
             /// <summary>
             /// credit
@@ -318,22 +318,19 @@ namespace Zproto.Generated
             public required uint Handle { get; init; }
             /// <summary>mask</summary>
             public required uint Mask { get; init; }
-            /// <summary>stdoutOffset</summary>
-            public required uint StdoutOffset { get; init; }
-            /// <summary>stderrOffset</summary>
-            public required uint StderrOffset { get; init; }
             /// <summary>credit</summary>
             public required uint Credit { get; init; }
         }
 
         /// <summary>
-        /// Attach to a job's output from the given offsets.
+        /// Attach to a job's output from its start (re-attaching after a reconnect
+        /// continues from the bytes received).
         /// </summary>
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public global::System.Threading.Tasks.Task FollowAsync(uint handle, uint mask, uint stdoutOffset, uint stderrOffset, uint credit, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            CallAsync("follow", new FollowArguments { Handle = handle, Mask = mask, StdoutOffset = stdoutOffset, StderrOffset = stderrOffset, Credit = credit }, (int)Event.Follow, dispatches: true, null, callTimeout, cancellationToken);
+        public global::System.Threading.Tasks.Task FollowAsync(uint handle, uint mask, uint credit, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            CallAsync("follow", new FollowArguments { Handle = handle, Mask = mask, Credit = credit }, (int)Event.Follow, dispatches: true, null, callTimeout, cancellationToken);
 
         /// <summary>Arguments of <see cref="ListAsync"/>.</summary>
         public sealed record ListArguments
@@ -395,11 +392,11 @@ namespace Zproto.Generated
             /// <summary>path</summary>
             public required string Path { get; init; }
             /// <summary>size</summary>
-            public required uint Size { get; init; }
+            public required string Size { get; init; }
             /// <summary>mode</summary>
             public required uint Mode { get; init; }
             /// <summary>mtime</summary>
-            public required uint Mtime { get; init; }
+            public required string Mtime { get; init; }
             /// <summary>digest</summary>
             public required string Digest { get; init; }
         }
@@ -410,7 +407,7 @@ namespace Zproto.Generated
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<Reply> OpenFileAsync(string path, uint size, uint mode, uint mtime, string digest, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<Reply> OpenFileAsync(string path, string size, uint mode, string mtime, string digest, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             var reply = await CallAsync("open file", new OpenFileArguments { Path = path, Size = size, Mode = mode, Mtime = mtime, Digest = digest }, (int)Event.OpenFile, dispatches: true,
                 static r => r is FileOpened or Failure, callTimeout, cancellationToken).ConfigureAwait(false);
@@ -422,20 +419,18 @@ namespace Zproto.Generated
         {
             /// <summary>handle</summary>
             public required uint Handle { get; init; }
-            /// <summary>offset</summary>
-            public required uint Offset { get; init; }
             /// <summary>data</summary>
             public required global::System.ReadOnlyMemory<byte> Data { get; init; }
         }
 
         /// <summary>
-        /// Send file data (acknowledgements arrive through the stream sink).
+        /// Send the next file data after what was sent (acknowledgements arrive through the stream sink).
         /// </summary>
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public global::System.Threading.Tasks.Task SendChunkAsync(uint handle, uint offset, global::System.ReadOnlyMemory<byte> data, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            CallAsync("send chunk", new SendChunkArguments { Handle = handle, Offset = offset, Data = data }, (int)Event.SendChunk, dispatches: true, null, callTimeout, cancellationToken);
+        public global::System.Threading.Tasks.Task SendChunkAsync(uint handle, global::System.ReadOnlyMemory<byte> data, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            CallAsync("send chunk", new SendChunkArguments { Handle = handle, Data = data }, (int)Event.SendChunk, dispatches: true, null, callTimeout, cancellationToken);
 
         /// <summary>Arguments of <see cref="CloseFileAsync"/>.</summary>
         public sealed record CloseFileArguments
