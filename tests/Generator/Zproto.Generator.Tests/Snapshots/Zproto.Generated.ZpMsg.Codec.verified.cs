@@ -317,6 +317,206 @@ namespace Zproto.Generated
                     error = default;
                     return true;
                 }
+                case 14:
+                {
+                    if (!r.TryReadString("client_id", out var fClientId))
+                        goto fail;
+                    if (!r.TryReadString("user", out var fUser))
+                        goto fail;
+                    if (!r.TryReadEnd("SESSION-OPEN"))
+                        goto fail;
+                    if (frameCount > 1)
+                    {
+                        message = null;
+                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "SESSION-OPEN", 1, 0, frameCount - 1);
+                        return false;
+                    }
+                    message = new global::Zproto.Generated.ZpMsg.SessionOpen { ClientId = fClientId, User = fUser };
+                    error = default;
+                    return true;
+                }
+                case 15:
+                {
+                    if (!r.TryReadNumber4("handle", out var fHandle))
+                        goto fail;
+                    if (!r.TryReadNumber4("fd", out var fFd))
+                        goto fail;
+                    if (!r.TryReadNumber8("credit", out var fCredit))
+                        goto fail;
+                    if (!r.TryReadEnd("EXEC-CREDIT"))
+                        goto fail;
+                    if (frameCount > 1)
+                    {
+                        message = null;
+                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-CREDIT", 1, 0, frameCount - 1);
+                        return false;
+                    }
+                    message = new global::Zproto.Generated.ZpMsg.ExecCredit { Handle = fHandle, Fd = fFd, Credit = fCredit };
+                    error = default;
+                    return true;
+                }
+                case 16:
+                {
+                    if (!r.TryReadNumber4("handle", out var fHandle))
+                        goto fail;
+                    if (!r.TryReadNumber1("mask", out var fMask))
+                        goto fail;
+                    if (!r.TryReadNumber8("stdout_offset", out var fStdoutOffset))
+                        goto fail;
+                    if (!r.TryReadNumber8("stderr_offset", out var fStderrOffset))
+                        goto fail;
+                    if (!r.TryReadNumber8("credit", out var fCredit))
+                        goto fail;
+                    if (!r.TryReadEnd("EXEC-FOLLOW"))
+                        goto fail;
+                    if (frameCount > 1)
+                    {
+                        message = null;
+                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-FOLLOW", 1, 0, frameCount - 1);
+                        return false;
+                    }
+                    message = new global::Zproto.Generated.ZpMsg.ExecFollow { Handle = fHandle, Mask = fMask, StdoutOffset = fStdoutOffset, StderrOffset = fStderrOffset, Credit = fCredit };
+                    error = default;
+                    return true;
+                }
+                case 17:
+                {
+                    if (!r.TryReadNumber4("handle", out var fHandle))
+                        goto fail;
+                    if (!r.TryReadEnd("EXEC-INFO-GET"))
+                        goto fail;
+                    if (frameCount > 1)
+                    {
+                        message = null;
+                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-INFO-GET", 1, 0, frameCount - 1);
+                        return false;
+                    }
+                    message = new global::Zproto.Generated.ZpMsg.ExecInfoGet { Handle = fHandle };
+                    error = default;
+                    return true;
+                }
+                case 18:
+                {
+                    if (!r.TryReadNumber4("handle", out var fHandle))
+                        goto fail;
+                    if (!r.TryReadNumber2("returncode", out var fReturncode))
+                        goto fail;
+                    if (!r.TryReadHash("info", out var fInfo))
+                        goto fail;
+                    if (!r.TryReadEnd("EXEC-INFO"))
+                        goto fail;
+                    if (frameCount > 1)
+                    {
+                        message = null;
+                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-INFO", 1, 0, frameCount - 1);
+                        return false;
+                    }
+                    message = new global::Zproto.Generated.ZpMsg.ExecInfo { Handle = fHandle, Returncode = fReturncode, Info = fInfo };
+                    error = default;
+                    return true;
+                }
+                case 19:
+                {
+                    if (!r.TryReadLongstr("path", out var fPath))
+                        goto fail;
+                    if (!r.TryReadNumber8("size", out var fSize))
+                        goto fail;
+                    if (!r.TryReadNumber4("mode", out var fMode))
+                        goto fail;
+                    if (!r.TryReadNumber8("mtime", out var fMtime))
+                        goto fail;
+                    if (!r.TryReadString("digest", out var fDigest))
+                        goto fail;
+                    if (!r.TryReadEnd("FILE-OPEN"))
+                        goto fail;
+                    if (frameCount > 1)
+                    {
+                        message = null;
+                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "FILE-OPEN", 1, 0, frameCount - 1);
+                        return false;
+                    }
+                    message = new global::Zproto.Generated.ZpMsg.FileOpen { Path = fPath, Size = fSize, Mode = fMode, Mtime = fMtime, Digest = fDigest };
+                    error = default;
+                    return true;
+                }
+                case 20:
+                {
+                    if (!r.TryReadNumber4("handle", out var fHandle))
+                        goto fail;
+                    if (!r.TryReadNumber1("identical", out var fIdentical))
+                        goto fail;
+                    if (!r.TryReadNumber8("offset", out var fOffset))
+                        goto fail;
+                    if (!r.TryReadNumber8("credit", out var fCredit))
+                        goto fail;
+                    if (!r.TryReadEnd("FILE-OPEN-REPLY"))
+                        goto fail;
+                    if (frameCount > 1)
+                    {
+                        message = null;
+                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "FILE-OPEN-REPLY", 1, 0, frameCount - 1);
+                        return false;
+                    }
+                    message = new global::Zproto.Generated.ZpMsg.FileOpenReply { Handle = fHandle, Identical = fIdentical, Offset = fOffset, Credit = fCredit };
+                    error = default;
+                    return true;
+                }
+                case 21:
+                {
+                    if (!r.TryReadNumber4("handle", out var fHandle))
+                        goto fail;
+                    if (!r.TryReadNumber8("offset", out var fOffset))
+                        goto fail;
+                    if (!r.TryReadChunk("chunk", out var fChunk))
+                        goto fail;
+                    if (!r.TryReadEnd("FILE-CHUNK"))
+                        goto fail;
+                    if (frameCount > 1)
+                    {
+                        message = null;
+                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "FILE-CHUNK", 1, 0, frameCount - 1);
+                        return false;
+                    }
+                    message = new global::Zproto.Generated.ZpMsg.FileChunk { Handle = fHandle, Offset = fOffset, Chunk = fChunk };
+                    error = default;
+                    return true;
+                }
+                case 22:
+                {
+                    if (!r.TryReadNumber4("handle", out var fHandle))
+                        goto fail;
+                    if (!r.TryReadNumber8("offset", out var fOffset))
+                        goto fail;
+                    if (!r.TryReadNumber8("credit", out var fCredit))
+                        goto fail;
+                    if (!r.TryReadEnd("FILE-ACK"))
+                        goto fail;
+                    if (frameCount > 1)
+                    {
+                        message = null;
+                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "FILE-ACK", 1, 0, frameCount - 1);
+                        return false;
+                    }
+                    message = new global::Zproto.Generated.ZpMsg.FileAck { Handle = fHandle, Offset = fOffset, Credit = fCredit };
+                    error = default;
+                    return true;
+                }
+                case 23:
+                {
+                    if (!r.TryReadNumber4("handle", out var fHandle))
+                        goto fail;
+                    if (!r.TryReadEnd("FILE-CLOSE"))
+                        goto fail;
+                    if (frameCount > 1)
+                    {
+                        message = null;
+                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "FILE-CLOSE", 1, 0, frameCount - 1);
+                        return false;
+                    }
+                    message = new global::Zproto.Generated.ZpMsg.FileClose { Handle = fHandle };
+                    error = default;
+                    return true;
+                }
                 default:
                     r.Fail(global::Zproto.Wire.DecodeErrorKind.UnknownMessageId, "id", 2, id);
                     goto fail;
