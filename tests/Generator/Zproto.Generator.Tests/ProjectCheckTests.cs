@@ -70,11 +70,14 @@ public sealed class ProjectCheckTests
         Assert.Contains("<CompilerVisibleProperty Include=\"ZprotoGeneratorProps\" />", props, StringComparison.Ordinal);
     }
 
-    /// <summary>Runs the generator in a compilation that references the platform and Zproto.Wire only.</summary>
+    /// <summary>Runs the generator in a compilation that references the platform and Zproto.Wire, not Zproto.Runtime.</summary>
     private static ImmutableArray<Diagnostic> RunWithoutRuntime(params string[] models)
     {
-        var references = GeneratorHarness.References.Where(r => !(r.Display ?? "").EndsWith("Zproto.Runtime.dll", StringComparison.Ordinal));
-        var compilation = CSharpCompilation.Create("NoRuntime", [], references, GeneratorHarness.CompilationOptions);
+        var runtimeDirectory = System.IO.Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(System.IO.Path.PathSeparator)
+            .Where(p => System.IO.Path.GetDirectoryName(p) == runtimeDirectory || System.IO.Path.GetFileName(p) == "Zproto.Wire.dll")
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p));
+        var compilation = CSharpCompilation.Create("NoRuntime", [], references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
         GeneratorHarness.CreateDriver(models.Select(TestAdditionalText.Model))
             .RunGeneratorsAndUpdateCompilation(compilation, out _, out var diagnostics);
         return diagnostics;
