@@ -101,6 +101,9 @@ public sealed partial class ZprotoGenerator : IIncrementalGenerator
             .WithTrackingName(StepNames.MachineRender);
 
         context.RegisterSourceOutput(renderedMachines, static (spc, output) => Emit(spc, output));
+
+        // The project's setup (runtime reference, build props), apart from the model pipeline.
+        RegisterProjectChecks(context);
     }
 
     private static bool HasErrors(Zproto.Model.EquatableArray<Zproto.Model.Diagnostics.ModelDiagnostic> diagnostics)
