@@ -83,10 +83,6 @@ public static class TemplateRenderer
         return new GeneratedFile($"{view.Namespace}.{view.ClassName}.{part}.g.cs", Compile(templates).Render(part, view));
     }
 
-    /// <summary>Renders one named template for <paramref name="view"/>.</summary>
-    public static string RenderOne(ProtocolView view, TemplateSet templates, string name) =>
-        Compile(templates).Render(name, view);
-
     private static Compiled Compile(TemplateSet set)
     {
         lock (s_cacheLock)

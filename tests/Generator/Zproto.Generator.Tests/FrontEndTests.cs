@@ -124,6 +124,21 @@ public sealed class FrontEndTests : IDisposable
     }
 
     [Fact]
+    public void Zccp_models_with_bare_ampersands_build_clean_and_compile()
+    {
+        var directory = Path.Combine(Repository.Root, "tests", "Generator", "Zproto.Model.Tests", "Fixtures", "gsl");
+        string[] names = ["zccp_msg.xml", "zccp_server.xml", "zccp_client.xml", "license.xml"];
+        var texts = names.Select(n => new TestAdditionalText(Path.Combine(directory, n), File.ReadAllText(Path.Combine(directory, n)))).ToList();
+        Assert.All(texts.Take(3), t => Assert.Contains("Command & Control", t.Text, StringComparison.Ordinal));
+
+        var outcome = GeneratorHarness.Run(texts);
+
+        Assert.Empty(outcome.GeneratorDiagnostics);
+        Assert.Equal(4, outcome.Sources.Length);
+        Assert.Empty(outcome.CompilationDiagnostics);
+    }
+
+    [Fact]
     public void Roslyn_descriptors_have_the_models_title_and_message_format_for_every_id()
     {
         var all = global::Zproto.Model.Diagnostics.DiagnosticDescriptors.All.Concat(global::Zproto.Model.Machines.MachineDiagnostics.All).ToList();
