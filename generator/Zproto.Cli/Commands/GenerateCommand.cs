@@ -4,9 +4,8 @@ using System.CommandLine;
 using System.IO;
 using System.Text;
 using Microsoft.CodeAnalysis.CSharp;
-using Zproto.CodeGen.Binding;
+using Zproto.CodeGen.Pipeline;
 using Zproto.CodeGen.Rendering;
-using Zproto.Model.Specs;
 
 namespace Zproto.Cli.Commands;
 
@@ -28,7 +27,7 @@ namespace Zproto.Cli.Commands;
 internal static class GenerateCommand
 {
     /// <summary>The namespace the source generator uses when neither the project nor the model names one.</summary>
-    public const string DefaultNamespace = "Zproto.Generated";
+    public const string DefaultNamespace = NamespacePolicy.Default;
 
     public static Command Create(CliContext context)
     {
@@ -70,12 +69,12 @@ internal static class GenerateCommand
     {
         if (@namespace is not null && !IsValidNamespace(@namespace))
             throw new CliException($"'{@namespace}' is not a valid C# namespace", Cli.Usage);
-        var templateSet = LoadTemplates(templatePaths);
+        var templateSet = ModelFiles.LoadTemplates(templatePaths);
 
-        // Parse and check everything first: a model with errors means no file is written at all.
-        var models = ModelFiles.LoadAll(paths, e => throw e);
+        // Everything is generated in memory first: a model with errors means no file is written at all.
+        var result = ModelFiles.Generate(paths, @namespace, templateSet, e => throw e);
         var failed = false;
-        foreach (var model in models)
+        foreach (var model in result.Models)
         {
             foreach (var d in model.Diagnostics)
                 context.Error.WriteLine(d.ToString());
@@ -86,18 +85,11 @@ internal static class GenerateCommand
 
         var files = new List<GeneratedFile>();
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var model in models)
+        foreach (var model in result.Models)
         {
-            IReadOnlyList<GeneratedFile> rendered;
-            try
-            {
-                rendered = Render(model, @namespace, templateSet);
-            }
-            catch (Exception e) when (e is not CliException)
-            {
-                throw new CliException($"rendering {model.Path}: {e.Message}");
-            }
-            foreach (var file in rendered)
+            if (model.Files.Count == 0)
+                throw new CliException($"'{model.Path}' is neither a protocol nor a state machine with a protocol");
+            foreach (var file in model.Files)
             {
                 if (!names.Add(file.HintName))
                     throw new CliException($"two models generate '{file.HintName}'; give them different class names or namespaces");
@@ -115,44 +107,6 @@ internal static class GenerateCommand
             context.Output.WriteLine(path);
         }
         return Cli.Success;
-    }
-
-    /// <summary>The files the generator emits for one model: a codec's parts, or a machine's server or client.</summary>
-    private static IReadOnlyList<GeneratedFile> Render(LoadedModel model, string? @namespace, TemplateSet templates)
-    {
-        if (model.Spec is { } spec)
-            return TemplateRenderer.Render(Binder.Bind(spec, NamespaceOf(spec, @namespace)), templates);
-        if (model.Machine is { } machine && model.Protocol?.Spec is { } protocol)
-        {
-            var view = MachineBinder.Bind(machine, protocol, NamespaceOf(protocol, @namespace), @namespace ?? DefaultNamespace);
-            return [TemplateRenderer.RenderMachine(view, templates)];
-        }
-        throw new CliException($"'{model.Path}' is neither a protocol nor a state machine with a protocol");
-    }
-
-    /// <summary>--namespace, else the model's namespace attribute, else <see cref="DefaultNamespace"/> (the generator's order).</summary>
-    private static string NamespaceOf(ProtocolSpec spec, string? @namespace) =>
-        @namespace ?? (spec.Namespace.Length > 0 ? spec.Namespace : DefaultNamespace);
-
-    private static TemplateSet LoadTemplates(string[] paths)
-    {
-        if (paths.Length == 0)
-            return TemplateSet.BuiltIn;
-        var overrides = new List<TemplateSource>();
-        foreach (var path in paths)
-        {
-            string text;
-            try
-            {
-                text = File.ReadAllText(path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new CliException($"cannot read template '{path}': {e.Message}");
-            }
-            overrides.Add(new TemplateSource(Path.GetFileNameWithoutExtension(path), text));
-        }
-        return TemplateSet.WithOverrides(overrides);
     }
 
     // An unchanged file keeps its timestamp, so a build that consumes the output stays incremental.

@@ -29,7 +29,12 @@ public static class MachineDiagnostics
     /// <summary>ZP3011: an action name that maps to no C# identifier, or clashes with a generated member.</summary>
     public static readonly DiagnosticDescriptor BadActionName = new("ZP3011", Severity.Error, "Bad action name", "action '{0}': {1}");
 
+    /// <summary>ZP3012: a client event that nothing raises: no method, message, built-in or internal event of that name.</summary>
+    public static readonly DiagnosticDescriptor EventNeverRaised = new("ZP3012", Severity.Warning, "Event never raised", "event '{0}' in state '{1}' is not a method, a protocol message, a built-in event nor an internal event any action raises, so it never happens{2}");
+    /// <summary>ZP3013: a server never handles, in any state, a message a client may send.</summary>
+    public static readonly DiagnosticDescriptor ClientMessageNeverHandled = new("ZP3013", Severity.Warning, "Client message never handled", "server '{0}' handles {1} in no state, though a client may send {2}; at run time such a message is logged and dropped");
+
     /// <summary>All ZP3xxx descriptors.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
-        [UnknownNextState, BadInherit, UnknownMessage, UnknownEvent, UnreachableState, UnhandledMessage, NeverHandled, ProtocolNotFound, DuplicateName, BadMethod, BadActionName];
+        [UnknownNextState, BadInherit, UnknownMessage, UnknownEvent, UnreachableState, UnhandledMessage, NeverHandled, ProtocolNotFound, DuplicateName, BadMethod, BadActionName, EventNeverRaised, ClientMessageNeverHandled];
 }

@@ -86,6 +86,8 @@ namespace Zproto.Generated
         {
             var r = new global::Zproto.Wire.ZprotoReader(frame);
             var frameCount = frames?.Count ?? 1;
+            // Every failure ends at 'fail': with the reader's error, or with a frame-count failure set here.
+            global::Zproto.Wire.DecodeError? failure = null;
             if (!r.TryReadNumber2("signature", out var signature))
                 goto fail;
             if (signature != (0xAA00 | 0xAA))
@@ -95,9 +97,10 @@ namespace Zproto.Generated
             }
             if (!r.TryReadNumber1("id", out var id))
                 goto fail;
+            var framesUsed = 1;
             switch (id)
             {
-                case 1:
+                case (byte)MessageId.ConnectionOpen:
                 {
                     if (!r.TryReadString("protocol", out var fProtocol))
                         goto fail;
@@ -109,59 +112,31 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("CONNECTION-OPEN"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "CONNECTION-OPEN", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ConnectionOpen { ClientId = fClientId };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 2:
+                case (byte)MessageId.ConnectionPing:
                 {
                     if (!r.TryReadEnd("CONNECTION-PING"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "CONNECTION-PING", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ConnectionPing();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 3:
+                case (byte)MessageId.ConnectionPong:
                 {
                     if (!r.TryReadEnd("CONNECTION-PONG"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "CONNECTION-PONG", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ConnectionPong();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 4:
+                case (byte)MessageId.ConnectionClose:
                 {
                     if (!r.TryReadEnd("CONNECTION-CLOSE"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "CONNECTION-CLOSE", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ConnectionClose();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 5:
+                case (byte)MessageId.Ok:
                 {
                     if (!r.TryReadNumber2("code", out var fCode))
                         goto fail;
@@ -169,17 +144,10 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("OK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "OK", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.Ok { Code = fCode, Reason = fReason };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 6:
+                case (byte)MessageId.Error:
                 {
                     if (!r.TryReadNumber2("code", out var fCode))
                         goto fail;
@@ -187,17 +155,10 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("ERROR"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "ERROR", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.Error { Code = fCode, Reason = fReason };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 7:
+                case (byte)MessageId.Exec:
                 {
                     if (!r.TryReadStrings("args", out var fArgs))
                         goto fail;
@@ -207,17 +168,10 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.Exec { Args = fArgs, Env = fEnv, Aux = fAux };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 8:
+                case (byte)MessageId.ExecStatusReply:
                 {
                     if (!r.TryReadNumber4("handle", out var fHandle))
                         goto fail;
@@ -225,17 +179,10 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC-STATUS-REPLY"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-STATUS-REPLY", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecStatusReply { Handle = fHandle, Returncode = fReturncode };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 9:
+                case (byte)MessageId.ExecChunk:
                 {
                     if (!r.TryReadNumber4("handle", out var fHandle))
                         goto fail;
@@ -245,77 +192,42 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC-CHUNK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-CHUNK", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecChunk { Handle = fHandle, Fd = fFd, Chunk = fChunk };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 10:
+                case (byte)MessageId.ExecListReply:
                 {
                     if (!r.TryReadStrings("handles", out var fHandles))
                         goto fail;
                     if (!r.TryReadEnd("EXEC-LIST-REPLY"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-LIST-REPLY", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecListReply { Handles = fHandles };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 11:
+                case (byte)MessageId.ExecStatusGet:
                 {
                     if (!r.TryReadNumber4("handle", out var fHandle))
                         goto fail;
                     if (!r.TryReadEnd("EXEC-STATUS-GET"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-STATUS-GET", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecStatusGet { Handle = fHandle };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 12:
+                case (byte)MessageId.ExecList:
                 {
                     if (!r.TryReadEnd("EXEC-LIST"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-LIST", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecList();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 13:
+                case (byte)MessageId.ExecCancel:
                 {
                     if (!r.TryReadNumber4("handle", out var fHandle))
                         goto fail;
                     if (!r.TryReadEnd("EXEC-CANCEL"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-CANCEL", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecCancel { Handle = fHandle };
-                    error = default;
-                    return true;
+                    break;
                 }
                 case 14:
                 {
@@ -521,10 +433,17 @@ namespace Zproto.Generated
                     r.Fail(global::Zproto.Wire.DecodeErrorKind.UnknownMessageId, "id", 2, id);
                     goto fail;
             }
+            if (frameCount > framesUsed)
+            {
+                failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, message.MessageName, framesUsed, 0, frameCount - framesUsed);
+                goto fail;
+            }
+            error = default;
+            return true;
 
         fail:
             message = null;
-            error = r.Error;
+            error = failure ?? r.Error;
             return false;
         }
     }
