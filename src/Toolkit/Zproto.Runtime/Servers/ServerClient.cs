@@ -11,6 +11,9 @@ namespace Zproto.Runtime.Servers;
 public abstract class ServerClient<TMessage> where TMessage : class
 {
     internal readonly List<TMessage> Mailbox = new();
+    /// <summary>Each mailbox entry's encoded size, or -1 for a shed stand-in (see <see cref="InboundFlowControl"/>).</summary>
+    internal readonly List<int> MailboxSizes = new();
+    internal readonly InboundAccount Inbound = new();
     internal int NextEvent = -1;
     internal int ExceptionEvent = -1;
     internal int WakeupGeneration;

@@ -17,7 +17,7 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient>
                 var disposition = GetDisposition(client, EventOf(candidate));
                 if (disposition == Disposition.Defer)
                     continue;
-                client.Mailbox.RemoveAt(i);
+                TakeFromMailbox(client, i);
                 if (disposition == Disposition.Handle)
                 {
                     next = candidate;
@@ -91,7 +91,7 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient>
     {
         if (_clients.TryGetValue(client.RoutingId, out var current) && ReferenceEquals(current, client))
             _clients.Remove(client.RoutingId);
-        client.Mailbox.Clear();
+        ClearMailbox(client);
         client.WakeupGeneration++;
         client.DeadlineGeneration++;
         SafeDestroyed(client);

@@ -33,6 +33,20 @@ public sealed partial class ZmqSocket
         set => SetInt32(ZmqSocketOption.ReceiveHighWatermark, value);
     }
 
+    /// <summary>The largest inbound message libzmq accepts, in bytes (<c>ZMQ_MAXMSGSIZE</c>; -1, the
+    /// default, is unlimited). A peer that announces a larger frame is disconnected by libzmq while
+    /// reading the frame's header, before any of its body is buffered, so the limit bounds memory
+    /// per peer; the peer gets no answer (it reconnects as a new peer). Set it before bind/connect.</summary>
+    public long MaxMessageSize
+    {
+        get => GetInt64(ZmqSocketOption.MaxMessageSize);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, -1);
+            SetInt64(ZmqSocketOption.MaxMessageSize, value);
+        }
+    }
+
     /// <summary>How long undelivered messages are kept after <see cref="Dispose"/> (<c>ZMQ_LINGER</c>):
     /// <see cref="TimeSpan.Zero"/> (the runtime's default) drops them, <see cref="Timeout.InfiniteTimeSpan"/>
     /// keeps them until delivered, which also holds up the context's termination.</summary>
@@ -276,6 +290,20 @@ public sealed partial class ZmqSocket
     {
         ThrowIfDisposed();
         SetOption(option, &value, sizeof(int));
+    }
+
+    private unsafe long GetInt64(ZmqSocketOption option)
+    {
+        ThrowIfDisposed();
+        long value = 0;
+        GetOption(option, &value, sizeof(long));
+        return value;
+    }
+
+    private unsafe void SetInt64(ZmqSocketOption option, long value)
+    {
+        ThrowIfDisposed();
+        SetOption(option, &value, sizeof(long));
     }
 
     private unsafe byte[] GetBytes(ZmqSocketOption option, Span<byte> buffer)
