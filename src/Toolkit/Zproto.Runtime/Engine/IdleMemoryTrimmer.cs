@@ -1,5 +1,6 @@
 using System;
 using System.Runtime;
+using System.Runtime.InteropServices;
 using System.Threading;
 
 namespace Zproto.Runtime.Engine;
@@ -9,10 +10,12 @@ namespace Zproto.Runtime.Engine;
 /// The GC collects when allocation asks it to, so a server that has just moved a gigabyte and then
 /// idles keeps its heap (and its RSS) indefinitely; this runs one compacting, decommitting
 /// collection (<see cref="GCCollectionMode.Aggressive"/>) when at least <c>burstBytes</c> were
-/// allocated since the last one and the last interval allocated little. Idle servers never
-/// collect; busy ones are left to the GC. Thread-safe; dispose to stop.
+/// allocated since the last one and the last interval allocated little, then (on glibc) hands the
+/// native heap's free pages back with <c>malloc_trim</c>, since libzmq's buffers and the runtime's
+/// own native allocations live there. Idle servers never collect; busy ones are left to the GC.
+/// Thread-safe; dispose to stop.
 /// </summary>
-public sealed class IdleMemoryTrimmer : IDisposable
+public sealed partial class IdleMemoryTrimmer : IDisposable
 {
     private readonly long _burstBytes;
     private readonly Timer _timer;
@@ -24,7 +27,7 @@ public sealed class IdleMemoryTrimmer : IDisposable
     /// <param name="interval">How often to look; the server is idle when one interval allocated
     /// less than a sixteenth of <paramref name="burstBytes"/>.</param>
     /// <param name="burstBytes">Allocations since the last trim that make a trim worth it.</param>
-    public IdleMemoryTrimmer(TimeSpan interval, long burstBytes = 64L * 1024 * 1024)
+    public IdleMemoryTrimmer(TimeSpan interval, long burstBytes = 16L * 1024 * 1024)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(burstBytes);
@@ -49,6 +52,7 @@ public sealed class IdleMemoryTrimmer : IDisposable
                 return;
             GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            TrimNativeHeap();
             _allocatedAtTrim = _allocatedAtCheck = GC.GetTotalAllocatedBytes();
             Trims++;
         }
@@ -60,4 +64,21 @@ public sealed class IdleMemoryTrimmer : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _timer.Dispose();
+
+    private static void TrimNativeHeap()
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        try
+        {
+            _ = MallocTrim(0);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not glibc (musl has no malloc_trim): nothing to hand back this way.
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int MallocTrim(nuint pad);
 }

@@ -87,14 +87,18 @@ internal sealed class InboundFlowControl(ServerOptions options)
         Bytes += bytes;
     }
 
-    /// <summary>Counts a shed stand-in queued for <paramref name="peer"/>; false when the peer has
+    /// <summary>Counts a stand-in queued for <paramref name="peer"/>; false when the peer has
     /// <see cref="ServerOptions.ShedLimit"/> waiting already (the engine then ends its session).</summary>
-    public bool AddStandIn(InboundAccount peer)
+    /// <param name="peer">The peer.</param>
+    /// <param name="shed">True when the stand-in replaces the message (it will be refused); false when
+    /// the protocol keeps a small message as it is, in its place.</param>
+    public bool AddStandIn(InboundAccount peer, bool shed)
     {
         if (peer.StandIns >= options.ShedLimit)
             return false;
         peer.StandIns++;
-        Shed++;
+        if (shed)
+            Shed++;
         return true;
     }
 

@@ -19,10 +19,11 @@ public sealed class ServerOptions
     /// <summary>Messages one client may have waiting in its mailbox. Past this (or <see cref="MailboxByteLimit"/>)
     /// nothing is dropped: the server sheds the message with a protocol answer when it can
     /// (<c>ZprotoServer.ShedStandIn</c>), else it stops reading its socket until the mailbox drains to half.
-    /// Default 10,000.</summary>
-    public int MailboxLimit { get; set; } = 10_000;
+    /// Default 100,000; the byte limit is usually reached first.</summary>
+    public int MailboxLimit { get; set; } = 100_000;
 
-    /// <summary>Bytes (encoded frames) one client may have waiting in its mailbox; see <see cref="MailboxLimit"/>. Default 16 MiB.</summary>
+    /// <summary>Bytes one client may have waiting in its mailbox, counted as each message's encoded frames
+    /// plus 128 bytes for the objects that hold it; see <see cref="MailboxLimit"/>. Default 16 MiB.</summary>
     public long MailboxByteLimit { get; set; } = 16L * 1024 * 1024;
 
     /// <summary>Messages waiting in all mailboxes together; past it the server sheds or stops reading

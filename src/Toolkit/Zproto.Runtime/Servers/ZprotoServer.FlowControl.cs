@@ -23,15 +23,20 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient>
     /// mailbox (or all mailboxes together) is full, or null when the protocol cannot refuse it.
     /// The state machine meets the stand-in in order and answers it with a refusal the peer sees
     /// (zbroker: WRITE-TIMEOUT for a WRITE). Return one shared instance: a stand-in costs a list slot,
-    /// and the message's payload is released at once. With null the server stops reading its socket
-    /// until the mailbox drains (see <see cref="ServerOptions.MailboxLimit"/>).
+    /// and the message's payload is released at once. Return <paramref name="message"/> itself to keep a
+    /// small message in its place (it is not counted as shed). With null the server stops reading its
+    /// socket until the mailbox drains (see <see cref="ServerOptions.MailboxLimit"/>).
     /// </summary>
     protected virtual TMessage? ShedStandIn(TClient client, TMessage message) => null;
 
-    /// <summary>Bytes of the message just received (its frames after the routing id).</summary>
+    /// <summary>What a queued message costs beyond its frames: the decoded record, the frame arrays'
+    /// headers and the mailbox slots. Counting it makes the byte limits bound tiny messages too.</summary>
+    private const int MessageOverhead = 128;
+
+    /// <summary>Bytes of the message just received (its frames after the routing id, plus <see cref="MessageOverhead"/>).</summary>
     private int EncodedSize()
     {
-        long size = 0;
+        long size = MessageOverhead;
         for (var i = 1; i < _frames.Count; i++)
             size += _frames[i].Length;
         return (int)Math.Min(size, int.MaxValue);
@@ -45,7 +50,7 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient>
         {
             if (ShedStandIn(client, message) is { } standIn)
             {
-                if (!_flow.AddStandIn(client.Inbound))
+                if (!_flow.AddStandIn(client.Inbound, shed: !ReferenceEquals(standIn, message)))
                 {
                     // The peer keeps sending far past every refusal: its session ends (the peer's
                     // next message starts a new one, which the protocol answers as a stranger).
@@ -88,6 +93,7 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient>
             Released(client, size);
         client.Mailbox.Clear();
         client.MailboxSizes.Clear();
+        client.DeferredPrefix = 0;
     }
 
     private void Released(TClient client, int size)
