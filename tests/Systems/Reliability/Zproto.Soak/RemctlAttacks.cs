@@ -44,7 +44,7 @@ internal sealed class RemctlAttacks(ServerProcess daemon, ZmqContext context, Sc
         ok &= grew < bound && settled - _idle <= Scale.SettleMargin && !daemon.HasExited;
         report(new Result("remctl-zmqd", $"{attack} ({volume})",
             $"peak < idle + {Result.Mib(bound)}; back within {Result.Mib(Scale.SettleMargin)} in {Scale.SettleLimit.TotalSeconds:0} s",
-            $"{outcome}; peak idle + {Result.Mib(grew)}; after {seconds:0.0} s idle + {Result.Mib(settled - _idle)}", ok));
+            $"{outcome}; idle {Result.Mib(_idle)}, peak idle + {Result.Mib(grew)}; after {seconds:0.0} s idle + {Result.Mib(settled - _idle)}", ok));
     }
 
     private static List<ReadOnlyMemory<byte>> Request(params ReadOnlyMemory<byte>[] arguments)

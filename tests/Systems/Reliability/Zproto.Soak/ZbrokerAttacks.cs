@@ -48,7 +48,7 @@ internal sealed class ZbrokerAttacks(ServerProcess broker, ZmqContext context, S
         ok &= grew < scale.PipeBound && settled - _idle <= Scale.SettleMargin && !broker.HasExited;
         report(new Result("zbroker", $"{attack} ({volume})",
             $"peak < idle + {Result.Mib(scale.PipeBound)}; back within {Result.Mib(Scale.SettleMargin)} in {Scale.SettleLimit.TotalSeconds:0} s",
-            $"{outcome}; peak idle + {Result.Mib(grew)}; after {seconds:0.0} s idle + {Result.Mib(settled - _idle)}", ok));
+            $"{outcome}; idle {Result.Mib(_idle)}, peak idle + {Result.Mib(grew)}; after {seconds:0.0} s idle + {Result.Mib(settled - _idle)}", ok));
     }
 
     private static byte[] Stamp(byte[] chunk, long index)
