@@ -39,11 +39,11 @@ public sealed partial class ZmqSocket
     /// per peer; the peer gets no answer (it reconnects as a new peer). Set it before bind/connect.</summary>
     public long MaxMessageSize
     {
-        get => GetInt64(ZmqSocketOption.MaxMessageSize);
+        get => GetValue<long>(ZmqSocketOption.MaxMessageSize);
         set
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, -1);
-            SetInt64(ZmqSocketOption.MaxMessageSize, value);
+            SetValue(ZmqSocketOption.MaxMessageSize, value);
         }
     }
 
@@ -278,32 +278,24 @@ public sealed partial class ZmqSocket
     private void SetMilliseconds(ZmqSocketOption option, TimeSpan value) =>
         SetInt32(option, ZmqMilliseconds.From(value, nameof(value)));
 
-    private unsafe int GetInt32(ZmqSocketOption option)
+    private int GetInt32(ZmqSocketOption option) => GetValue<int>(option);
+
+    private void SetInt32(ZmqSocketOption option, int value) => SetValue(option, value);
+
+    private unsafe T GetValue<T>(ZmqSocketOption option)
+        where T : unmanaged
     {
         ThrowIfDisposed();
-        int value = 0;
-        GetOption(option, &value, sizeof(int));
+        T value = default;
+        GetOption(option, &value, (nuint)sizeof(T));
         return value;
     }
 
-    private unsafe void SetInt32(ZmqSocketOption option, int value)
+    private unsafe void SetValue<T>(ZmqSocketOption option, T value)
+        where T : unmanaged
     {
         ThrowIfDisposed();
-        SetOption(option, &value, sizeof(int));
-    }
-
-    private unsafe long GetInt64(ZmqSocketOption option)
-    {
-        ThrowIfDisposed();
-        long value = 0;
-        GetOption(option, &value, sizeof(long));
-        return value;
-    }
-
-    private unsafe void SetInt64(ZmqSocketOption option, long value)
-    {
-        ThrowIfDisposed();
-        SetOption(option, &value, sizeof(long));
+        SetOption(option, &value, (nuint)sizeof(T));
     }
 
     private unsafe byte[] GetBytes(ZmqSocketOption option, Span<byte> buffer)
