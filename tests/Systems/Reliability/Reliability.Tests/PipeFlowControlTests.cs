@@ -56,8 +56,7 @@ public sealed class PipeFlowControlTests : IAsyncDisposable
         {
             // Not disposed here: the same socket collects the answers below.
             var dealer = new PipeDealer(_context, endpoint);
-            dealer.Send(new ZpipesMsg.Output { Pipename = "p" });
-            dealer.Expect<ZpipesMsg.OutputOk>();
+            dealer.OpenWriter("p");
             for (var i = 0; i < writes; i++)
                 dealer.Send(new ZpipesMsg.Write { Chunk = Chunk(i, size), Timeout = 0 });
             // PING overtakes the waiting WRITEs: its answer proves the broker has taken all of them in.
@@ -73,8 +72,7 @@ public sealed class PipeFlowControlTests : IAsyncDisposable
         var reader = Task.Run(() =>
         {
             using var dealer = new PipeDealer(_context, endpoint);
-            dealer.Send(new ZpipesMsg.Input { Pipename = "p" });
-            dealer.Expect<ZpipesMsg.InputOk>();
+            dealer.OpenReader("p");
             while (true)
             {
                 dealer.Send(new ZpipesMsg.Read { Size = 64 * 1024, Timeout = 0 });
@@ -131,10 +129,8 @@ public sealed class PipeFlowControlTests : IAsyncDisposable
         {
             using var reader = new PipeDealer(_context, endpoint);
             using var writer = new PipeDealer(_context, endpoint);
-            reader.Send(new ZpipesMsg.Input { Pipename = "p" });
-            reader.Expect<ZpipesMsg.InputOk>();
-            writer.Send(new ZpipesMsg.Output { Pipename = "p" });
-            writer.Expect<ZpipesMsg.OutputOk>();
+            reader.OpenReader("p");
+            writer.OpenWriter("p");
             for (var i = 0; i < 50; i++)
                 writer.Send(new ZpipesMsg.Write { Chunk = Chunk(i, 100), Timeout = 0 });
             writer.Send(new ZpipesMsg.Ping());
@@ -168,10 +164,8 @@ public sealed class PipeFlowControlTests : IAsyncDisposable
         {
             using var reader = new PipeDealer(_context, endpoint);
             using var writer = new PipeDealer(_context, endpoint);
-            reader.Send(new ZpipesMsg.Input { Pipename = "p" });
-            reader.Expect<ZpipesMsg.InputOk>();
-            writer.Send(new ZpipesMsg.Output { Pipename = "p" });
-            writer.Expect<ZpipesMsg.OutputOk>();
+            reader.OpenReader("p");
+            writer.OpenWriter("p");
             writer.Send(new ZpipesMsg.Write { Chunk = Chunk(1, 100), Timeout = 0 });
             writer.Expect<ZpipesMsg.WriteOk>();
             writer.Send(new ZpipesMsg.Write { Chunk = Chunk(2, 100), Timeout = 100 });
@@ -194,10 +188,8 @@ public sealed class PipeFlowControlTests : IAsyncDisposable
         {
             using var writer = new PipeDealer(_context, endpoint);
             using var reader = new PipeDealer(_context, endpoint);
-            writer.Send(new ZpipesMsg.Output { Pipename = "p" });
-            writer.Expect<ZpipesMsg.OutputOk>();
-            reader.Send(new ZpipesMsg.Input { Pipename = "p" });
-            reader.Expect<ZpipesMsg.InputOk>();
+            writer.OpenWriter("p");
+            reader.OpenReader("p");
             writer.Send(new ZpipesMsg.Write { Chunk = Chunk(7, 8), Timeout = 0 });
             writer.Expect<ZpipesMsg.WriteOk>();
             // The writer now goes silent; the reader takes what is buffered, then blocks with no timeout.

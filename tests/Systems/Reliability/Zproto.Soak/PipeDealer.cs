@@ -20,6 +20,20 @@ public sealed class PipeDealer : IDisposable
         _socket.Connect(endpoint);
     }
 
+    /// <summary>Opens <paramref name="pipe"/> for writing (OUTPUT, then OUTPUT-OK).</summary>
+    public void OpenWriter(string pipe)
+    {
+        Send(new ZpipesMsg.Output { Pipename = pipe });
+        Expect<ZpipesMsg.OutputOk>();
+    }
+
+    /// <summary>Opens <paramref name="pipe"/> for reading (INPUT, then INPUT-OK).</summary>
+    public void OpenReader(string pipe)
+    {
+        Send(new ZpipesMsg.Input { Pipename = pipe });
+        Expect<ZpipesMsg.InputOk>();
+    }
+
     /// <summary>Sends one message.</summary>
     public void Send(ZpipesMsg.Message message) => _socket.SendMultipart(ZpipesMsg.EncodeFrames(message));
 

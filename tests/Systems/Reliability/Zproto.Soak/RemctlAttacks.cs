@@ -20,32 +20,8 @@ internal sealed class RemctlAttacks(ServerProcess daemon, ZmqContext context, Sc
         Measure("clients pipelining requests", $"{scale.Clients} x {scale.RequestsPerClient:N0}", scale.PipeBound, ManyClients);
     }
 
-    private void Measure(string attack, string volume, long bound, Func<string> load)
-    {
-        string outcome;
-        bool ok;
-        long peak;
-        using (var probe = new RssProbe(daemon))
-        {
-            try
-            {
-                outcome = load();
-                ok = true;
-            }
-            catch (Exception e)
-            {
-                outcome = $"{e.GetType().Name}: {e.Message}";
-                ok = false;
-            }
-            peak = probe.Peak;
-        }
-        var (settled, seconds) = RssProbe.Settle(daemon, _idle, Scale.SettleMargin, Scale.SettleLimit);
-        var grew = peak - _idle;
-        ok &= grew < bound && settled - _idle <= Scale.SettleMargin && !daemon.HasExited;
-        report(new Result("remctl-zmqd", $"{attack} ({volume})",
-            $"peak < idle + {Result.Mib(bound)}; back within {Result.Mib(Scale.SettleMargin)} in {Scale.SettleLimit.TotalSeconds:0} s",
-            $"{outcome}; idle {Result.Mib(_idle)}, peak idle + {Result.Mib(grew)}; after {seconds:0.0} s idle + {Result.Mib(settled - _idle)}", ok));
-    }
+    private void Measure(string attack, string volume, long bound, Func<string> load) =>
+        LoadMeasurement.Run(daemon, _idle, "remctl-zmqd", $"{attack} ({volume})", bound, load, report);
 
     private static List<ReadOnlyMemory<byte>> Request(params ReadOnlyMemory<byte>[] arguments)
     {

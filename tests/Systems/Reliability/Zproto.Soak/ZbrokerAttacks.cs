@@ -23,33 +23,8 @@ internal sealed class ZbrokerAttacks(ServerProcess broker, ZmqContext context, S
         Measure("clients pipelining PINGs", $"{scale.Clients} x {scale.RequestsPerClient:N0}", ManyClients);
     }
 
-    /// <summary>Runs one load, then checks its RSS bound and that RSS returns near idle.</summary>
-    private void Measure(string attack, string volume, Func<string> load)
-    {
-        string outcome;
-        bool ok;
-        long peak;
-        using (var probe = new RssProbe(broker))
-        {
-            try
-            {
-                outcome = load();
-                ok = true;
-            }
-            catch (Exception e)
-            {
-                outcome = $"{e.GetType().Name}: {e.Message}";
-                ok = false;
-            }
-            peak = probe.Peak;
-        }
-        var (settled, seconds) = RssProbe.Settle(broker, _idle, Scale.SettleMargin, Scale.SettleLimit);
-        var grew = peak - _idle;
-        ok &= grew < scale.PipeBound && settled - _idle <= Scale.SettleMargin && !broker.HasExited;
-        report(new Result("zbroker", $"{attack} ({volume})",
-            $"peak < idle + {Result.Mib(scale.PipeBound)}; back within {Result.Mib(Scale.SettleMargin)} in {Scale.SettleLimit.TotalSeconds:0} s",
-            $"{outcome}; idle {Result.Mib(_idle)}, peak idle + {Result.Mib(grew)}; after {seconds:0.0} s idle + {Result.Mib(settled - _idle)}", ok));
-    }
+    private void Measure(string attack, string volume, Func<string> load) =>
+        LoadMeasurement.Run(broker, _idle, "zbroker", $"{attack} ({volume})", scale.PipeBound, load, report);
 
     private static byte[] Stamp(byte[] chunk, long index)
     {
@@ -61,14 +36,12 @@ internal sealed class ZbrokerAttacks(ServerProcess broker, ZmqContext context, S
     {
         var name = $"soak-{Interlocked.Increment(ref _pipes)}";
         var writer = new PipeDealer(context, broker.Endpoint!);
-        writer.Send(new ZpipesMsg.Output { Pipename = name });
-        writer.Expect<ZpipesMsg.OutputOk>();
+        writer.OpenWriter(name);
         PipeDealer? readerDealer = null;
         if (reader)
         {
             readerDealer = new PipeDealer(context, broker.Endpoint!);
-            readerDealer.Send(new ZpipesMsg.Input { Pipename = name });
-            readerDealer.Expect<ZpipesMsg.InputOk>();
+            readerDealer.OpenReader(name);
         }
         return (writer, readerDealer!, name);
     }
@@ -122,8 +95,7 @@ internal sealed class ZbrokerAttacks(ServerProcess broker, ZmqContext context, S
             writer.Send(new ZpipesMsg.Ping());
             writer.Expect<ZpipesMsg.PingOk>(TimeSpan.FromMinutes(2));
             using var reader = new PipeDealer(context, broker.Endpoint!);
-            reader.Send(new ZpipesMsg.Input { Pipename = name });
-            reader.Expect<ZpipesMsg.InputOk>();
+            reader.OpenReader(name);
             var acknowledged = new List<long>();
             var timedOut = 0;
             for (long i = 0; i < chunks; i++)
