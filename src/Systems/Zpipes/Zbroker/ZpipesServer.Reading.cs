@@ -9,6 +9,12 @@ public sealed partial class ZpipesServer
     {
         var read = client.RequestAs<ZpipesMsg.Read>();
         CancelDeadline(client);
+        if (ReferenceEquals(read, s_shedRead))
+        {
+            // Shed on arrival (the reader's mailbox was full): refused in order, as a timeout.
+            SetNextEvent(client, Event.Timeout);
+            return;
+        }
         client.ReadSize = read.Size;
         if (read.Size == 0)
         {
@@ -37,6 +43,9 @@ public sealed partial class ZpipesServer
             CancelDeadline(client);
             client.Reply = new ZpipesMsg.ReadOk { Chunk = client.Queue.Take(size) };
             SetNextEvent(client, Event.DataReady);
+            // The pipe has room again: a write held back by it may fit now.
+            if (client.Pipe?.Writer is { } writer)
+                SendEvent(writer, Event.HaveRoom);
         }
         else if (client.Pipe is null)
         {

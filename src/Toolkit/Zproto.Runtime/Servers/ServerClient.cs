@@ -11,6 +11,12 @@ namespace Zproto.Runtime.Servers;
 public abstract class ServerClient<TMessage> where TMessage : class
 {
     internal readonly List<TMessage> Mailbox = new();
+    /// <summary>Each mailbox entry's encoded size, or -1 for a shed stand-in (see <see cref="InboundFlowControl"/>).</summary>
+    internal readonly List<int> MailboxSizes = new();
+    internal readonly InboundAccount Inbound = new();
+    /// <summary>How many leading mailbox entries are known to be deferred in <see cref="DeferredState"/>.</summary>
+    internal int DeferredPrefix;
+    internal int DeferredState = -1;
     internal int NextEvent = -1;
     internal int ExceptionEvent = -1;
     internal int WakeupGeneration;

@@ -11,15 +11,21 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient>
         while (!client.Terminated)
         {
             TMessage? next = null;
-            for (var i = 0; i < client.Mailbox.Count; i++)
+            // A disposition depends only on the state and the event, so entries already found
+            // deferred in this state stay deferred: without this, every arrival would rescan a long
+            // mailbox and a pipelining peer would cost quadratic time.
+            var start = client.DeferredState == client.StateValue ? client.DeferredPrefix : 0;
+            client.DeferredState = client.StateValue;
+            for (var i = start; i < client.Mailbox.Count; i++)
             {
                 var candidate = client.Mailbox[i];
                 var disposition = GetDisposition(client, EventOf(candidate));
                 if (disposition == Disposition.Defer)
                     continue;
-                client.Mailbox.RemoveAt(i);
+                TakeFromMailbox(client, i);
                 if (disposition == Disposition.Handle)
                 {
+                    client.DeferredPrefix = i;
                     next = candidate;
                     break;
                 }
@@ -27,7 +33,10 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient>
                 i--;
             }
             if (next is null)
+            {
+                client.DeferredPrefix = client.Mailbox.Count;
                 return;
+            }
             client.Request = next;
             Dispatch(client, EventOf(next));
         }
@@ -91,7 +100,7 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient>
     {
         if (_clients.TryGetValue(client.RoutingId, out var current) && ReferenceEquals(current, client))
             _clients.Remove(client.RoutingId);
-        client.Mailbox.Clear();
+        ClearMailbox(client);
         client.WakeupGeneration++;
         client.DeadlineGeneration++;
         SafeDestroyed(client);

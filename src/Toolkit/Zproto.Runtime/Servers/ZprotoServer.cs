@@ -33,6 +33,8 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient> : Actor
     private readonly Queue<(TClient Client, int Event)> _pendingEvents = new();
     private readonly OutgoingMessage<TProtocol, TMessage> _outgoing = new();
     private ZmqSocket? _router;
+    private ZmqPoller? _poller;
+    private int _routerIndex;
     private ZmqAuthenticator? _authenticator;
     private bool _dispatching;
     private long _malformed;
@@ -42,6 +44,8 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient> : Actor
         : base(options?.Context, logger ?? NullLogger.Instance, name)
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
+        _flow = new InboundFlowControl(options);
+        _malformedLog = new LogRateLimiter(options.MalformedLogLimit);
     }
 
     /// <summary>The settings (read on the owner thread; change them before <see cref="Start"/>).</summary>
@@ -105,6 +109,8 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient> : Actor
         _router = new ZmqSocket(Context, ZmqSocketType.Router)
         {
             SendHighWatermark = Options.SendHighWatermark,
+            ReceiveHighWatermark = Options.ReceiveHighWatermark,
+            MaxMessageSize = Options.MaxMessageSize,
             RouterMandatory = true,
         };
         if (Options.Curve is { } c)
@@ -113,7 +119,8 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient> : Actor
             _router.CurveServer = true;
             _router.CurveSecretKey = c.SecretKey;
         }
-        poller.Add(_router);
+        _poller = poller;
+        _routerIndex = poller.Add(_router);
         if (Options.Curve is { } curve)
         {
             // The ZAP handler answers libzmq's authentication requests on this same thread, so an
@@ -156,7 +163,7 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient> : Actor
             return;
         }
         // Bounded batch so timers and commands are never starved by a busy peer.
-        for (var n = 0; n < 256; n++)
+        for (var n = 0; n < 256 && !_flow.IsPaused; n++)
         {
             _frames.Clear();
             if (!_router!.TryReceiveMultipart(_frames, dontWait: true))
@@ -198,12 +205,8 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient> : Actor
         }
         client.LastActivity = Now;
         ScheduleExpiry(client);
-        if (client.Mailbox.Count >= Options.MailboxLimit)
-        {
-            Logger.LogWarning("{Name}: {Client}: mailbox full ({Limit}); dropping the oldest waiting message {Message}", Name, client.LogPrefix, Options.MailboxLimit, TProtocol.GetName(client.Mailbox[0]));
-            client.Mailbox.RemoveAt(0);
-        }
-        client.Mailbox.Add(message);
+        if (!Enqueue(client, message, EncodedSize()))
+            return;
         Pump(client);
         RunPendingEvents();
     }
@@ -211,7 +214,12 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient> : Actor
     private void CountMalformed(byte[]? routingId, string reason)
     {
         System.Threading.Interlocked.Increment(ref _malformed);
-        Logger.LogDebug("{Name}: dropped a malformed message from {Client}: {Reason}", Name, routingId is null ? "?" : Convert.ToHexStringLower(routingId), reason);
+        if (_malformedLog.ShouldLog(routingId, out var suppressed))
+        {
+            if (suppressed > 0)
+                Logger.LogWarning("{Name}: {Count} more malformed messages in the last minute were not logged", Name, suppressed);
+            Logger.LogDebug("{Name}: dropped a malformed message from {Client}: {Reason}", Name, routingId is null ? "?" : Convert.ToHexStringLower(routingId), reason);
+        }
     }
 
     /// <summary>Sends <paramref name="message"/> to <paramref name="client"/>. A peer that is gone (or a full queue) is logged, never thrown.</summary>

@@ -17,6 +17,11 @@ namespace Zproto.Generated
     /// is a deadline that PINGs and partial data do not cancel; every termination
     /// detaches the client from its pipe; CLOSE clears the reader's queue; a writer
     /// attaching while the reader has a READ pending is expected, not a crash.
+    ///
+    /// Flow control (no silent loss, bounded memory): a pipe holds at most its byte
+    /// limit in the reader's queue. WRITE-OK is sent only once the chunk fits, so a
+    /// writer is held in 'processing write' ('pipe full') until the reader takes data
+    /// ('have room') or the WRITE's deadline passes (WRITE-TIMEOUT).
     /// </summary>
     /// <remarks>
     /// The state machine is generated; the actions are partial methods this class's other part must
@@ -107,22 +112,26 @@ namespace Zproto.Generated
             ReaderDropped = 23,
             /// <summary>have reader</summary>
             HaveReader = 24,
+            /// <summary>have room</summary>
+            HaveRoom = 25,
+            /// <summary>pipe full</summary>
+            PipeFull = 26,
             /// <summary>timeout</summary>
-            Timeout = 25,
+            Timeout = 27,
             /// <summary>pipe shut</summary>
-            PipeShut = 26,
+            PipeShut = 28,
             /// <summary>writer dropped</summary>
-            WriterDropped = 27,
+            WriterDropped = 29,
             /// <summary>have data</summary>
-            HaveData = 28,
+            HaveData = 30,
             /// <summary>data ready</summary>
-            DataReady = 29,
+            DataReady = 31,
             /// <summary>zero read</summary>
-            ZeroRead = 30,
+            ZeroRead = 32,
             /// <summary>have writer</summary>
-            HaveWriter = 31,
+            HaveWriter = 33,
             /// <summary>expired</summary>
-            Expired = 32,
+            Expired = 34,
         }
 
         /// <summary>One connected client. Add per-client fields in another part of this partial class.</summary>
@@ -197,6 +206,8 @@ namespace Zproto.Generated
             Event.Error => "error",
             Event.ReaderDropped => "reader dropped",
             Event.HaveReader => "have reader",
+            Event.HaveRoom => "have room",
+            Event.PipeFull => "pipe full",
             Event.Timeout => "timeout",
             Event.PipeShut => "pipe shut",
             Event.WriterDropped => "writer dropped",
@@ -284,6 +295,8 @@ namespace Zproto.Generated
                             return true;
                         case Event.HaveWriter:
                             return true;
+                        case Event.HaveRoom:
+                            return true;
                         case Event.ReaderDropped:
                             return true;
                         case Event.WriterDropped:
@@ -328,6 +341,8 @@ namespace Zproto.Generated
                         case Event.HaveReader:
                             return true;
                         case Event.HaveWriter:
+                            return true;
+                        case Event.HaveRoom:
                             return true;
                         default:
                             return false;
@@ -375,6 +390,8 @@ namespace Zproto.Generated
                             return true;
                         case Event.HaveWriter:
                             return true;
+                        case Event.HaveRoom:
+                            return true;
                         case Event.WriterDropped:
                             return true;
                         case var _ when eventId < 21:
@@ -399,6 +416,16 @@ namespace Zproto.Generated
                             TraceAction(client, "send WRITE-OK");
                             Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.WriteOk>(client));
                             client.State = State.Writing;
+                            return true;
+                        case Event.HaveRoom:
+                            TraceAction(client, "pass data to reader");
+                            PassDataToReader(client);
+                            if (ExceptionRaised(client)) return true;
+                            TraceAction(client, "send WRITE-OK");
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.WriteOk>(client));
+                            client.State = State.Writing;
+                            return true;
+                        case Event.PipeFull:
                             return true;
                         case Event.Timeout:
                             TraceAction(client, "discard write");
@@ -482,6 +509,8 @@ namespace Zproto.Generated
                             return true;
                         case Event.HaveWriter:
                             return true;
+                        case Event.HaveRoom:
+                            return true;
                         default:
                             return false;
                     }
@@ -530,6 +559,8 @@ namespace Zproto.Generated
                         case Event.HaveReader:
                             return true;
                         case Event.HaveWriter:
+                            return true;
+                        case Event.HaveRoom:
                             return true;
                         case Event.ReaderDropped:
                             return true;
@@ -611,6 +642,8 @@ namespace Zproto.Generated
                             Terminate(client);
                             return true;
                         case Event.HaveReader:
+                            return true;
+                        case Event.HaveRoom:
                             return true;
                         default:
                             return false;
