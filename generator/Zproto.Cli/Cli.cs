@@ -72,9 +72,10 @@ public static class Cli
     /// <summary>Builds the command tree; every command writes through <paramref name="context"/>.</summary>
     internal static RootCommand CreateRootCommand(CliContext context)
     {
-        var root = new RootCommand("zproto: check zproto models, generate C# codecs, encode and decode messages, print the ABNF grammar.");
+        var root = new RootCommand("zproto: check zproto models, generate their C#, scaffold the actions of a server or client, encode and decode messages as JSON, print ABNF grammars and state diagrams.");
         root.Subcommands.Add(CheckCommand.Create(context));
         root.Subcommands.Add(GenerateCommand.Create(context));
+        root.Subcommands.Add(ScaffoldCommand.Create(context));
         root.Subcommands.Add(EncodeCommand.Create(context));
         root.Subcommands.Add(DecodeCommand.Create(context));
         root.Subcommands.Add(BnfCommand.Create(context));

@@ -1,22 +1,26 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Zproto.CodeGen.Pipeline;
 using Zproto.CodeGen.Rendering;
+using Zproto.Model;
 
 namespace Zproto.Generator;
 
 /// <summary>
-/// Generates codecs from zproto models given as AdditionalFiles (.xml, .yaml, .yml), rendered
-/// through Handlebars templates that a project can override with its own .hbs AdditionalFiles.
+/// Generates codecs and state machines from zproto models given as AdditionalFiles (.xml, .yaml,
+/// .yml), rendered through Handlebars templates that a project can override with its own .hbs
+/// AdditionalFiles.
 /// </summary>
 /// <remarks>
-/// The recipe (each step is named in <see cref="StepNames"/> so tests can prove what is cached):
-/// 1. Files: every AdditionalFile as (path, text); models are those whose root is &lt;class&gt;.
-/// 2. Parse: model text (plus the other files, for includes) to a spec and diagnostics.
-/// 3. Diagnostics go to the compiler at the model's file, line and column; a spec with errors is dropped.
-/// 4. Bind: spec to an equatable view model with every C# name computed.
-/// 5. Render: view model through the template set to source files.
-/// 6. State machines (server and client models) are checked against their protocol and the other
-///    side's machine, then bound and rendered the same way.
+/// The work is <see cref="GenerationPipeline"/>'s, the same the <c>zproto</c> CLI runs; this class
+/// only wires its steps into Roslyn's incremental pipeline, each tracked under a name in
+/// <see cref="StepNames"/> so tests can prove what is cached:
+/// 1. Files / ModelInputs: every AdditionalFile as (path, text); models are those whose root is &lt;class&gt;.
+/// 2. Includes: the files each model includes, so a model is parsed again only when it or one of them changes.
+/// 3. Parse, reported at the model's file, line and column; a spec with errors is dropped.
+/// 4. Bind and Render each protocol through the template set.
+/// 5. Machines: server and client models checked against the protocol and other side that
+///    <see cref="ProtocolResolution"/> finds, then bound and rendered the same way.
 /// </remarks>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class ZprotoGenerator : IIncrementalGenerator
@@ -28,41 +32,56 @@ public sealed partial class ZprotoGenerator : IIncrementalGenerator
             .Select(static (text, ct) => ReadFile(text, ct))
             .WithTrackingName(StepNames.Files);
 
-        // What includes can name: the .xml/.yaml files. Templates and other files stay out, so
-        // editing them does not parse every model again.
+        // What includes can name: the .xml/.yaml files. Templates and other files stay out.
         var includable = files
-            .Where(static f => Zproto.Model.ModelParser.IsModelFile(f.Path))
+            .Where(static f => ModelParser.IsModelFile(f.Path))
             .Collect();
 
         var models = context.AdditionalTextsProvider
-            .Where(static text => Zproto.Model.ModelParser.IsModelFile(text.Path))
+            .Where(static text => ModelParser.IsModelFile(text.Path))
             .Combine(context.AnalyzerConfigOptionsProvider)
             .Select(static (pair, ct) => ReadModelInput(pair.Left, pair.Right, ct))
             .Where(static input => input is not null)
             .Select(static (input, _) => input!)
             .WithTrackingName(StepNames.ModelInputs);
 
-        var parsed = models
+        // Runs again whenever any model file changes, but its output (the model with the files it
+        // includes) stays equal for models that include nothing that changed: Parse is cached for them.
+        var withIncludes = models
             .Combine(includable)
-            .Select(static (pair, ct) => Parse(pair.Left, pair.Right, ct))
+            .Select(static (pair, ct) => FindIncludes(pair.Left, pair.Right, ct))
+            .WithTrackingName(StepNames.Includes);
+
+        var projectNamespace = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => RootNamespace(options));
+
+        var parsed = withIncludes
+            .Combine(projectNamespace)
+            .Select(static (pair, ct) =>
+            {
+                ct.ThrowIfCancellationRequested();
+                return GenerationPipeline.Parse(pair.Left, pair.Right);
+            })
             .WithTrackingName(StepNames.Parse);
 
         context.RegisterSourceOutput(
             parsed.Select(static (model, _) => model.Diagnostics).WithTrackingName(StepNames.Diagnostics),
             static (spc, diagnostics) => Report(spc, diagnostics));
 
+        // A reference-only protocol (ZprotoReference="true") is compiled elsewhere: no codec here.
         var specs = parsed
-            .Where(static model => model.Spec is not null && !model.ReferenceOnly)
-            .Select(static (model, _) => new SpecInput(model.Spec!, model.Namespace))
+            .Where(static model => !model.ReferenceOnly)
+            .Select(static (model, _) => GenerationPipeline.AsProtocol(model))
+            .Where(static p => p is not null)
+            .Select(static (p, _) => new SpecInput(p!.Path, p.Spec, p.Namespace))
             .WithTrackingName(StepNames.Specs);
 
-        // Machines bind to every protocol, including those compiled in a referenced assembly.
-        var protocols = parsed
-            .Where(static model => model.Spec is not null)
-            .Select(static (model, _) => new SpecInput(model.Spec!, model.Namespace));
-
         var views = specs
-            .Select(static (input, ct) => Bind(input, ct))
+            .Select(static (input, ct) =>
+            {
+                ct.ThrowIfCancellationRequested();
+                return GenerationPipeline.Bind(input);
+            })
             .WithTrackingName(StepNames.Bind);
 
         var templates = files
@@ -73,21 +92,42 @@ public sealed partial class ZprotoGenerator : IIncrementalGenerator
 
         var rendered = views
             .Combine(templates)
-            .Select(static (pair, ct) => Render(pair.Left, pair.Right, ct))
+            .Select(static (pair, ct) =>
+            {
+                ct.ThrowIfCancellationRequested();
+                return GenerationPipeline.Render(pair.Left, pair.Right);
+            })
             .WithTrackingName(StepNames.Render);
 
         context.RegisterSourceOutput(rendered, static (spc, output) => Emit(spc, output));
 
         // State machines: checked against their protocol (and the other side's machine), then bound and rendered.
         var machines = parsed
-            .Where(static model => model.Machine is not null)
-            .Select(static (model, _) => new MachineInput(model.Machine!, model.Positions!, model.Namespace))
+            .Select(static (model, _) => GenerationPipeline.AsMachine(model))
+            .Where(static m => m is not null)
+            .Select(static (m, _) => m!)
             .WithTrackingName(StepNames.Machines);
 
+        var protocols = parsed
+            .Select(static (model, _) => GenerationPipeline.AsProtocol(model))
+            .Where(static p => p is not null)
+            .Select(static (p, _) => p!)
+            .Collect();
+
+        var counterparts = parsed
+            .Select(static (model, _) => GenerationPipeline.AsCounterpart(model))
+            .Where(static m => m is not null)
+            .Select(static (m, _) => m!)
+            .Collect();
+
         var checkedMachines = machines
-            .Combine(protocols.Collect())
-            .Combine(machines.Select(static (m, _) => m.Machine).Collect())
-            .Select(static (pair, ct) => CheckMachine(pair.Left.Left, pair.Left.Right, pair.Right, ct))
+            .Combine(protocols)
+            .Combine(counterparts)
+            .Select(static (pair, ct) =>
+            {
+                ct.ThrowIfCancellationRequested();
+                return GenerationPipeline.CheckMachine(pair.Left.Left, pair.Left.Right, pair.Right);
+            })
             .WithTrackingName(StepNames.MachineChecks);
 
         context.RegisterSourceOutput(
@@ -95,33 +135,35 @@ public sealed partial class ZprotoGenerator : IIncrementalGenerator
             static (spc, diagnostics) => Report(spc, diagnostics));
 
         var machineViews = checkedMachines
-            .Where(static m => m.Protocol is not null && !HasErrors(m.Diagnostics))
-            .Select(static (m, _) => new MachineBindInput(m.Machine, m.Protocol!, m.ProtocolNamespace, m.Namespace))
-            .Select(static (input, ct) => BindMachine(input, ct))
+            .Select(static (m, _) => GenerationPipeline.ToBind(m))
+            .Where(static m => m is not null)
+            .Select(static (input, ct) =>
+            {
+                ct.ThrowIfCancellationRequested();
+                return GenerationPipeline.Bind(input!);
+            })
             .WithTrackingName(StepNames.MachineBind);
 
         var renderedMachines = machineViews
             .Combine(templates)
-            .Select(static (pair, ct) => RenderMachine(pair.Left, pair.Right, ct))
+            .Select(static (pair, ct) =>
+            {
+                ct.ThrowIfCancellationRequested();
+                return GenerationPipeline.Render(pair.Left, pair.Right);
+            })
             .WithTrackingName(StepNames.MachineRender);
 
         context.RegisterSourceOutput(renderedMachines, static (spc, output) => Emit(spc, output));
-    }
 
-    private static bool HasErrors(Zproto.Model.EquatableArray<Zproto.Model.Diagnostics.ModelDiagnostic> diagnostics)
-    {
-        foreach (var d in diagnostics)
-            if (d.Severity == Zproto.Model.Diagnostics.Severity.Error) return true;
-        return false;
+        // The project's setup (runtime reference, build props), apart from the model pipeline.
+        RegisterProjectChecks(context);
     }
 
     private static TemplateSet TemplatesFrom(ImmutableArray<SourceFile> files)
     {
-        if (files.IsDefaultOrEmpty)
-            return TemplateSet.BuiltIn;
-        var overrides = new System.Collections.Generic.List<TemplateSource>();
+        var pairs = new System.Collections.Generic.List<System.Collections.Generic.KeyValuePair<string, string>>();
         foreach (var f in files)
-            overrides.Add(new TemplateSource(System.IO.Path.GetFileNameWithoutExtension(f.Path), f.Text));
-        return TemplateSet.WithOverrides(overrides);
+            pairs.Add(new(f.Path, f.Text));
+        return TemplateSet.FromFiles(pairs);
     }
 }

@@ -201,7 +201,9 @@ internal sealed partial class ModelBuilder
         }
 
         var value = node.Attribute("value");
-        if (value is not null && !CheckConstant(name, kind.Value, size, bits, value))
+        ulong? unsignedValue = null;
+        long? signedValue = null;
+        if (value is not null && !CheckConstant(name, kind.Value, size, bits, value, out unsignedValue, out signedValue))
             return null;
 
         var examples = new List<string>();
@@ -221,6 +223,8 @@ internal sealed partial class ModelBuilder
             Size = size,
             Bits = bits,
             Value = value?.Value,
+            UnsignedValue = unsignedValue,
+            SignedValue = signedValue,
             Rest = rest,
             Packed = packed,
             Discriminator = discriminator,
@@ -274,8 +278,10 @@ internal sealed partial class ModelBuilder
         return true;
     }
 
-    private bool CheckConstant(string name, FieldKind kind, int size, int bits, ModelAttribute value)
+    private bool CheckConstant(string name, FieldKind kind, int size, int bits, ModelAttribute value, out ulong? unsignedValue, out long? signedValue)
     {
+        unsignedValue = null;
+        signedValue = null;
         switch (kind)
         {
             case FieldKind.Number:
@@ -286,6 +292,7 @@ internal sealed partial class ModelBuilder
                     Report(DiagnosticDescriptors.BadConstant, value, name, $"constant '{value.Value}' is not an unsigned number that fits in {width} bits");
                     return false;
                 }
+                unsignedValue = n;
                 return true;
             }
             case FieldKind.Integer:
@@ -295,6 +302,7 @@ internal sealed partial class ModelBuilder
                     Report(DiagnosticDescriptors.BadConstant, value, name, $"constant '{value.Value}' is not an integer that fits in {(bits > 0 ? bits : size * 8)} bits");
                     return false;
                 }
+                signedValue = n;
                 return true;
             }
             case FieldKind.String:
@@ -346,11 +354,14 @@ internal sealed partial class ModelBuilder
     }
 
     /// <summary>
-    /// Field names must be distinct and map to distinct identifiers that no generated member uses.
-    /// Fields before <paramref name="reportFrom"/> (the header, already checked on its own) are
-    /// only remembered, so that a problem among them is not reported again for every message.
+    /// Field names must be distinct and map to distinct identifiers that no generated member uses,
+    /// nor the record that holds them (<paramref name="record"/>: C# forbids a member named like
+    /// its enclosing type, CS0542). Fields before <paramref name="reportFrom"/> (the header,
+    /// already checked on its own) are only remembered, so that a problem among them is not
+    /// reported again for every message; a header field named like the message is reported at
+    /// the message.
     /// </summary>
-    private void CheckDuplicateFields(string owner, List<ParsedField> fields, int reportFrom)
+    private void CheckDuplicateFields(string owner, List<ParsedField> fields, int reportFrom, string record = "", IHasPosition? recordAt = null)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var identifiers = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -360,6 +371,8 @@ internal sealed partial class ModelBuilder
             var nameAttribute = f.Node.Attribute("name")!;
             if (i < reportFrom)
             {
+                if (record.Length > 0 && Naming.Pascal(f.Spec.Name) == record)
+                    Report(DiagnosticDescriptors.MemberNamedLikeType, recordAt ?? nameAttribute, $"header field '{f.Spec.Name}'", record, owner);
                 seen.Add(Naming.Key(f.Spec.Name));
                 if (!identifiers.ContainsKey(Naming.Pascal(f.Spec.Name)))
                     identifiers[Naming.Pascal(f.Spec.Name)] = f.Spec.Name;
@@ -375,6 +388,8 @@ internal sealed partial class ModelBuilder
                 Report(DiagnosticDescriptors.NameClash, nameAttribute, $"field name '{f.Spec.Name}' in {owner} has no letters or digits to make an identifier from");
             else if (s_reservedMemberNames.Contains(identifier) || (_pubsub && identifier == "Topic"))
                 Report(DiagnosticDescriptors.NameClash, nameAttribute, $"field '{f.Spec.Name}' in {owner} would become '{identifier}', which every generated message already has; rename it");
+            else if (identifier == record)
+                Report(DiagnosticDescriptors.MemberNamedLikeType, nameAttribute, $"field '{f.Spec.Name}'", record, owner);
             else if (identifiers.TryGetValue(identifier, out var other))
                 Report(DiagnosticDescriptors.NameClash, nameAttribute, $"fields '{other}' and '{f.Spec.Name}' in {owner} both become '{identifier}'");
             else

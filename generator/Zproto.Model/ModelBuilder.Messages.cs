@@ -95,7 +95,7 @@ internal sealed partial class ModelBuilder
 
             var all = new List<ParsedField>(header);
             all.AddRange(fields);
-            CheckDuplicateFields($"message '{name}'", all, reportFrom: header.Count);
+            CheckDuplicateFields($"message '{name}'", all, reportFrom: header.Count, Naming.Pascal(name), At(node, "name"));
             CheckFieldOrder(name, all);
             foreach (var f in fields)
             {

@@ -39,6 +39,9 @@ internal sealed partial class ModelBuilder
         "EqualityContract", "Equals", "GetHashCode", "ToString", "GetType", "PrintMembers", "Deconstruct", "MemberwiseClone", "Finalize",
     };
 
+    // The static class that holds the defines (templates/Messages.hbs).
+    private const string DefinesClass = "Defines";
+
     private readonly List<ModelDiagnostic> _diagnostics;
     private readonly Dictionary<string, TypeSpec> _types = new(StringComparer.Ordinal);
     private readonly Dictionary<string, EnumSpec> _enums = new(StringComparer.Ordinal);
@@ -185,8 +188,10 @@ internal sealed partial class ModelBuilder
             CheckAttributes(node, s_defineAttributes, "define");
             if (!seen.Add(Naming.Key(name)))
                 Report(DiagnosticDescriptors.DuplicateDeclaration, node.Attribute("name")!, "define", name);
+            else if (Naming.Pascal(name) == DefinesClass)
+                Report(DiagnosticDescriptors.MemberNamedLikeType, node.Attribute("name")!, $"define '{name}'", DefinesClass, "the <define>s");
             else if (ClaimIdentifier(identifiers, name, $"define '{name}'", node.Attribute("name")!, "in <define>s"))
-                result.Add(new DefineSpec(name, value, node.Text));
+                result.Add(TypedDefine(new DefineSpec(name, value, node.Text)));
         }
         return result;
     }
@@ -279,7 +284,7 @@ internal sealed partial class ModelBuilder
                 }
                 fields.Add(field);
             }
-            CheckDuplicateFields($"type '{name}'", fields, reportFrom: 0);
+            CheckDuplicateFields($"type '{name}'", fields, reportFrom: 0, Naming.Pascal(name));
             if (_types.ContainsKey(Naming.Key(name)) || _enums.ContainsKey(Naming.Key(name)))
                 Report(DiagnosticDescriptors.DuplicateDeclaration, node.Attribute("name")!, "type", name);
             else
@@ -288,6 +293,17 @@ internal sealed partial class ModelBuilder
     }
 
     // ---- helpers ----------------------------------------------------------------------------
+
+    /// <summary>A define with its number parsed once here, so code generation never parses text.</summary>
+    private static DefineSpec TypedDefine(DefineSpec define)
+    {
+        var text = define.Value.Trim();
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var signed))
+            return define with { SignedValue = signed };
+        if (ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var unsigned))
+            return define with { UnsignedValue = unsigned };
+        return define;
+    }
 
     /// <summary>
     /// Claims the C# identifier of <paramref name="name"/> in a scope; reports ZP2021 and returns

@@ -15,6 +15,12 @@ public sealed record ParseResult(ProtocolSpec? Spec, EquatableArray<ModelDiagnos
     /// <summary>Positions in a state-machine model, for the checks that need its protocol.</summary>
     public Machines.MachinePositions? MachinePositions { get; init; }
 
+    /// <summary>
+    /// The state machine as built even when the model has errors: the checks against its
+    /// protocol still run on it, so one run reports every problem of the file. Never bound.
+    /// </summary>
+    public Machines.MachineSpec? CheckableMachine { get; init; }
+
     /// <summary>True when any diagnostic is an error (and so <see cref="Spec"/> is null).</summary>
     public bool HasErrors
     {
@@ -47,8 +53,36 @@ public static class ModelParser
             (machine, positions) = new Machines.MachineBuilder(diagnostics).Build(root, source.Path);
         else if (root is not null)
             spec = new ModelBuilder(diagnostics).Build(root, source.Path);
-        var result = new ParseResult(spec, diagnostics.ToEquatableArray()) { Machine = machine, MachinePositions = positions };
+        var result = new ParseResult(spec, diagnostics.ToEquatableArray()) { Machine = machine, MachinePositions = positions, CheckableMachine = machine };
         return result.HasErrors ? result with { Spec = null, Machine = null } : result;
+    }
+
+    /// <summary>
+    /// The files <paramref name="source"/> includes, directly or through other includes, each
+    /// with its text (null when <paramref name="resolver"/> has none). Reads the model without
+    /// building it, so the source generator can make a model's parse depend on these files only.
+    /// </summary>
+    public static List<KeyValuePair<string, string?>> IncludedFiles(ModelSource source, IModelFileResolver resolver)
+    {
+        var recorder = new RecordingResolver(resolver);
+        var ignored = new List<ModelDiagnostic>();
+        if (source.IsYaml)
+            YamlModelReader.Read(source, recorder, ignored);
+        else
+            XmlModelReader.Read(source, recorder, ignored);
+        return recorder.Reads;
+    }
+
+    private sealed class RecordingResolver(IModelFileResolver inner) : IModelFileResolver
+    {
+        public List<KeyValuePair<string, string?>> Reads { get; } = new();
+
+        public string? TryRead(string path)
+        {
+            var text = inner.TryRead(path);
+            Reads.Add(new KeyValuePair<string, string?>(path, text));
+            return text;
+        }
     }
 
     /// <summary>

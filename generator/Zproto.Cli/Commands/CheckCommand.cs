@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Zproto.CodeGen.Rendering;
 
 namespace Zproto.Cli.Commands;
 
@@ -6,7 +7,8 @@ namespace Zproto.Cli.Commands;
 /// <c>zproto check MODEL...</c>: parses and validates models. stdout carries the diagnostics and
 /// nothing else, one per line in compiler form (<c>path(line,col): error ZP2001: message</c>), so
 /// editors and CI parse it like compiler output. A clean model prints nothing. Server and client
-/// models are also checked against their protocol, as the source generator does (see <see cref="ModelFiles"/>).
+/// models are also checked against their protocol, as the source generator does (see <see cref="ModelFiles"/>),
+/// and the models are bound and rendered in memory, so a problem only generation finds is reported too.
 /// </summary>
 internal static class CheckCommand
 {
@@ -29,12 +31,12 @@ internal static class CheckCommand
     {
         // Keep going past an unreadable file: it should not hide the diagnostics of the others.
         var failed = false;
-        var models = ModelFiles.LoadAll(paths, e =>
+        var result = ModelFiles.Generate(paths, @namespace: null, TemplateSet.BuiltIn, e =>
         {
             context.Error.WriteLine($"zproto check: {e.Message}");
             failed = true;
         });
-        foreach (var model in models)
+        foreach (var model in result.Models)
         {
             foreach (var diagnostic in model.Diagnostics)
                 context.Output.WriteLine(diagnostic.ToString());

@@ -12,8 +12,8 @@ namespace Zproto.Cli.Commands;
 /// <summary>
 /// <c>zproto encode --model MODEL --json JSON [--tags short|long]</c>: builds a message from its
 /// JSON form and prints its frames, one lowercase hex line per frame (an empty frame is an empty
-/// line). JSON is <c>{"message": "HELLO-OK", "fields": {...}}</c> (a golden vector object works
-/// too), given inline, as <c>@file</c>, or as <c>-</c> for stdin.
+/// line). JSON is <c>{"message": "HELLO-OK", "fields": {...}}</c>, plus <c>"topic"</c> for a pub-sub
+/// protocol (a golden vector object works too), given inline, as <c>@file</c>, or as <c>-</c> for stdin.
 /// </summary>
 internal static class EncodeCommand
 {
@@ -29,7 +29,7 @@ internal static class EncodeCommand
         var json = new Option<string>("--json", "-j")
         {
             HelpName = "JSON",
-            Description = "The message: JSON text {\"message\": NAME, \"fields\": {...}}, or @FILE, or - for stdin.",
+            Description = "The message: JSON text {\"message\": NAME, \"fields\": {...}} (and \"topic\": TEXT for pub-sub protocols), or @FILE, or - for stdin.",
             Required = true,
         };
         var tags = new Option<string?>("--tags")
@@ -51,7 +51,7 @@ internal static class EncodeCommand
         var spec = ModelFiles.LoadProtocol(modelPath, context);
         if (tags is not null && spec.Framing != Framing.TextFrames)
             throw new CliException($"--tags applies to text-frame protocols; '{spec.Name}' is not one", Cli.Usage);
-        var (messageName, fields) = ReadRequest(context, jsonArgument, spec);
+        var (messageName, topic, fields) = ReadRequest(context, jsonArgument, spec);
 
         var codec = ProtocolCodec.For(spec);
         if (!MessageJson.MessageTypes(codec.Protocol).ContainsKey(FieldNames.Key(messageName)))
@@ -70,13 +70,15 @@ internal static class EncodeCommand
         {
             throw new CliException($"message '{messageName}': {e.Message}");
         }
+        if (topic is not null)
+            MessageJson.SetTopic(message, topic);
         var frames = codec.Encode(message, shortTags: tags == "short");
         foreach (var frame in frames)
             context.Output.WriteLine(Convert.ToHexStringLower(frame.Span));
         return Cli.Success;
     }
 
-    private static (string Message, JsonObject Fields) ReadRequest(CliContext context, string argument, ProtocolSpec spec)
+    private static (string Message, string? Topic, JsonObject Fields) ReadRequest(CliContext context, string argument, ProtocolSpec spec)
     {
         string text, source;
         if (argument == "-")
@@ -118,6 +120,7 @@ internal static class EncodeCommand
             throw new CliException($"JSON in {source} must be an object {{\"message\": NAME, \"fields\": {{...}}}}");
 
         string? messageName = null;
+        string? topic = null;
         JsonObject? fields = null;
         foreach (var (key, value) in request)
         {
@@ -126,6 +129,12 @@ internal static class EncodeCommand
                 case "message":
                     messageName = value is JsonValue v && v.TryGetValue<string>(out var name) ? name
                         : throw new CliException($"\"message\" in {source} must be a string");
+                    break;
+                case "topic":
+                    if (!spec.PubSub)
+                        throw new CliException($"\"topic\" in {source}: protocol '{spec.Name}' is not pub-sub");
+                    topic = value is JsonValue t && t.TryGetValue<string>(out var topicText) ? topicText
+                        : throw new CliException($"\"topic\" in {source} must be a string");
                     break;
                 case "fields":
                     fields = value as JsonObject ?? (value is null ? new JsonObject() : throw new CliException($"\"fields\" in {source} must be an object"));
@@ -136,13 +145,13 @@ internal static class EncodeCommand
                     break;
                 default:
                     if (!s_vectorKeys.Contains(key))
-                        throw new CliException($"unknown key \"{key}\" in {source}; expected \"message\" and \"fields\"");
+                        throw new CliException($"unknown key \"{key}\" in {source}; expected \"message\", \"fields\" and, for a pub-sub protocol, \"topic\"");
                     break;
             }
         }
         if (messageName is null)
             throw new CliException($"JSON in {source} has no \"message\"");
         // Detach the fields from the request so the message builder owns them.
-        return (messageName, fields is null ? new JsonObject() : (JsonObject)fields.DeepClone());
+        return (messageName, topic, fields is null ? new JsonObject() : (JsonObject)fields.DeepClone());
     }
 }

@@ -4,14 +4,13 @@ using System.CommandLine;
 using System.IO;
 using System.Text;
 using Microsoft.CodeAnalysis.CSharp;
-using Zproto.CodeGen.Binding;
+using Zproto.CodeGen.Pipeline;
 using Zproto.CodeGen.Rendering;
-using Zproto.Model.Specs;
 
 namespace Zproto.Cli.Commands;
 
 /// <summary>
-/// <c>zproto generate MODEL... -o DIR [--namespace NS] [--template FILE.hbs]...</c>: writes the
+/// <c>zproto generate MODEL... -o DIR [--namespace NS] [--template FILE.hbs]... [--check]</c>: writes the
 /// files the source generator would add to a compilation, under the same hint names and with the
 /// same text (UTF-8 without BOM, LF line ends).
 /// </summary>
@@ -22,12 +21,13 @@ namespace Zproto.Cli.Commands;
 /// built-in, any other name renders one extra file per model, <c>{Namespace}.{Class}.{Name}.g.cs</c>.
 /// If any model has an error, nothing at all is written. A server or client model generates its
 /// state machine, bound to its protocol (found among the given models, else beside the machine
-/// model); the protocol's own files are written only when its model is given too.
+/// model); the protocol's own files are written only when its model is given too. With
+/// <c>--check</c> nothing is written: <see cref="OutputCheck"/> compares the directory instead.
 /// </remarks>
 internal static class GenerateCommand
 {
     /// <summary>The namespace the source generator uses when neither the project nor the model names one.</summary>
-    public const string DefaultNamespace = "Zproto.Generated";
+    public const string DefaultNamespace = NamespacePolicy.Default;
 
     public static Command Create(CliContext context)
     {
@@ -52,25 +52,29 @@ internal static class GenerateCommand
             HelpName = "FILE.hbs",
             Description = "A Handlebars template (.hbs) that overrides a built-in one of the same name or renders an extra file; repeatable.",
         };
+        var check = new Option<bool>("--check")
+        {
+            Description = "Write nothing; print a diff and exit 1 if DIR differs from what would be generated (changed, missing or extra .g.cs files).",
+        };
         var command = new Command("generate", "Write the C# files the source generator would emit for the models.")
         {
-            models, output, ns, templates,
+            models, output, ns, templates, check,
         };
         command.SetAction(parse => Cli.Guard(context, "generate", () =>
-            Run(context, parse.GetValue(models)!, parse.GetValue(output)!, parse.GetValue(ns), parse.GetValue(templates) ?? [])));
+            Run(context, parse.GetValue(models)!, parse.GetValue(output)!, parse.GetValue(ns), parse.GetValue(templates) ?? [], parse.GetValue(check))));
         return command;
     }
 
-    private static int Run(CliContext context, string[] paths, string outputDirectory, string? @namespace, string[] templatePaths)
+    private static int Run(CliContext context, string[] paths, string outputDirectory, string? @namespace, string[] templatePaths, bool check)
     {
         if (@namespace is not null && !IsValidNamespace(@namespace))
             throw new CliException($"'{@namespace}' is not a valid C# namespace", Cli.Usage);
-        var templateSet = LoadTemplates(templatePaths);
+        var templateSet = ModelFiles.LoadTemplates(templatePaths);
 
-        // Parse and check everything first: a model with errors means no file is written at all.
-        var models = ModelFiles.LoadAll(paths, e => throw e);
+        // Everything is generated in memory first: a model with errors means no file is written at all.
+        var result = ModelFiles.Generate(paths, @namespace, templateSet, e => throw e);
         var failed = false;
-        foreach (var model in models)
+        foreach (var model in result.Models)
         {
             foreach (var d in model.Diagnostics)
                 context.Error.WriteLine(d.ToString());
@@ -81,18 +85,11 @@ internal static class GenerateCommand
 
         var files = new List<GeneratedFile>();
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var model in models)
+        foreach (var model in result.Models)
         {
-            IReadOnlyList<GeneratedFile> rendered;
-            try
-            {
-                rendered = Render(model, @namespace, templateSet);
-            }
-            catch (Exception e) when (e is not CliException)
-            {
-                throw new CliException($"rendering {model.Path}: {e.Message}");
-            }
-            foreach (var file in rendered)
+            if (model.Files.Count == 0)
+                throw new CliException($"'{model.Path}' is neither a protocol nor a state machine with a protocol");
+            foreach (var file in model.Files)
             {
                 if (!names.Add(file.HintName))
                     throw new CliException($"two models generate '{file.HintName}'; give them different class names or namespaces");
@@ -100,6 +97,8 @@ internal static class GenerateCommand
             }
         }
 
+        if (check)
+            return OutputCheck.Run(context, outputDirectory, files);
         Directory.CreateDirectory(outputDirectory);
         foreach (var file in files)
         {
@@ -108,44 +107,6 @@ internal static class GenerateCommand
             context.Output.WriteLine(path);
         }
         return Cli.Success;
-    }
-
-    /// <summary>The files the generator emits for one model: a codec's parts, or a machine's server or client.</summary>
-    private static IReadOnlyList<GeneratedFile> Render(LoadedModel model, string? @namespace, TemplateSet templates)
-    {
-        if (model.Spec is { } spec)
-            return TemplateRenderer.Render(Binder.Bind(spec, NamespaceOf(spec, @namespace)), templates);
-        if (model.Machine is { } machine && model.Protocol?.Spec is { } protocol)
-        {
-            var view = MachineBinder.Bind(machine, protocol, NamespaceOf(protocol, @namespace), @namespace ?? DefaultNamespace);
-            return [TemplateRenderer.RenderMachine(view, templates)];
-        }
-        throw new CliException($"'{model.Path}' is neither a protocol nor a state machine with a protocol");
-    }
-
-    /// <summary>--namespace, else the model's namespace attribute, else <see cref="DefaultNamespace"/> (the generator's order).</summary>
-    private static string NamespaceOf(ProtocolSpec spec, string? @namespace) =>
-        @namespace ?? (spec.Namespace.Length > 0 ? spec.Namespace : DefaultNamespace);
-
-    private static TemplateSet LoadTemplates(string[] paths)
-    {
-        if (paths.Length == 0)
-            return TemplateSet.BuiltIn;
-        var overrides = new List<TemplateSource>();
-        foreach (var path in paths)
-        {
-            string text;
-            try
-            {
-                text = File.ReadAllText(path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new CliException($"cannot read template '{path}': {e.Message}");
-            }
-            overrides.Add(new TemplateSource(Path.GetFileNameWithoutExtension(path), text));
-        }
-        return TemplateSet.WithOverrides(overrides);
     }
 
     // An unchanged file keeps its timestamp, so a build that consumes the output stays incremental.

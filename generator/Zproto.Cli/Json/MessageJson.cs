@@ -97,6 +97,17 @@ public static class MessageJson
         return instance;
     }
 
+    /// <summary>The topic of a pub-sub protocol's message (its <c>Topic</c> property).</summary>
+    public static string Topic(object message) =>
+        (string)(TopicProperty(message.GetType()).GetValue(message) ?? "");
+
+    /// <summary>Sets the topic of a pub-sub protocol's message.</summary>
+    public static void SetTopic(object message, string topic) => TopicProperty(message.GetType()).SetValue(message, topic);
+
+    private static PropertyInfo TopicProperty(Type type) =>
+        type.GetProperty("Topic", BindingFlags.Public | BindingFlags.Instance)
+        ?? throw new InvalidOperationException($"{type.Name} has no Topic: the protocol is not pub-sub");
+
     /// <summary>The JSON fields of <paramref name="message"/>, in wire order.</summary>
     public static JsonObject ToJson(object message)
     {

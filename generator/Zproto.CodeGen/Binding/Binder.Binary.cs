@@ -226,9 +226,6 @@ public static partial class Binder
         };
     }
 
-    private static string ConstantExpression(FieldSpec f) => f.Kind switch
-    {
-        FieldKind.String or FieldKind.Longstr => CSharp.Literal(f.Value!),
-        _ => f.Value!.Trim(),
-    };
+    private static string ConstantExpression(FieldSpec f) =>
+        FieldEmitter.NumberConstant(f) ?? CSharp.Literal(f.Value!);
 }

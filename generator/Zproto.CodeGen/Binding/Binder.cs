@@ -1,7 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
-using System.Text;
 using Zproto.CodeGen.Views;
 using Zproto.Model;
 using Zproto.Model.Specs;
@@ -53,12 +51,11 @@ public static partial class Binder
         foreach (var d in spec.Defines)
         {
             string type, literal;
-            var text = d.Value.Trim();
-            if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var i))
-                (type, literal) = ("int", CSharp.Number(i));
-            else if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
+            if (d.SignedValue is >= int.MinValue and <= int.MaxValue)
+                (type, literal) = ("int", CSharp.Number((int)d.SignedValue.Value));
+            else if (d.SignedValue is { } l)
                 (type, literal) = ("long", CSharp.Number(l) + "L");
-            else if (ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var u))
+            else if (d.UnsignedValue is { } u)
                 (type, literal) = ("ulong", CSharp.Number(u) + "UL");
             else
                 (type, literal) = ("string", CSharp.Literal(d.Value));
@@ -121,21 +118,16 @@ public static partial class Binder
         }
         if (equals.Count == 0)
             equals.Add("true");
-        const string Indent = "\n                ";
-        var hash = new StringBuilder("var hash = new global::System.HashCode();");
         if (hasBase)
-            hash.Append(Indent).Append("hash.Add(base.GetHashCode());");
-        foreach (var h in hashes)
-            hash.Append(Indent).Append("hash.Add(").Append(h).Append(");");
-        hash.Append(Indent).Append("return hash.ToHashCode();");
+            hashes.Insert(0, "base.GetHashCode()");
         return new RecordView
         {
             Name = name,
             DocLines = CSharp.DocLines(doc, fallbackDoc),
             Properties = properties.ToEquatableArray(),
             NeedsCustomEquality = custom,
-            EqualsExpression = string.Join("\n                    && ", equals),
-            HashExpression = hash.ToString(),
+            EqualityTerms = equals.ToEquatableArray(),
+            HashTerms = hashes.ToEquatableArray(),
         };
     }
 

@@ -74,11 +74,12 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
                 var method = (f.Kind == FieldKind.Number ? "Number" : "Integer") + f.Size;
                 FixedSize += f.Size;
                 var checks = new List<string>();
-                if (f.Value is not null)
-                    checks.Add($"if ({local} != {f.Value.Trim()}) {{ r.Fail({Binder.ErrorKindName}.ConstantMismatch, {name}, r.Position - {f.Size}, (long){local}); goto fail; }}");
+                var constant = NumberConstant(f);
+                if (constant is not null)
+                    checks.Add($"if ({local} != {constant}) {{ r.Fail({Binder.ErrorKindName}.ConstantMismatch, {name}, r.Position - {f.Size}, (long){local}); goto fail; }}");
                 Ops.Add(new OpView
                 {
-                    Write = $"w.Write{method}({(f.Value is null ? access : f.Value.Trim())});",
+                    Write = $"w.Write{method}({constant ?? access});",
                     Read = $"r.TryRead{method}({name}, out var {local})",
                     Checks = checks.ToEquatableArray(),
                 });
@@ -233,6 +234,10 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
         }
     }
 
+    /// <summary>The C# literal of a number or integer field's constant (typed in the spec), or null.</summary>
+    internal static string? NumberConstant(FieldSpec f) =>
+        f.UnsignedValue is { } u ? CSharp.Number(u) : f.SignedValue is { } s ? CSharp.Number(s) : null;
+
     /// <summary>An encode-time check that an enum value is one the model declares (the decoder rejects any other).</summary>
     private static string EnumEncodeCheck(EnumSpec e, string access, string name)
     {
@@ -272,8 +277,10 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
             string value;
             if (f.Discriminator)
                 value = idLiteral is null ? "0UL" : idLiteral + "UL";
-            else if (f.Value is not null)
-                value = f.Value.Trim() + "UL";
+            else if (f.UnsignedValue is { } u)
+                value = CSharp.Number(u) + "UL";
+            else if (f.SignedValue is { } signed)
+                value = CSharp.Number(unchecked((ulong)signed) & (f.Bits >= 64 ? ulong.MaxValue : (1UL << f.Bits) - 1)) + "UL";
             else if (f.Kind == FieldKind.Boolean)
                 value = $"({access} ? 1UL : 0UL)";
             else if (f.Kind == FieldKind.Integer)
@@ -309,8 +316,8 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
                     after.Add($"var {local} = ({type}){extracted};");
                     break;
             }
-            if (f.Value is not null)
-                checks.Add($"if ({local} != {f.Value.Trim()}) {{ r.Fail({Binder.ErrorKindName}.ConstantMismatch, {name}, r.Position - {octets}, (long){local}); goto fail; }}");
+            if (NumberConstant(f) is { } expected)
+                checks.Add($"if ({local} != {expected}) {{ r.Fail({Binder.ErrorKindName}.ConstantMismatch, {name}, r.Position - {octets}, (long){local}); goto fail; }}");
             if (f.Value is null && !f.Discriminator && groupPrefix != "h")
                 Construct.Add($"{Naming.Pascal(f.Name)} = {(f.Kind == FieldKind.Enum ? $"({type}){local}Raw" : local)}");
         }

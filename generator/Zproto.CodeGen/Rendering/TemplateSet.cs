@@ -9,6 +9,9 @@ namespace Zproto.CodeGen.Rendering;
 /// <summary>One template: its name (file name without <c>.hbs</c>) and text. Names starting with '_' are partials.</summary>
 public sealed record TemplateSource(string Name, string Text)
 {
+    /// <summary>The file a user template came from (where its diagnostics point); empty for built-ins.</summary>
+    public string Path { get; init; } = "";
+
     /// <summary>True for partials (<c>_Properties.hbs</c> is the partial <c>Properties</c>).</summary>
     public bool IsPartial => Name.StartsWith("_", StringComparison.Ordinal);
 }
@@ -42,6 +45,21 @@ public sealed record TemplateSet(EquatableArray<TemplateSource> Templates)
         foreach (var t in overrides)
             byName[t.Name] = t;
         return new TemplateSet(new List<TemplateSource>(byName.Values).ToEquatableArray());
+    }
+
+    /// <summary>
+    /// The built-in set with the <c>.hbs</c> files among <paramref name="files"/> (path, text)
+    /// replacing or adding templates by file name; the set both front ends build from user files.
+    /// </summary>
+    public static TemplateSet FromFiles(IEnumerable<KeyValuePair<string, string>> files)
+    {
+        var overrides = new List<TemplateSource>();
+        foreach (var f in files)
+        {
+            if (f.Key.EndsWith(".hbs", StringComparison.OrdinalIgnoreCase))
+                overrides.Add(new TemplateSource(System.IO.Path.GetFileNameWithoutExtension(f.Key), f.Value) { Path = f.Key });
+        }
+        return overrides.Count == 0 ? BuiltIn : WithOverrides(overrides);
     }
 
     /// <summary>The template text for <paramref name="name"/>, or null.</summary>

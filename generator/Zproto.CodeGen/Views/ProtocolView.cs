@@ -55,8 +55,10 @@ public sealed record RecordView
     public required EquatableArray<string> DocLines { get; init; }
     public required EquatableArray<PropertyView> Properties { get; init; }
     public bool NeedsCustomEquality { get; init; }
-    public string EqualsExpression { get; init; } = "true";
-    public string HashExpression { get; init; } = "0";
+    /// <summary>The terms of Equals, each a boolean expression over <c>this</c> and <c>other</c>, joined with &amp;&amp;.</summary>
+    public EquatableArray<string> EqualityTerms { get; init; } = EquatableArray<string>.Empty;
+    /// <summary>The values GetHashCode adds to its HashCode, in order.</summary>
+    public EquatableArray<string> HashTerms { get; init; } = EquatableArray<string>.Empty;
 }
 
 /// <summary>One property of a generated record.</summary>

@@ -76,6 +76,13 @@ public static class DiagnosticDescriptors
     /// <summary>ZP2022: a field type not allowed where it is used.</summary>
     public static readonly DiagnosticDescriptor TypeNotAllowed = new("ZP2022", Severity.Error, "Type not allowed here", "field '{0}': {1}");
 
+    /// <summary>ZP2023: a member that would be named like the type that holds it (C# error CS0542).</summary>
+    public static readonly DiagnosticDescriptor MemberNamedLikeType = new("ZP2023", Severity.Error, "Member named like its type", "{0} would become '{1}', the name of the type that holds it ({2}); C# does not allow a member named like its enclosing type, so rename it");
+    /// <summary>ZP2024: a template's binding expression names nothing in the view it renders.</summary>
+    public static readonly DiagnosticDescriptor TemplateBinding = new("ZP2024", Severity.Error, "Unknown name in template", "template '{0}': {1}");
+    /// <summary>ZP2025: a template does not compile.</summary>
+    public static readonly DiagnosticDescriptor TemplateSyntax = new("ZP2025", Severity.Error, "Template does not compile", "template '{0}': {1}");
+
     /// <summary>ZP9001: an unexpected failure inside the generator.</summary>
     public static readonly DiagnosticDescriptor InternalError = new("ZP9001", Severity.Error, "Internal error", "internal error while processing the model: {0}");
 
@@ -86,6 +93,6 @@ public static class DiagnosticDescriptors
         InvalidAttribute, NotAModel, DuplicateMessageId, DuplicateMessageName, DuplicateFieldName, FieldTypeConflict,
         UnknownType, MsgNotLast, BadNumberSize, BadOctetsSize, StringConstantTooLong, BadConstant, BadSignature,
         BadMessageId, BadBits, RestNotLast, BadDiscriminator, FramingConflict, DuplicateDeclaration, BadEnum, BadSection,
-        NoMessages, NameClash, TypeNotAllowed, InternalError,
+        NoMessages, NameClash, TypeNotAllowed, MemberNamedLikeType, TemplateBinding, TemplateSyntax, InternalError,
     ];
 }

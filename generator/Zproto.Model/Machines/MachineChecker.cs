@@ -106,6 +106,14 @@ public static class MachineChecker
             if (messages.TryGetValue(methodKey, out var message))
                 Report(MachineDiagnostics.MethodNamedLikeMessage, "method:" + methodKey, method.Name, message);
         }
+        // What an event may be a typo of, methods first: a client's lower-case event means its method.
+        var known = new List<(string Key, string Display)>();
+        foreach (var method in machine.Methods)
+            known.Add((Naming.Key(method.Name), $"method '{method.Name}'"));
+        foreach (var b in machine.Kind == MachineKind.Server ? ServerBuiltInEvents : ClientBuiltInEvents)
+            known.Add((b, $"built-in event '{b}'"));
+        foreach (var m in protocol.Messages)
+            known.Add((Naming.Key(m.Name), $"message '{m.Name}'"));
 
         foreach (var s in machine.States)
         {
@@ -114,8 +122,13 @@ public static class MachineChecker
             {
                 var eventKey = EventKey(e.Name);
                 // zproto's convention: protocol events in capitals, internal events in lower case.
-                if (eventKey != "*" && !messages.ContainsKey(eventKey) && !builtIns.Contains(eventKey) && IsShouted(e.Name))
-                    Report(MachineDiagnostics.UnknownEvent, $"event:{stateKey}/{eventKey}", e.Name, s.Name, $"written in capitals like a protocol message, but protocol '{protocol.Name}' has no such message (write internal events in lower case)");
+                if (eventKey != "*" && !messages.ContainsKey(eventKey) && !builtIns.Contains(eventKey))
+                {
+                    if (IsShouted(e.Name))
+                        Report(MachineDiagnostics.UnknownEvent, $"event:{stateKey}/{eventKey}", e.Name, s.Name, $"written in capitals like a protocol message, but protocol '{protocol.Name}' has no such message (write internal events in lower case)");
+                    else if (ClosestKnownEvent(eventKey, known) is { } close)
+                        Report(MachineDiagnostics.EventNeverRaised, $"event:{stateKey}/{eventKey}", e.Name, s.Name, $"; did you mean {close}?");
+                }
                 CheckSends(e.Actions, $"{stateKey}/{eventKey}");
             }
             CheckSends(s.Before, $"{stateKey}/before");
@@ -173,6 +186,16 @@ public static class MachineChecker
                 Report(MachineDiagnostics.UnhandledMessage, "state:" + stateKey, s.Name, Describe(missing));
         }
 
+        // Checked alone, a server cannot know what clients send; what it never sends itself, a client may.
+        if (counterpart is null && machine.Kind == MachineKind.Server)
+        {
+            var never = new List<string>();
+            foreach (var key in inbound)
+                if (!Handles(machine, key)) never.Add(messages[key]);
+            if (never.Count > 0)
+                Report(MachineDiagnostics.ClientMessageNeverHandled, "protocol", machine.Name, Describe(never), never.Count == 1 ? "it" : "them");
+        }
+
         if (counterpart is not null)
         {
             foreach (var s in machine.States)
@@ -202,6 +225,45 @@ public static class MachineChecker
             foreach (var e in s.Events)
                 if (e.Next.Length > 0 && byKey.ContainsKey(Naming.Key(e.Next))) result.Add(Naming.Key(e.Next));
         return result;
+    }
+
+    /// <summary>
+    /// The known event (method, built-in or message) an unknown event name is a likely typo of:
+    /// within one edit for short names, two for names of six characters or more. Internal events
+    /// are raised by action code the model cannot see, so a name far from every known one is
+    /// taken to be one; a near miss (<c>gett</c> for the method <c>get</c>) almost never is.
+    /// </summary>
+    private static string? ClosestKnownEvent(string key, List<(string Key, string Display)> known)
+    {
+        var limit = key.Length >= 6 ? 2 : 1;
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var (candidate, display) in known)
+        {
+            var d = EditDistance(key, candidate);
+            if (d <= limit && d < bestDistance)
+                (best, bestDistance) = (display, d);
+        }
+        return best;
+    }
+
+    /// <summary>Optimal string alignment distance (insertions, deletions, substitutions, adjacent swaps).</summary>
+    internal static int EditDistance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+            }
+        }
+        return d[a.Length, b.Length];
     }
 
     private static bool IsShouted(string name)

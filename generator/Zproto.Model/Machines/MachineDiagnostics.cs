@@ -29,10 +29,15 @@ public static class MachineDiagnostics
     /// <summary>ZP3011: an action name that maps to no C# identifier, or clashes with a generated member.</summary>
     public static readonly DiagnosticDescriptor BadActionName = new("ZP3011", Severity.Error, "Bad action name", "action '{0}': {1}");
 
+    /// <summary>ZP3012: a client event that nothing raises: no method, message, built-in or internal event of that name.</summary>
+    public static readonly DiagnosticDescriptor EventNeverRaised = new("ZP3012", Severity.Warning, "Event never raised", "event '{0}' in state '{1}' is not a method, a protocol message, a built-in event nor an internal event any action raises, so it never happens{2}");
+    /// <summary>ZP3013: a server never handles, in any state, a message a client may send.</summary>
+    public static readonly DiagnosticDescriptor ClientMessageNeverHandled = new("ZP3013", Severity.Warning, "Client message never handled", "server '{0}' handles {1} in no state, though a client may send {2}; at run time such a message is logged and dropped");
+
     /// <summary>ZP3020: a client method named like a protocol message; an event of that name could not tell the two apart.</summary>
     public static readonly DiagnosticDescriptor MethodNamedLikeMessage = new("ZP3020", Severity.Error, "Method named like a message", "method '{0}' has the name of protocol message '{1}'; an event '{0}' in a state could mean either, so a '{1}' from the server would run the method's actions (rename the method)");
 
     /// <summary>All ZP3xxx descriptors.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
-        [UnknownNextState, BadInherit, UnknownMessage, UnknownEvent, UnreachableState, UnhandledMessage, NeverHandled, ProtocolNotFound, DuplicateName, BadMethod, BadActionName, MethodNamedLikeMessage];
+        [UnknownNextState, BadInherit, UnknownMessage, UnknownEvent, UnreachableState, UnhandledMessage, NeverHandled, ProtocolNotFound, DuplicateName, BadMethod, BadActionName, EventNeverRaised, ClientMessageNeverHandled, MethodNamedLikeMessage];
 }

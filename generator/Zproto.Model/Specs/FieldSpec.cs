@@ -48,8 +48,12 @@ public sealed record FieldSpec
     public int Size { get; init; }
     /// <summary>Bit width inside a bit group; 0 for a whole-octet field.</summary>
     public int Bits { get; init; }
-    /// <summary>Constant value (<c>value=</c>), or null.</summary>
+    /// <summary>Constant value (<c>value=</c>) as the model writes it, or null.</summary>
     public string? Value { get; init; }
+    /// <summary>The constant of a <c>number</c> field, parsed and range-checked by the model: code generation never re-parses it.</summary>
+    public ulong? UnsignedValue { get; init; }
+    /// <summary>The constant of an <c>integer</c> field, parsed and range-checked by the model.</summary>
+    public long? SignedValue { get; init; }
     /// <summary>The field runs to the end of the frame with no length prefix.</summary>
     public bool Rest { get; init; }
     /// <summary>A <c>msg</c> packed inline as a frame list (NOM-1) instead of trailing frames.</summary>

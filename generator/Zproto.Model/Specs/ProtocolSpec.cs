@@ -62,7 +62,13 @@ public sealed record ProtocolSpec
 }
 
 /// <summary>A named constant (<c>&lt;define name value&gt;</c>).</summary>
-public sealed record DefineSpec(string Name, string Value, string Doc);
+public sealed record DefineSpec(string Name, string Value, string Doc)
+{
+    /// <summary>The value as a signed number, when it is one that fits in 64 bits.</summary>
+    public long? SignedValue { get; init; }
+    /// <summary>The value as an unsigned number, when it is one too large for <see cref="SignedValue"/>.</summary>
+    public ulong? UnsignedValue { get; init; }
+}
 
 /// <summary>A composite type whose fields are expanded inline on the wire.</summary>
 public sealed record TypeSpec(string Name, string Doc, EquatableArray<FieldSpec> Fields);

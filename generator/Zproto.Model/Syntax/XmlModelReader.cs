@@ -9,7 +9,7 @@ using Zproto.Model.Diagnostics;
 namespace Zproto.Model.Syntax;
 
 /// <summary>
-/// Reads zproto's XML model format, unchanged, into a <see cref="ModelNode"/> tree: elements,
+/// Reads zproto's XML model format, unchanged and with what GSL tolerates (see <see cref="GslXml"/>), into a <see cref="ModelNode"/> tree: elements,
 /// attributes with positions, free text as documentation, and <c>&lt;include filename&gt;</c>
 /// spliced in place (the included file's elements, resolved relative to the including file).
 /// </summary>
@@ -19,27 +19,29 @@ public static class XmlModelReader
     public static ModelNode? Read(ModelSource source, IModelFileResolver resolver, List<ModelDiagnostic> diagnostics)
     {
         XElement root;
+        var gsl = GslXml.Rewrite(source.Text);
         try
         {
-            var doc = XDocument.Parse(source.Text, LoadOptions.SetLineInfo | LoadOptions.PreserveWhitespace);
+            var doc = XDocument.Parse(gsl.Text, LoadOptions.SetLineInfo | LoadOptions.PreserveWhitespace);
             root = doc.Root!;
         }
         catch (XmlException e)
         {
-            diagnostics.Add(Diag(DiagnosticDescriptors.MalformedXml, source.Path, Math.Max(1, e.LineNumber), Math.Max(1, e.LinePosition), StripPosition(e.Message)));
+            var (line, column) = gsl.Map(Math.Max(1, e.LineNumber), Math.Max(1, e.LinePosition));
+            diagnostics.Add(Diag(DiagnosticDescriptors.MalformedXml, source.Path, line, column, StripPosition(e.Message)));
             return null;
         }
         var stack = new List<string> { ModelPaths.Normalize(source.Path) };
-        return Convert(root, source.Path, resolver, diagnostics, stack);
+        return Convert(root, source.Path, gsl, resolver, diagnostics, stack);
     }
 
-    private static ModelNode Convert(XElement element, string file, IModelFileResolver resolver, List<ModelDiagnostic> diagnostics, List<string> includeStack)
+    private static ModelNode Convert(XElement element, string file, GslXml map, IModelFileResolver resolver, List<ModelDiagnostic> diagnostics, List<string> includeStack)
     {
-        var (line, column) = Position(element);
+        var (line, column) = Position(element, map);
         var node = new ModelNode(element.Name.LocalName.ToLowerInvariant(), file, line, column);
         foreach (var attribute in element.Attributes())
         {
-            var (al, ac) = Position(attribute);
+            var (al, ac) = Position(attribute, map);
             node.Attributes.Add(new ModelAttribute(attribute.Name.LocalName.ToLowerInvariant(), attribute.Value, file, al, ac));
         }
         var text = new StringBuilder();
@@ -54,10 +56,10 @@ public static class XmlModelReader
                     text.Append(CommentMark);
                     break;
                 case XElement e when e.Name.LocalName.Equals("include", StringComparison.OrdinalIgnoreCase):
-                    Include(e, node, file, resolver, diagnostics, includeStack);
+                    Include(e, node, file, map, resolver, diagnostics, includeStack);
                     break;
                 case XElement e:
-                    node.Children.Add(Convert(e, file, resolver, diagnostics, includeStack));
+                    node.Children.Add(Convert(e, file, map, resolver, diagnostics, includeStack));
                     break;
             }
         }
@@ -84,16 +86,16 @@ public static class XmlModelReader
         return string.Join("\n", kept);
     }
 
-    private static void Include(XElement include, ModelNode parent, string file, IModelFileResolver resolver, List<ModelDiagnostic> diagnostics, List<string> includeStack)
+    private static void Include(XElement include, ModelNode parent, string file, GslXml map, IModelFileResolver resolver, List<ModelDiagnostic> diagnostics, List<string> includeStack)
     {
-        var (line, column) = Position(include);
+        var (line, column) = Position(include, map);
         var nameAttribute = include.Attribute("filename");
         if (nameAttribute is null)
         {
             diagnostics.Add(Diag(DiagnosticDescriptors.MissingAttribute, file, line, column, "<include>", "filename"));
             return;
         }
-        var (al, ac) = Position(nameAttribute);
+        var (al, ac) = Position(nameAttribute, map);
         var path = ModelPaths.Resolve(file, nameAttribute.Value);
         if (includeStack.Contains(path))
         {
@@ -109,9 +111,10 @@ public static class XmlModelReader
         // An included file is a fragment: any number of top-level elements (zproto's license.xml has one).
         var settings = new XmlReaderSettings { ConformanceLevel = ConformanceLevel.Fragment, DtdProcessing = DtdProcessing.Prohibit };
         includeStack.Add(path);
+        var fragment = GslXml.Rewrite(text);
         try
         {
-            using var reader = XmlReader.Create(new StringReader(text), settings);
+            using var reader = XmlReader.Create(new StringReader(fragment.Text), settings);
             reader.MoveToContent();
             while (!reader.EOF)
             {
@@ -127,16 +130,17 @@ public static class XmlModelReader
                     }
                     // A fragment's own top-level <include> splices into the same parent.
                     if (element.Name.LocalName.Equals("include", StringComparison.OrdinalIgnoreCase))
-                        Include(element, parent, path, resolver, diagnostics, includeStack);
+                        Include(element, parent, path, fragment, resolver, diagnostics, includeStack);
                     else
-                        parent.Children.Add(Convert(element, path, resolver, diagnostics, includeStack));
+                        parent.Children.Add(Convert(element, path, fragment, resolver, diagnostics, includeStack));
                 }
                 reader.Read();
             }
         }
         catch (XmlException e)
         {
-            diagnostics.Add(Diag(DiagnosticDescriptors.MalformedXml, path, Math.Max(1, e.LineNumber), Math.Max(1, e.LinePosition), StripPosition(e.Message)));
+            var (errorLine, errorColumn) = fragment.Map(Math.Max(1, e.LineNumber), Math.Max(1, e.LinePosition));
+            diagnostics.Add(Diag(DiagnosticDescriptors.MalformedXml, path, errorLine, errorColumn, StripPosition(e.Message)));
         }
         finally
         {
@@ -144,8 +148,8 @@ public static class XmlModelReader
         }
     }
 
-    private static (int Line, int Column) Position(XObject o) =>
-        o is IXmlLineInfo info && info.HasLineInfo() ? (info.LineNumber, info.LinePosition) : (1, 1);
+    private static (int Line, int Column) Position(XObject o, GslXml map) =>
+        o is IXmlLineInfo info && info.HasLineInfo() ? map.Map(info.LineNumber, info.LinePosition) : (1, 1);
 
     // XmlException messages end with "Line n, position m." which the diagnostic already carries.
     private static string StripPosition(string message)
@@ -155,5 +159,5 @@ public static class XmlModelReader
     }
 
     internal static ModelDiagnostic Diag(DiagnosticDescriptor d, string file, int line, int column, params object[] args) =>
-        new(d.Id, d.Severity, string.Format(System.Globalization.CultureInfo.InvariantCulture, d.Format, args), file, line, column);
+        ModelDiagnostic.Create(d, file, line, column, args);
 }

@@ -10,7 +10,9 @@ namespace Zproto.Hosting;
 /// <summary>
 /// Reads <see cref="ServerOptions"/> from a configuration section:
 /// <c>Endpoints</c> (list) or <c>Endpoint</c>, <c>Timeout</c> (ms, zproto's server/timeout) or
-/// <c>ClientTimeout</c> (a TimeSpan), <c>Verbose</c>, <c>MailboxLimit</c>, <c>SendHighWatermark</c>,
+/// <c>ClientTimeout</c> (a TimeSpan), <c>Verbose</c>, <c>MailboxLimit</c>, <c>MailboxByteLimit</c>,
+/// <c>GlobalMailboxLimit</c>, <c>GlobalMailboxByteLimit</c>, <c>MaxMessageSize</c> (bytes),
+/// <c>ReceiveHighWatermark</c>, <c>SendHighWatermark</c>,
 /// <c>ConfigFile</c> (a zproto ZPL file applied first), and <c>Curve:PublicKey</c>,
 /// <c>Curve:SecretKey</c>, <c>Curve:AllowedClientKeys</c> (list).
 /// </summary>
@@ -40,6 +42,16 @@ public static class ServerOptionsConfiguration
             options.MailboxLimit = (int)Number(limit, "MailboxLimit");
         if (section["SendHighWatermark"] is { Length: > 0 } hwm)
             options.SendHighWatermark = (int)Number(hwm, "SendHighWatermark");
+        if (section["ReceiveHighWatermark"] is { Length: > 0 } rcvhwm)
+            options.ReceiveHighWatermark = (int)Number(rcvhwm, "ReceiveHighWatermark");
+        if (section["MailboxByteLimit"] is { Length: > 0 } bytes)
+            options.MailboxByteLimit = Number(bytes, "MailboxByteLimit");
+        if (section["GlobalMailboxLimit"] is { Length: > 0 } total)
+            options.GlobalMailboxLimit = (int)Number(total, "GlobalMailboxLimit");
+        if (section["GlobalMailboxByteLimit"] is { Length: > 0 } totalBytes)
+            options.GlobalMailboxByteLimit = Number(totalBytes, "GlobalMailboxByteLimit");
+        if (section["MaxMessageSize"] is { Length: > 0 } size)
+            options.MaxMessageSize = Number(size, "MaxMessageSize");
         var curve = section.GetSection("Curve");
         if (curve["SecretKey"] is { Length: > 0 } secret)
         {

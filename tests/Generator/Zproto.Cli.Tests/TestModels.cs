@@ -44,4 +44,13 @@ internal static class TestModels
         </message>
         </class>
         """;
+
+    /// <summary>A pub-sub protocol: frame 0 is the id, the topic and a 00, then the fields.</summary>
+    public const string PubSub = """
+        <class name = "news_msg" signature = "4" pubsub = "1" title = "News">
+        <message name = "NEWS" id = "7">
+            <field name = "headline" type = "string">Headline</field>
+        </message>
+        </class>
+        """;
 }

@@ -232,7 +232,7 @@ public sealed class DriverTests
     }
 
     [Fact]
-    public void Broken_template_override_becomes_ZP9001_not_a_crash()
+    public void ZP2025_broken_template_override_is_a_diagnostic_at_the_template_not_a_crash()
     {
         var template = new TestAdditionalText(Project + "templates/Codec.hbs", "{{#each Messages}}\n// {{ClassName}}\n");
 
@@ -240,9 +240,9 @@ public sealed class DriverTests
 
         Assert.Null(outcome.Run.Exception);
         var d = Assert.Single(outcome.GeneratorDiagnostics);
-        Assert.Equal("ZP9001", d.Id);
+        Assert.Equal("ZP2025", d.Id);
         Assert.Equal(DiagnosticSeverity.Error, d.Severity);
-        Assert.Contains("zpipes_msg.xml", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.EndsWith("templates/Codec.hbs", d.Location.GetLineSpan().Path, StringComparison.Ordinal);
         // No half-rendered protocol: neither part is emitted.
         Assert.Empty(outcome.Sources);
         // And the compiler did not record the generator itself as failed (CS8785).

@@ -47,6 +47,27 @@ public sealed class IncrementalTests
 
     private static Expect Only(string owner, params IncrementalStepRunReason[] reasons) => Only([owner], reasons);
 
+    /// <summary>The outputs of <paramref name="owner"/> report one of <paramref name="reasons"/>; every other model's output is Cached: it did not run at all.</summary>
+    private static Expect OthersCached(string owner, params IncrementalStepRunReason[] reasons) =>
+        new($"{string.Join(" or ", reasons)} for {owner}, Cached (not run) for every other model",
+            (o, r) => o == owner ? reasons.Contains(r) : r is Cached,
+            [owner]);
+
+    // A model that includes a fragment, added to the inputs of every case (next to models/).
+    private const string Includer = "with_include.xml";
+    private const string Fragment = "fragment.xml";
+    private static readonly TestAdditionalText s_includer = new("/project/inc/" + Includer, """
+        <class name = "with_include" signature = "9">
+            <include filename = "fragment.xml" />
+            <message name = "FIRST" id = "1" />
+        </class>
+        """);
+    private static readonly TestAdditionalText s_fragment = new("/project/inc/" + Fragment, """
+        <message name = "EXTRA" id = "2">
+            <field name = "note" type = "string">A note</field>
+        </message>
+        """);
+
     private sealed record Case(Func<State, State> Edit, IReadOnlyDictionary<string, Expect> Steps, Expect Outputs);
 
 
@@ -66,7 +87,8 @@ public sealed class IncrementalTests
             StableExcept(
                 (StepNames.Files, Only(CommentedModel, Modified)),
                 (StepNames.ModelInputs, Only(CommentedModel, Modified)),
-                (StepNames.Parse, Only(CommentedModel, Unchanged))),
+                (StepNames.Includes, Only(CommentedModel, Modified)),
+                (StepNames.Parse, OthersCached(CommentedModel, Unchanged))),
             Outputs: s_stable),
 
         // The same for a comment line inside a message, between its doc text and a field.
@@ -75,7 +97,8 @@ public sealed class IncrementalTests
             StableExcept(
                 (StepNames.Files, Only(CommentedModel, Modified)),
                 (StepNames.ModelInputs, Only(CommentedModel, Modified)),
-                (StepNames.Parse, Only(CommentedModel, Unchanged))),
+                (StepNames.Includes, Only(CommentedModel, Modified)),
+                (StepNames.Parse, OthersCached(CommentedModel, Unchanged))),
             Outputs: s_stable),
 
         // The pipeline never looks at the C# compilation.
@@ -91,7 +114,8 @@ public sealed class IncrementalTests
             StableExcept(
                 (StepNames.Files, Only(PlainProtocol, Modified)),
                 (StepNames.ModelInputs, Only(PlainProtocol, Modified)),
-                (StepNames.Parse, Only(PlainProtocol, Modified)),
+                (StepNames.Includes, Only(PlainProtocol, Modified)),
+                (StepNames.Parse, OthersCached(PlainProtocol, Modified)),
                 (StepNames.Specs, Only(PlainProtocol, Modified)),
                 (StepNames.Bind, Only(PlainProtocol, Modified)),
                 (StepNames.Render, Only(PlainProtocol, Modified))),
@@ -124,7 +148,8 @@ public sealed class IncrementalTests
             StableExcept(
                 (StepNames.Files, Only(Machine, Modified)),
                 (StepNames.ModelInputs, Only(Machine, Modified)),
-                (StepNames.Parse, Only(Machine, Modified)),
+                (StepNames.Includes, Only(Machine, Modified)),
+                (StepNames.Parse, OthersCached(Machine, Modified)),
                 (StepNames.Machines, Only(Machine, Modified)),
                 (StepNames.MachineChecks, Only(Machine, Modified)),
                 (StepNames.MachineBind, Only(Machine, Modified)),
@@ -137,7 +162,8 @@ public sealed class IncrementalTests
             StableExcept(
                 (StepNames.Files, Only(MachineProtocol, Modified)),
                 (StepNames.ModelInputs, Only(MachineProtocol, Modified)),
-                (StepNames.Parse, Only(MachineProtocol, Modified)),
+                (StepNames.Includes, Only(MachineProtocol, Modified)),
+                (StepNames.Parse, OthersCached(MachineProtocol, Modified)),
                 (StepNames.Specs, Only(MachineProtocol, Modified)),
                 (StepNames.Bind, Only(MachineProtocol, Modified)),
                 (StepNames.Render, Only(MachineProtocol, Modified)),
@@ -145,9 +171,42 @@ public sealed class IncrementalTests
                 (StepNames.MachineBind, Only(s_machines, Modified, Unchanged)),
                 (StepNames.MachineRender, Only(s_machines, Modified, Unchanged, Cached))),
             Outputs: s_any),
+
+        // A model's parse depends on the files it includes and on nothing else: editing an
+        // included fragment parses its includer again and no other model.
+        ["included fragment edit"] = new(
+            s => s.ReplaceText(Fragment, text => text.Replace(">A note<", ">A longer note<", StringComparison.Ordinal)),
+            StableExcept(
+                (StepNames.Files, Only(Fragment, Modified)),
+                (StepNames.Includes, Only(Includer, Modified)),
+                (StepNames.Parse, OthersCached(Includer, Modified)),
+                (StepNames.Specs, Only(Includer, Modified)),
+                (StepNames.Bind, Only(Includer, Modified)),
+                (StepNames.Render, Only(Includer, Modified))),
+            Outputs: s_any),
+
+        // Editing a model that includes a fragment leaves every other model unparsed.
+        ["includer edit"] = new(
+            s => s.ReplaceText(Includer, text => text.Replace("id = \"1\" />", "id = \"1\">First.</message>", StringComparison.Ordinal)),
+            StableExcept(
+                (StepNames.Files, Only(Includer, Modified)),
+                (StepNames.ModelInputs, Only(Includer, Modified)),
+                (StepNames.Includes, Only(Includer, Modified)),
+                (StepNames.Parse, OthersCached(Includer, Modified)),
+                (StepNames.Specs, Only(Includer, Modified)),
+                (StepNames.Bind, Only(Includer, Modified)),
+                (StepNames.Render, Only(Includer, Modified))),
+            Outputs: s_any),
     };
 
     public static TheoryData<string> Cases => new(s_cases.Keys);
+
+    [Fact]
+    public void The_table_covers_an_edit_of_every_kind_of_model()
+    {
+        // Nine cases beyond "no change" plus the two include cases: a regression that drops a row shows here.
+        Assert.Equal(11, s_cases.Count);
+    }
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -253,7 +312,7 @@ public sealed class IncrementalTests
     private sealed record State(ImmutableArray<TestAdditionalText> Texts, Compilation Compilation)
     {
         public static State Initial() => new(
-            [.. Repository.ModelFileNames.Select(TestAdditionalText.Model)],
+            [.. Repository.ModelFileNames.Select(TestAdditionalText.Model), s_includer, s_fragment],
             GeneratorHarness.CreateCompilation("namespace Consumer { internal static class Unrelated { internal const int Value = 1; } }"));
 
         public GeneratorDriver CreateDriver() => GeneratorHarness.CreateDriver(Texts, trackSteps: true);

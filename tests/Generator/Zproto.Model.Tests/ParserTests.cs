@@ -66,7 +66,7 @@ public class ParserTests
         Assert.Equal("zproto_example", spec.Name);
         Assert.Equal(0, spec.Signature);
         Assert.Equal(Framing.Frames, spec.Framing);
-        Assert.Equal(new DefineSpec("VERSION", "1", ""), Assert.Single(spec.Defines));
+        Assert.Equal(new DefineSpec("VERSION", "1", "") { SignedValue = 1 }, Assert.Single(spec.Defines));
         var sequence = Assert.Single(spec.Header);
         Assert.Equal((FieldKind.Number, 2), (sequence.Kind, sequence.Size));
         Assert.Equal(new[] { "LOG", "STRUCTURES", "BINARY", "TYPES" }, spec.Messages.Select(m => m.Name));

@@ -6,6 +6,7 @@ using System.Threading;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Remctl.Protocol;
+using Zproto.Runtime.Engine;
 using Zproto.Runtime.Zmq;
 
 namespace Remctl.Daemon;
@@ -37,11 +38,29 @@ internal static class DaemonCommand
         var config = new Option<string?>("--config") { Description = "JSON file mapping subcommands to handlers (see docs/remctl.md). Without it every subcommand gets ERRORCODE 5." };
         var shortTags = new Option<bool>("--short-tags") { Description = "Reply with short tags (O, R, E) instead of OUTPUT, RETURNCODE, ERRORCODE." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log every request." };
+        var defaults = new RemctlServerOptions();
+        var maxHandlers = new Option<int>("--max-handlers")
+        {
+            Description = $"Handlers (exec processes) running at once; further requests wait (default {defaults.MaxConcurrentHandlers}).",
+            DefaultValueFactory = _ => defaults.MaxConcurrentHandlers,
+        };
+        var maxQueue = new Option<int>("--max-queue")
+        {
+            Description = $"Requests waiting for a handler; beyond it a request gets ERRORCODE 1 at once (default {defaults.MaxQueuedRequests}).",
+            DefaultValueFactory = _ => defaults.MaxQueuedRequests,
+        };
+        maxHandlers.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--max-handlers must be at least 1"); });
+        maxQueue.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--max-queue cannot be negative"); });
         var root = new RootCommand("remctl-zmqd: a persistent remctl backend over ZeroMQ (remctld type=zeromq).")
         {
-            bind, config, shortTags, verbose,
+            bind, config, shortTags, verbose, maxHandlers, maxQueue,
         };
-        root.SetAction(parse => Serve(parse.GetValue(bind)!, parse.GetValue(config), parse.GetValue(shortTags), parse.GetValue(verbose)));
+        root.SetAction(parse => Serve(parse.GetValue(bind)!, parse.GetValue(config), verbose: parse.GetValue(verbose), options: defaults with
+        {
+            ReplyTags = parse.GetValue(shortTags) ? RemctlMsg.TagStyle.Short : RemctlMsg.TagStyle.Long,
+            MaxConcurrentHandlers = parse.GetValue(maxHandlers),
+            MaxQueuedRequests = parse.GetValue(maxQueue),
+        }));
 
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
@@ -55,7 +74,7 @@ internal static class DaemonCommand
         return result.Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
     }
 
-    private static int Serve(string endpoint, string? configPath, bool shortTags, bool verbose)
+    private static int Serve(string endpoint, string? configPath, bool verbose, RemctlServerOptions options)
     {
         DaemonConfig config;
         try
@@ -79,8 +98,9 @@ internal static class DaemonCommand
             .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
         var logger = loggerFactory.CreateLogger(Name);
 
-        var options = new RemctlServerOptions { ReplyTags = shortTags ? RemctlMsg.TagStyle.Short : RemctlMsg.TagStyle.Long };
         using var stop = new ManualResetEventSlim();
+        // After a burst of requests, RSS returns near idle once the daemon goes quiet.
+        using var trimmer = new IdleMemoryTrimmer(TimeSpan.FromSeconds(5));
         // Registered before binding, so a signal that arrives during start-up is not lost.
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);

@@ -44,6 +44,10 @@ public sealed class RemctlServer : IAsyncDisposable, IDisposable
         Options = options ?? new RemctlServerOptions();
         if (Options.MaxArguments < 0)
             throw new ArgumentOutOfRangeException(nameof(options), "MaxArguments cannot be negative.");
+        if (Options.MaxConcurrentHandlers < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), "MaxConcurrentHandlers must be at least 1.");
+        if (Options.MaxQueuedRequests < 0 || Options.MaxQueuedBytes < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), "MaxQueuedRequests and MaxQueuedBytes cannot be negative.");
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 

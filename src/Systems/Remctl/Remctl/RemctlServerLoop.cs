@@ -23,8 +23,12 @@ internal sealed class RemctlServerLoop : ActorLoop
     private readonly RemctlServer _server;
     private readonly string _endpoint;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Queue<Waiting> _waiting = new();
+    private readonly LogRateLimiter _refusalLog;
     private ZmqSocket? _router;
     private int _inFlight;
+    private int _running;
+    private long _waitingBytes;
     private bool _draining;
 
     public RemctlServerLoop(RemctlServer server, string endpoint, ILogger logger)
@@ -32,6 +36,7 @@ internal sealed class RemctlServerLoop : ActorLoop
     {
         _server = server;
         _endpoint = endpoint;
+        _refusalLog = new LogRateLimiter(server.Options.RefusalLogLimit);
     }
 
     /// <summary>The resolved endpoint, set once the socket is bound.</summary>
@@ -49,6 +54,13 @@ internal sealed class RemctlServerLoop : ActorLoop
         await Invoke(() =>
         {
             _draining = true;
+            // Requests still waiting for a slot never started: they are refused like new ones.
+            while (_waiting.TryDequeue(out var waiting))
+            {
+                Reply(waiting.Envelope, ErrorReply(RemctlError.Internal));
+                _inFlight--;
+            }
+            _waitingBytes = 0;
             CompleteDrainIfIdle();
             return true;
         }).ConfigureAwait(false);
@@ -61,6 +73,8 @@ internal sealed class RemctlServerLoop : ActorLoop
         {
             // Replies sent just before shutdown still get a moment to leave.
             Linger = TimeSpan.FromSeconds(1),
+            // A frame past the request limit is refused by libzmq from its header, unbuffered.
+            MaxMessageSize = _server.Options.MaxRequestBytes,
         };
         _router.Bind(_endpoint);
         BoundEndpoint = _router.LastEndpoint;
@@ -92,13 +106,13 @@ internal sealed class RemctlServerLoop : ActorLoop
 
         if (delimiter < 0)
         {
-            Logger.LogWarning("Malformed request: no empty delimiter frame after the routing id (not a REQ peer?)");
+            LogRefusal(envelope[0], "Malformed request: no empty delimiter frame after the routing id (not a REQ peer?)");
             Reply(envelope, ErrorReply(RemctlError.BadCommand));
             return;
         }
         if (_draining)
         {
-            Logger.LogWarning("Request refused with ERRORCODE 1: the server is shutting down");
+            LogRefusal(envelope[0], "Request refused with ERRORCODE 1: the server is shutting down");
             Reply(envelope, ErrorReply(RemctlError.Internal));
             return;
         }
@@ -108,13 +122,58 @@ internal sealed class RemctlServerLoop : ActorLoop
             body[i] = frames[envelopeLength + i];
         if (!RemctlMsg.TryDecodeRequest(body, out var request, out var error))
         {
-            Logger.LogWarning("Malformed request ({Frames} frames): {Error}", body.Length, error.Message);
+            LogRefusal(envelope[0], $"Malformed request ({body.Length} frames): {error.Message}");
             Reply(envelope, ErrorReply(RemctlError.BadCommand));
             return;
         }
 
+        long size = 0;
+        foreach (var frame in body)
+            size += frame.Length;
+        if (_running < _server.Options.MaxConcurrentHandlers)
+        {
+            Start(envelope, request);
+        }
+        else if (_waiting.Count == 0 || (_waiting.Count < _server.Options.MaxQueuedRequests && _waitingBytes + size <= _server.Options.MaxQueuedBytes))
+        {
+            _inFlight++;
+            _waiting.Enqueue(new Waiting(envelope, request, size));
+            _waitingBytes += size;
+        }
+        else
+        {
+            LogRefusal(envelope[0], $"Request refused with ERRORCODE 1: {_running} handlers running and {_waiting.Count} requests ({_waitingBytes} bytes) waiting");
+            Reply(envelope, ErrorReply(RemctlError.Internal));
+        }
+    }
+
+    private void Start(List<byte[]> envelope, RemctlMsg.Request request)
+    {
         _inFlight++;
+        _running++;
         _ = RunAsync(envelope, request);
+    }
+
+    /// <summary>A handler finished (its reply is sent): the oldest waiting request takes its slot.</summary>
+    private void HandlerFinished()
+    {
+        _running--;
+        if (_waiting.TryDequeue(out var next))
+        {
+            _waitingBytes -= next.Bytes;
+            _inFlight--;
+            Start(next.Envelope, next.Request);
+        }
+    }
+
+    /// <summary>Warns about a refused request, at most <see cref="RemctlServerOptions.RefusalLogLimit"/> times a minute per peer.</summary>
+    private void LogRefusal(byte[] peer, string message)
+    {
+        if (!_refusalLog.ShouldLog(peer, out var suppressed))
+            return;
+        if (suppressed > 0)
+            Logger.LogWarning("{Count} more refused requests in the last minute were not logged", suppressed);
+        Logger.LogWarning("{Refusal}", message);
     }
 
     private async Task RunAsync(List<byte[]> envelope, RemctlMsg.Request request)
@@ -144,6 +203,7 @@ internal sealed class RemctlServerLoop : ActorLoop
                 finally
                 {
                     _inFlight--;
+                    HandlerFinished();
                     CompleteDrainIfIdle();
                 }
             });
@@ -181,4 +241,7 @@ internal sealed class RemctlServerLoop : ActorLoop
 
     private static RemctlMsg.Reply ErrorReply(RemctlError error) =>
         new() { Status = new RemctlMsg.Reply.ErrorCode { Code = (int)error } };
+
+    /// <summary>A decoded request waiting for a handler slot.</summary>
+    private sealed record Waiting(List<byte[]> Envelope, RemctlMsg.Request Request, long Bytes);
 }

@@ -9,7 +9,7 @@ namespace Zbroker;
 
 /// <summary>
 /// What zbroker was asked to do, from its command line and optional ZPL file: which endpoints to
-/// bind, the client timeout, and tracing. Command-line options override the file.
+/// bind, the client timeout, the pipe limit, and tracing. Command-line options override the file.
 /// </summary>
 public sealed record BrokerSettings
 {
@@ -30,6 +30,9 @@ public sealed record BrokerSettings
 
     /// <summary><c>--timeout</c> in ms, or null to keep the file's or the engine's (60 s).</summary>
     public long? TimeoutMilliseconds { get; init; }
+
+    /// <summary><c>--pipe-limit</c> in bytes, or null to keep the file's (<c>zpipes_server/pipe/limit</c>) or the default (8 MiB).</summary>
+    public long? PipeLimitBytes { get; init; }
 
     /// <summary><c>--verbose</c>: trace every event and action.</summary>
     public bool Verbose { get; init; }
@@ -66,6 +69,19 @@ public sealed record BrokerSettings
             : new ClusterSettings { Bind = bind, Peers = peers, NodeId = node };
     }
 
+    /// <summary>Bytes a pipe holds for its reader: <c>--pipe-limit</c>, else the file's <c>zpipes_server/pipe/limit</c>, else 8 MiB.</summary>
+    /// <exception cref="FormatException">The limit is not a positive number of bytes.</exception>
+    public long ToPipeLimit()
+    {
+        var text = ConfigFile is null ? null : ZplConfig.Load(ConfigFile)[$"{ServerName}/pipe/limit"];
+        long limit = PipeLimitBytes ?? (text is null ? ZpipesServer.DefaultPipeLimit
+            : long.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed
+            : throw new FormatException($"'{ServerName}/pipe/limit' must be a number of bytes, not '{text}'"));
+        if (limit <= 0)
+            throw new FormatException("the pipe limit must be a positive number of bytes");
+        return limit;
+    }
+
     /// <summary>The IPC endpoint of a broker name: abstract <c>ipc://@/zpipes/NAME</c>, as the 2014 broker and clients use.</summary>
     public static string EndpointOf(string brokerName) => $"ipc://@/zpipes/{brokerName}";
 
@@ -100,6 +116,12 @@ public sealed record BrokerSettings
         }
         if (Verbose)
             options.Verbose = true;
+        // No ZPIPES message needs more than the largest chunk plus its header (11 bytes; 1 KiB
+        // leaves room for the name in OUTPUT/INPUT), and libzmq refuses a larger frame unread.
+        options.MaxMessageSize = ToPipeLimit() + 1024;
+        // While the broker reads, libzmq's queue per peer is near empty; this bounds it (in
+        // messages of up to MaxMessageSize) should the broker ever stop reading.
+        options.ReceiveHighWatermark = 100;
         if (!OperatingSystem.IsLinux() && options.Endpoints.Any(e => e.StartsWith("ipc://@", StringComparison.Ordinal)))
             throw new PlatformNotSupportedException($"abstract IPC endpoints (ipc://@...) need Linux; this is {RuntimeInformation.OSDescription}; use --bind tcp://...");
         return options;

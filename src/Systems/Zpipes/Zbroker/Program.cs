@@ -4,12 +4,13 @@ using System.IO;
 using System.Runtime.InteropServices;
 using System.Threading;
 using Microsoft.Extensions.Logging;
+using Zproto.Runtime.Engine;
 using Zproto.Runtime.Zmq;
 
 namespace Zbroker;
 
 /// <summary>
-/// <c>zbroker [broker-name] [--bind E]... [--config FILE] [--timeout MS] [--verbose]
+/// <c>zbroker [broker-name] [--bind E]... [--config FILE] [--timeout MS] [--pipe-limit BYTES] [--verbose]
 /// [--cluster-bind E [--peer E]... [--node ID]]</c>: serves
 /// ZPIPES until SIGINT or SIGTERM, then closes its sockets and exits 0.
 /// </summary>
@@ -31,11 +32,12 @@ public static class Program
         var bind = new Option<string[]>("--bind", "-b") { Description = "Endpoint to bind, e.g. tcp://127.0.0.1:5560 (repeatable; port * picks a free one)." };
         var config = new Option<string?>("--config", "-c") { Description = "ZPL config file: server/timeout, server/verbose, zpipes_server/bind/endpoint." };
         var timeout = new Option<long?>("--timeout", "-t") { Description = "Expire clients silent this many ms (server/timeout; default 60000)." };
+        var pipeLimit = new Option<long?>("--pipe-limit") { Description = "Bytes a pipe holds for its reader; a WRITE is acknowledged once its chunk fits (zpipes_server/pipe/limit; default 8388608)." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Trace every state-machine event and action on stderr." };
         var clusterBind = new Option<string?>("--cluster-bind") { Description = "Join a cluster: the endpoint other brokers reach this one on, e.g. tcp://127.0.0.1:5561 (zpipes_server/cluster/bind)." };
         var peer = new Option<string[]>("--peer") { Description = "Cluster endpoint of another broker (repeatable; zpipes_server/cluster/peer)." };
         var node = new Option<string?>("--node") { Description = "This broker's node id in the cluster (default: the broker name, else random)." };
-        var root = new RootCommand("zbroker: the ZPIPES broker (reliable named pipes over ZeroMQ).") { name, bind, config, timeout, verbose, clusterBind, peer, node };
+        var root = new RootCommand("zbroker: the ZPIPES broker (reliable named pipes over ZeroMQ).") { name, bind, config, timeout, pipeLimit, verbose, clusterBind, peer, node };
         name.Validators.Add(result =>
         {
             // System.CommandLine takes an unknown '--option' as the optional argument; refuse that.
@@ -58,6 +60,7 @@ public static class Program
             Binds = parse.GetValue(bind) ?? Array.Empty<string>(),
             ConfigFile = parse.GetValue(config),
             TimeoutMilliseconds = parse.GetValue(timeout),
+            PipeLimitBytes = parse.GetValue(pipeLimit),
             Verbose = parse.GetValue(verbose),
             ClusterBind = parse.GetValue(clusterBind),
             Peers = parse.GetValue(peer) ?? Array.Empty<string>(),
@@ -85,6 +88,7 @@ public static class Program
             server = new ZpipesServer(settings.ToServerOptions(), loggerFactory.CreateLogger<ZpipesServer>())
             {
                 Cluster = settings.ToClusterSettings(),
+                PipeLimit = settings.ToPipeLimit(),
             };
             server.Start();
         }
@@ -94,6 +98,8 @@ public static class Program
             return 1;
         }
         using var stop = new ManualResetEventSlim();
+        // After a burst through the pipes, RSS returns near idle once the broker goes quiet.
+        using var trimmer = new IdleMemoryTrimmer(TimeSpan.FromSeconds(5));
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         foreach (var endpoint in server.Endpoints)

@@ -8,6 +8,12 @@ public sealed partial class ZpipesServer
     private partial void StartReadRequest(Client client, ZpipesMsg.Read request)
     {
         CancelDeadline(client);
+        if (ReferenceEquals(request, s_shedRead))
+        {
+            // Shed on arrival (the reader's mailbox was full): refused in order, as a timeout.
+            SetNextEvent(client, Event.Timeout);
+            return;
+        }
         client.ReadSize = request.Size;
         if (request.Size == 0)
         {
@@ -36,6 +42,9 @@ public sealed partial class ZpipesServer
             CancelDeadline(client);
             client.ReadChunk = client.Queue.Take(size);
             SetNextEvent(client, Event.DataReady);
+            // The pipe has room again: a write held back by it may fit now.
+            if (client.Pipe?.Writer is { } writer)
+                SendEvent(writer, Event.HaveRoom);
         }
         else if (client.Pipe is null)
         {

@@ -12,7 +12,34 @@ namespace Zbroker;
 /// </summary>
 public sealed partial class ZpipesServer
 {
+    /// <summary>The default <see cref="PipeLimit"/>: 8 MiB.</summary>
+    public const long DefaultPipeLimit = 8L * 1024 * 1024;
+
+    // Stand-ins for requests shed because a client's mailbox is full: shared, so each costs a list
+    // slot, and recognised by reference, so a real request can never be mistaken for one.
+    private static readonly ZpipesMsg.Write s_shedWrite = new();
+    private static readonly ZpipesMsg.Read s_shedRead = new();
+
     private readonly Dictionary<string, Pipe> _pipes = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Bytes a pipe holds for its reader; a WRITE is acknowledged only once its chunk fits (a chunk
+    /// larger than this goes in when the pipe is empty). Default <see cref="DefaultPipeLimit"/>.
+    /// </summary>
+    public long PipeLimit { get; init; } = DefaultPipeLimit;
+
+    /// <summary>
+    /// A WRITE or READ that arrives while its client's mailbox is full is queued as a shared
+    /// stand-in and answered, in order, with WRITE-TIMEOUT or READ-TIMEOUT: the payload is never
+    /// kept and the peer sees every request answered. Other requests are small and keep their place.
+    /// The engine never has to stop reading, which would also hold back the reader a full pipe waits for.
+    /// </summary>
+    protected override ZpipesMsg.Message ShedStandIn(Client client, ZpipesMsg.Message message) => message switch
+    {
+        ZpipesMsg.Write => s_shedWrite,
+        ZpipesMsg.Read => s_shedRead,
+        _ => message,
+    };
 
     /// <summary>Per-client data: the pipe it is attached to and, for a reader, its queue.</summary>
     public sealed partial class Client

@@ -25,8 +25,8 @@ internal static partial class EngineLog
     [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "{Name}: {Client}: action failed in state {State} on {Event}; the machine terminates")]
     public static partial void ActionFailed(ILogger logger, Exception exception, string name, string client, string state, string @event);
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "{Name}: {Client}: mailbox full ({Limit}); dropped the oldest waiting message {Message}")]
-    public static partial void MailboxFull(ILogger logger, string name, string client, int limit, string message);
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "{Name}: {Client}: {Count} refused messages waiting; session ended")]
+    public static partial void ShedLimitReached(ILogger logger, string name, string client, int count);
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "{Name}: {Client}: send queue full; {Message} dropped")]
     public static partial void SendQueueFull(ILogger logger, string name, string client, string message);
@@ -51,4 +51,10 @@ internal static partial class EngineLog
 
     [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "{Name}: no call waits for reply {Reply}; dropped")]
     public static partial void UnclaimedReply(ILogger logger, string name, string reply);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Debug, Message = "{Name}: {Client}: mailbox full; reading paused until it drains")]
+    public static partial void ReadingPaused(ILogger logger, string name, string client);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "{Name}: {Count} more malformed messages in the last minute were not logged")]
+    public static partial void MalformedSuppressed(ILogger logger, string name, long count);
 }

@@ -18,6 +18,10 @@ public abstract class ServerClient<TMessage, TState, TEvent> : MachineInstance<T
 {
     internal readonly Mailbox<TMessage> Mailbox = new();
     internal WarningLimiter Warnings;
+    internal readonly InboundAccount Inbound = new();
+    /// <summary>How many leading mailbox entries are known to be deferred in <see cref="DeferredState"/>.</summary>
+    internal int DeferredPrefix;
+    internal TState? DeferredState;
     internal int DeadlineGeneration;
     internal long LastActivity;
     internal bool ExpiryScheduled;

@@ -16,11 +16,46 @@ public sealed class ServerOptions
     /// <summary>Log every event and action of every client (zproto's animate/verbose).</summary>
     public bool Verbose { get; set; }
 
-    /// <summary>Messages a client may have waiting for a state that accepts them; past this the oldest is dropped and logged.</summary>
-    public int MailboxLimit { get; set; } = 10_000;
+    /// <summary>Messages one client may have waiting in its mailbox. Past this (or <see cref="MailboxByteLimit"/>)
+    /// nothing is dropped: the server sheds the message with a protocol answer when it can
+    /// (<c>ZprotoServer.ShedStandIn</c>), else it stops reading its socket until the mailbox drains to half.
+    /// Default 100,000; the byte limit is usually reached first.</summary>
+    public int MailboxLimit { get; set; } = 100_000;
 
-    /// <summary>Outgoing high-water mark per peer; 0 (the default, as zbroker) is unbounded so replies are never dropped.</summary>
+    /// <summary>Bytes one client may have waiting in its mailbox, counted as each message's encoded frames
+    /// plus 128 bytes for the objects that hold it; see <see cref="MailboxLimit"/>. Default 16 MiB.</summary>
+    public long MailboxByteLimit { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>Messages waiting in all mailboxes together; past it the server sheds or stops reading
+    /// until the total drains to half. Default 1,000,000.</summary>
+    public int GlobalMailboxLimit { get; set; } = 1_000_000;
+
+    /// <summary>Bytes waiting in all mailboxes together; see <see cref="GlobalMailboxLimit"/>. Default 128 MiB.</summary>
+    public long GlobalMailboxByteLimit { get; set; } = 128L * 1024 * 1024;
+
+    /// <summary>Shed stand-ins (a few bytes each) one client may have waiting before the server stops
+    /// reading instead of shedding. Default 1,000,000.</summary>
+    public int ShedLimit { get; set; } = 1_000_000;
+
+    /// <summary>The largest inbound message, in bytes, as <c>ZMQ_MAXMSGSIZE</c> on the server socket: libzmq
+    /// disconnects a peer that announces a larger frame before buffering it. -1 is unlimited. Default 16 MiB;
+    /// a protocol with larger messages states its own (remctl 100 MiB, ZPIPES its largest chunk).</summary>
+    public long MaxMessageSize { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>Inbound messages libzmq queues per peer before it stops reading that peer's connection
+    /// (<c>ZMQ_RCVHWM</c>). While the server reads, this queue is near empty; while it has paused reading,
+    /// a peer can have up to this many messages of up to <see cref="MaxMessageSize"/> bytes waiting.
+    /// Default 1000 (libzmq's); lower it for protocols with large messages.</summary>
+    public int ReceiveHighWatermark { get; set; } = 1000;
+
+    /// <summary>Outgoing high-water mark per peer; 0 (the default) is unbounded, so a reply is never dropped
+    /// because its peer reads slowly. What a peer can make the server queue for it is bounded instead by
+    /// its mailbox limits (one reply per request) and by the protocol (see docs/reliability.md).</summary>
     public int SendHighWatermark { get; set; }
+
+    /// <summary>At most this many log lines per peer per minute for malformed input; the rest are only
+    /// counted (<c>MalformedMessages</c>), so a peer cannot grow the log at will. Default 10.</summary>
+    public int MalformedLogLimit { get; set; } = 10;
 
     /// <summary>CURVE security; null for none.</summary>
     public CurveServerOptions? Curve { get; set; }

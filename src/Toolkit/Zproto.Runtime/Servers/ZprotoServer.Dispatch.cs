@@ -16,15 +16,21 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
         while (!client.Terminated)
         {
             TMessage? next = null;
-            for (var i = 0; i < client.Mailbox.Count; i++)
+            // A disposition depends only on the state and the event, so entries already found
+            // deferred in this state stay deferred: without this, every arrival would rescan a long
+            // mailbox and a pipelining peer would cost quadratic time.
+            var start = client.DeferredState is { } deferred && EqualityComparer<TState>.Default.Equals(deferred, client.State) ? client.DeferredPrefix : 0;
+            client.DeferredState = client.State;
+            for (var i = start; i < client.Mailbox.Count; i++)
             {
                 var candidate = client.Mailbox[i];
                 var disposition = GetDisposition(client, EventOf(candidate));
                 if (disposition == Disposition.Defer)
                     continue;
-                client.Mailbox.RemoveAt(i);
+                TakeFromMailbox(client, i);
                 if (disposition == Disposition.Handle)
                 {
+                    client.DeferredPrefix = i;
                     next = candidate;
                     break;
                 }
@@ -33,7 +39,10 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
                 i--;
             }
             if (next is null)
+            {
+                client.DeferredPrefix = client.Mailbox.Count;
                 return;
+            }
             client.Request = next;
             Dispatch(client, EventOf(next));
         }
@@ -79,7 +88,7 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
     {
         if (_clients.TryGetValue(client.RoutingId, out var current) && ReferenceEquals(current, client))
             _clients.Remove(client.RoutingId);
-        client.Mailbox.Clear();
+        ClearMailbox(client);
         client.WakeupGeneration++;
         client.DeadlineGeneration++;
         SafeDestroyed(client);

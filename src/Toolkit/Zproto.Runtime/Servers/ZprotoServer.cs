@@ -34,6 +34,8 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
     private readonly OutgoingMessage<TProtocol, TMessage> _outgoing = new();
     private readonly FrameReceiver<TProtocol, TMessage> _receiver;
     private ZmqSocket? _router;
+    private ZmqPoller? _poller;
+    private int _routerIndex;
     private ZmqAuthenticator? _authenticator;
 
     /// <summary>Creates a server; call <see cref="Start"/> to bind and run it.</summary>
@@ -41,7 +43,8 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
         : base(options?.Context, logger ?? NullLogger.Instance, name)
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
-        _receiver = new FrameReceiver<TProtocol, TMessage>(Logger, Name, routed: true);
+        _receiver = new FrameReceiver<TProtocol, TMessage>(Logger, Name, routed: true, new LogRateLimiter(options.MalformedLogLimit));
+        _flow = new InboundFlowControl(options);
     }
 
     /// <summary>The settings (read on the owner thread; change them before <see cref="Start"/>).</summary>
@@ -105,6 +108,8 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
         _router = new ZmqSocket(Context, ZmqSocketType.Router)
         {
             SendHighWatermark = Options.SendHighWatermark,
+            ReceiveHighWatermark = Options.ReceiveHighWatermark,
+            MaxMessageSize = Options.MaxMessageSize,
             RouterMandatory = true,
         };
         if (Options.Curve is { } c)
@@ -113,7 +118,8 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
             _router.CurveServer = true;
             _router.CurveSecretKey = c.SecretKey;
         }
-        poller.Add(_router);
+        _poller = poller;
+        _routerIndex = poller.Add(_router);
         if (Options.Curve is { } curve)
         {
             // The ZAP handler answers libzmq's authentication requests on this same thread, so an
@@ -156,29 +162,24 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
             return;
         }
         // Bounded batch so timers and commands are never starved by a busy peer.
-        for (var n = 0; n < 256; n++)
+        for (var n = 0; n < 256 && !_flow.IsPaused; n++)
         {
             if (!_receiver.TryReceive(_router!, out var routingId, out var message))
                 return;
             if (message is not null)
-                Deliver(routingId!, message);
+                Deliver(routingId!, message, _receiver.LastSize);
         }
     }
 
     // ---- receive path: a decoded message into its client's mailbox -----------------------------
 
-    private void Deliver(byte[] routingId, TMessage message)
+    private void Deliver(byte[] routingId, TMessage message, int size)
     {
         var client = FindOrCreate(routingId);
         client.LastActivity = Now;
         ScheduleExpiry(client);
-        if (client.Mailbox.Count >= Options.MailboxLimit)
-        {
-            if (MayWarn(client))
-                EngineLog.MailboxFull(Logger, Name, client.LogPrefix, Options.MailboxLimit, TProtocol.GetName(client.Mailbox[0]));
-            client.Mailbox.RemoveAt(0);
-        }
-        client.Mailbox.Add(message);
+        if (!Enqueue(client, message, size))
+            return;
         Pump(client);
         RunPendingEvents();
     }

@@ -41,6 +41,11 @@ public sealed class ZmqPoller
         return _sockets.Count - 1;
     }
 
+    /// <summary>Changes what the socket at <paramref name="index"/> is polled for. <see cref="ZmqPollEvents.None"/>
+    /// stops watching it without removing it, which is how a loop stops reading a socket for a while
+    /// (libzmq's receive high-water mark then holds its peers back) and later resumes.</summary>
+    public void SetEvents(int index, ZmqPollEvents events) => _interests[index] = events;
+
     /// <summary>What the last <see cref="Poll"/> found ready on the socket at <paramref name="index"/>.</summary>
     public ZmqPollEvents GetReadyEvents(int index) => _ready[index];
 

@@ -33,6 +33,20 @@ public sealed partial class ZmqSocket
         set => SetInt32(ZmqSocketOption.ReceiveHighWatermark, value);
     }
 
+    /// <summary>The largest inbound message libzmq accepts, in bytes (<c>ZMQ_MAXMSGSIZE</c>; -1, the
+    /// default, is unlimited). A peer that announces a larger frame is disconnected by libzmq while
+    /// reading the frame's header, before any of its body is buffered, so the limit bounds memory
+    /// per peer; the peer gets no answer (it reconnects as a new peer). Set it before bind/connect.</summary>
+    public long MaxMessageSize
+    {
+        get => GetValue<long>(ZmqSocketOption.MaxMessageSize);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, -1);
+            SetValue(ZmqSocketOption.MaxMessageSize, value);
+        }
+    }
+
     /// <summary>How long undelivered messages are kept after <see cref="Dispose"/> (<c>ZMQ_LINGER</c>):
     /// <see cref="TimeSpan.Zero"/> (the runtime's default) drops them, <see cref="Timeout.InfiniteTimeSpan"/>
     /// keeps them until delivered, which also holds up the context's termination.</summary>
@@ -264,18 +278,24 @@ public sealed partial class ZmqSocket
     private void SetMilliseconds(ZmqSocketOption option, TimeSpan value) =>
         SetInt32(option, ZmqMilliseconds.From(value, nameof(value)));
 
-    private unsafe int GetInt32(ZmqSocketOption option)
+    private int GetInt32(ZmqSocketOption option) => GetValue<int>(option);
+
+    private void SetInt32(ZmqSocketOption option, int value) => SetValue(option, value);
+
+    private unsafe T GetValue<T>(ZmqSocketOption option)
+        where T : unmanaged
     {
         ThrowIfDisposed();
-        int value = 0;
-        GetOption(option, &value, sizeof(int));
+        T value = default;
+        GetOption(option, &value, (nuint)sizeof(T));
         return value;
     }
 
-    private unsafe void SetInt32(ZmqSocketOption option, int value)
+    private unsafe void SetValue<T>(ZmqSocketOption option, T value)
+        where T : unmanaged
     {
         ThrowIfDisposed();
-        SetOption(option, &value, sizeof(int));
+        SetOption(option, &value, (nuint)sizeof(T));
     }
 
     private unsafe byte[] GetBytes(ZmqSocketOption option, Span<byte> buffer)

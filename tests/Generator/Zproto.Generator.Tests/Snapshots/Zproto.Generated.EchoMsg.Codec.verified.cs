@@ -86,6 +86,8 @@ namespace Zproto.Generated
         {
             var r = new global::Zproto.Wire.ZprotoReader(frame);
             var frameCount = frames?.Count ?? 1;
+            // Every failure ends at 'fail': with the reader's error, or with a frame-count failure set here.
+            global::Zproto.Wire.DecodeError? failure = null;
             if (!r.TryReadNumber2("signature", out var signature))
                 goto fail;
             if (signature != (0xAA00 | 0xA7))
@@ -95,39 +97,26 @@ namespace Zproto.Generated
             }
             if (!r.TryReadNumber1("id", out var id))
                 goto fail;
+            var framesUsed = 1;
             switch (id)
             {
-                case 1:
+                case (byte)MessageId.Hello:
                 {
                     if (!r.TryReadString("name", out var fName))
                         goto fail;
                     if (!r.TryReadEnd("HELLO"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "HELLO", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.EchoMsg.Hello { Name = fName };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 2:
+                case (byte)MessageId.HelloOk:
                 {
                     if (!r.TryReadEnd("HELLO-OK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "HELLO-OK", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.EchoMsg.HelloOk();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 3:
+                case (byte)MessageId.Echo:
                 {
                     if (!r.TryReadNumber4("sequence", out var fSequence))
                         goto fail;
@@ -135,17 +124,10 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("ECHO"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "ECHO", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.EchoMsg.Echo { Sequence = fSequence, Body = fBody };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 4:
+                case (byte)MessageId.EchoOk:
                 {
                     if (!r.TryReadNumber4("sequence", out var fSequence))
                         goto fail;
@@ -153,61 +135,33 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("ECHO-OK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "ECHO-OK", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.EchoMsg.EchoOk { Sequence = fSequence, Body = fBody };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 5:
+                case (byte)MessageId.Ping:
                 {
                     if (!r.TryReadEnd("PING"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "PING", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.EchoMsg.Ping();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 6:
+                case (byte)MessageId.PingOk:
                 {
                     if (!r.TryReadEnd("PING-OK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "PING-OK", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.EchoMsg.PingOk();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 7:
+                case (byte)MessageId.Broadcast:
                 {
                     if (!r.TryReadString("text", out var fText))
                         goto fail;
                     if (!r.TryReadEnd("BROADCAST"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "BROADCAST", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.EchoMsg.Broadcast { Text = fText };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 8:
+                case (byte)MessageId.Notice:
                 {
                     if (!r.TryReadString("sender", out var fSender))
                         goto fail;
@@ -215,96 +169,61 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("NOTICE"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "NOTICE", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.EchoMsg.Notice { Sender = fSender, Text = fText };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 9:
+                case (byte)MessageId.Wait:
                 {
                     if (!r.TryReadNumber4("delay", out var fDelay))
                         goto fail;
                     if (!r.TryReadEnd("WAIT"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "WAIT", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.EchoMsg.Wait { Delay = fDelay };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 10:
+                case (byte)MessageId.WaitOk:
                 {
                     if (!r.TryReadEnd("WAIT-OK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "WAIT-OK", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.EchoMsg.WaitOk();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 11:
+                case (byte)MessageId.Goodbye:
                 {
                     if (!r.TryReadEnd("GOODBYE"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "GOODBYE", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.EchoMsg.Goodbye();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 12:
+                case (byte)MessageId.GoodbyeOk:
                 {
                     if (!r.TryReadEnd("GOODBYE-OK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "GOODBYE-OK", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.EchoMsg.GoodbyeOk();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 13:
+                case (byte)MessageId.Invalid:
                 {
                     if (!r.TryReadEnd("INVALID"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "INVALID", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.EchoMsg.Invalid();
-                    error = default;
-                    return true;
+                    break;
                 }
                 default:
                     r.Fail(global::Zproto.Wire.DecodeErrorKind.UnknownMessageId, "id", 2, id);
                     goto fail;
             }
+            if (frameCount > framesUsed)
+            {
+                failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, message.MessageName, framesUsed, 0, frameCount - framesUsed);
+                goto fail;
+            }
+            error = default;
+            return true;
 
         fail:
             message = null;
-            error = r.Error;
+            error = failure ?? r.Error;
             return false;
         }
     }

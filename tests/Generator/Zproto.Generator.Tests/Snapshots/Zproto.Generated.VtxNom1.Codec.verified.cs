@@ -86,6 +86,8 @@ namespace Zproto.Generated
         {
             var r = new global::Zproto.Wire.ZprotoReader(frame);
             var frameCount = frames?.Count ?? 1;
+            // Every failure ends at 'fail': with the reader's error, or with a frame-count failure set here.
+            global::Zproto.Wire.DecodeError? failure = null;
             if (frame.Length > MaxSize)
             {
                 r.Fail(global::Zproto.Wire.DecodeErrorKind.TooLarge, "datagram", 0, frame.Length);
@@ -102,108 +104,74 @@ namespace Zproto.Generated
             var fCommand = (byte)((hbits1 >> 4) & 0xFUL);
             var fSequence = (byte)((hbits1 >> 0) & 0xFUL);
             var id = fCommand;
+            var framesUsed = 1;
             switch (id)
             {
-                case 0:
+                case (byte)MessageId.Rotfl:
                 {
                     if (!r.TryReadRestString("reason", out var fReason))
                         goto fail;
                     if (!r.TryReadEnd("ROTFL"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "ROTFL", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.VtxNom1.Rotfl { Sequence = fSequence, Resend = fResend, Flags = fFlags, Reason = fReason };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 1:
+                case (byte)MessageId.Ohai:
                 {
                     if (!r.TryReadRestString("address", out var fAddress))
                         goto fail;
                     if (!r.TryReadEnd("OHAI"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "OHAI", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.VtxNom1.Ohai { Sequence = fSequence, Resend = fResend, Flags = fFlags, Address = fAddress };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 2:
+                case (byte)MessageId.OhaiOk:
                 {
                     if (!r.TryReadRestString("address", out var fAddress))
                         goto fail;
                     if (!r.TryReadEnd("OHAI-OK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "OHAI-OK", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.VtxNom1.OhaiOk { Sequence = fSequence, Resend = fResend, Flags = fFlags, Address = fAddress };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 3:
+                case (byte)MessageId.Hugz:
                 {
                     if (!r.TryReadEnd("HUGZ"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "HUGZ", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.VtxNom1.Hugz { Sequence = fSequence, Resend = fResend, Flags = fFlags };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 4:
+                case (byte)MessageId.HugzOk:
                 {
                     if (!r.TryReadEnd("HUGZ-OK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "HUGZ-OK", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.VtxNom1.HugzOk { Sequence = fSequence, Resend = fResend, Flags = fFlags };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 5:
+                case (byte)MessageId.Nom:
                 {
                     if (!r.TryReadPackedFrames("content", out var fContent))
                         goto fail;
                     if (!r.TryReadEnd("NOM"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "NOM", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.VtxNom1.Nom { Sequence = fSequence, Resend = fResend, Flags = fFlags, Content = fContent };
-                    error = default;
-                    return true;
+                    break;
                 }
                 default:
                     r.Fail(global::Zproto.Wire.DecodeErrorKind.UnknownMessageId, "id", 1, id);
                     goto fail;
             }
+            if (frameCount > framesUsed)
+            {
+                failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, message.MessageName, framesUsed, 0, frameCount - framesUsed);
+                goto fail;
+            }
+            error = default;
+            return true;
 
         fail:
             message = null;
-            error = r.Error;
+            error = failure ?? r.Error;
             return false;
         }
     }

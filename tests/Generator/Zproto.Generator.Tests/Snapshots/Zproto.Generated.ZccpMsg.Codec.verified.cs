@@ -86,6 +86,8 @@ namespace Zproto.Generated
         {
             var r = new global::Zproto.Wire.ZprotoReader(frame);
             var frameCount = frames?.Count ?? 1;
+            // Every failure ends at 'fail': with the reader's error, or with a frame-count failure set here.
+            global::Zproto.Wire.DecodeError? failure = null;
             if (!r.TryReadNumber2("signature", out var signature))
                 goto fail;
             if (signature != (0xAA00 | 0xAA))
@@ -95,9 +97,10 @@ namespace Zproto.Generated
             }
             if (!r.TryReadNumber1("id", out var id))
                 goto fail;
+            var framesUsed = 1;
             switch (id)
             {
-                case 1:
+                case (byte)MessageId.Hello:
                 {
                     if (!r.TryReadString("identifier", out var fIdentifier))
                         goto fail;
@@ -105,33 +108,19 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("HELLO"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "HELLO", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZccpMsg.Hello { Identifier = fIdentifier, Headers = fHeaders };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 2:
+                case (byte)MessageId.HelloOk:
                 {
                     if (!r.TryReadHash("headers", out var fHeaders))
                         goto fail;
                     if (!r.TryReadEnd("HELLO-OK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "HELLO-OK", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZccpMsg.HelloOk { Headers = fHeaders };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 3:
+                case (byte)MessageId.Subscribe:
                 {
                     if (!r.TryReadString("expression", out var fExpression))
                         goto fail;
@@ -139,31 +128,17 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("SUBSCRIBE"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "SUBSCRIBE", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZccpMsg.Subscribe { Expression = fExpression, Headers = fHeaders };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 4:
+                case (byte)MessageId.SubscribeOk:
                 {
                     if (!r.TryReadEnd("SUBSCRIBE-OK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "SUBSCRIBE-OK", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZccpMsg.SubscribeOk();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 5:
+                case (byte)MessageId.Publish:
                 {
                     if (!r.TryReadString("address", out var fAddress))
                         goto fail;
@@ -173,10 +148,10 @@ namespace Zproto.Generated
                         goto fail;
                     var fContent = Remaining(frames, 1);
                     message = new global::Zproto.Generated.ZccpMsg.Publish { Address = fAddress, Headers = fHeaders, Content = fContent };
-                    error = default;
-                    return true;
+                    framesUsed = frameCount;
+                    break;
                 }
-                case 6:
+                case (byte)MessageId.Direct:
                 {
                     if (!r.TryReadString("address", out var fAddress))
                         goto fail;
@@ -186,10 +161,10 @@ namespace Zproto.Generated
                         goto fail;
                     var fContent = Remaining(frames, 1);
                     message = new global::Zproto.Generated.ZccpMsg.Direct { Address = fAddress, Headers = fHeaders, Content = fContent };
-                    error = default;
-                    return true;
+                    framesUsed = frameCount;
+                    break;
                 }
-                case 7:
+                case (byte)MessageId.Deliver:
                 {
                     if (!r.TryReadString("sender", out var fSender))
                         goto fail;
@@ -201,89 +176,61 @@ namespace Zproto.Generated
                         goto fail;
                     var fContent = Remaining(frames, 1);
                     message = new global::Zproto.Generated.ZccpMsg.Deliver { Sender = fSender, Address = fAddress, Headers = fHeaders, Content = fContent };
-                    error = default;
-                    return true;
+                    framesUsed = frameCount;
+                    break;
                 }
-                case 8:
+                case (byte)MessageId.Goodbye:
                 {
                     if (!r.TryReadEnd("GOODBYE"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "GOODBYE", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZccpMsg.Goodbye();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 9:
+                case (byte)MessageId.GoodbyeOk:
                 {
                     if (!r.TryReadHash("headers", out var fHeaders))
                         goto fail;
                     if (!r.TryReadEnd("GOODBYE-OK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "GOODBYE-OK", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZccpMsg.GoodbyeOk { Headers = fHeaders };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 10:
+                case (byte)MessageId.Ping:
                 {
                     if (!r.TryReadEnd("PING"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "PING", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZccpMsg.Ping();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 11:
+                case (byte)MessageId.PingOk:
                 {
                     if (!r.TryReadEnd("PING-OK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "PING-OK", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZccpMsg.PingOk();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 12:
+                case (byte)MessageId.Invalid:
                 {
                     if (!r.TryReadEnd("INVALID"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "INVALID", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZccpMsg.Invalid();
-                    error = default;
-                    return true;
+                    break;
                 }
                 default:
                     r.Fail(global::Zproto.Wire.DecodeErrorKind.UnknownMessageId, "id", 2, id);
                     goto fail;
             }
+            if (frameCount > framesUsed)
+            {
+                failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, message.MessageName, framesUsed, 0, frameCount - framesUsed);
+                goto fail;
+            }
+            error = default;
+            return true;
 
         fail:
             message = null;
-            error = r.Error;
+            error = failure ?? r.Error;
             return false;
         }
 

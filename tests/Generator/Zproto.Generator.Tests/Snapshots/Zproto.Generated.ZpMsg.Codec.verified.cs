@@ -86,6 +86,8 @@ namespace Zproto.Generated
         {
             var r = new global::Zproto.Wire.ZprotoReader(frame);
             var frameCount = frames?.Count ?? 1;
+            // Every failure ends at 'fail': with the reader's error, or with a frame-count failure set here.
+            global::Zproto.Wire.DecodeError? failure = null;
             if (!r.TryReadNumber2("signature", out var signature))
                 goto fail;
             if (signature != (0xAA00 | 0xAA))
@@ -95,9 +97,10 @@ namespace Zproto.Generated
             }
             if (!r.TryReadNumber1("id", out var id))
                 goto fail;
+            var framesUsed = 1;
             switch (id)
             {
-                case 1:
+                case (byte)MessageId.ConnectionOpen:
                 {
                     if (!r.TryReadString("protocol", out var fProtocol))
                         goto fail;
@@ -109,59 +112,31 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("CONNECTION-OPEN"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "CONNECTION-OPEN", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ConnectionOpen { ClientId = fClientId };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 2:
+                case (byte)MessageId.ConnectionPing:
                 {
                     if (!r.TryReadEnd("CONNECTION-PING"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "CONNECTION-PING", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ConnectionPing();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 3:
+                case (byte)MessageId.ConnectionPong:
                 {
                     if (!r.TryReadEnd("CONNECTION-PONG"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "CONNECTION-PONG", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ConnectionPong();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 4:
+                case (byte)MessageId.ConnectionClose:
                 {
                     if (!r.TryReadEnd("CONNECTION-CLOSE"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "CONNECTION-CLOSE", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ConnectionClose();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 5:
+                case (byte)MessageId.Ok:
                 {
                     if (!r.TryReadNumber2("code", out var fCode))
                         goto fail;
@@ -169,17 +144,10 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("OK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "OK", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.Ok { Code = fCode, Reason = fReason };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 6:
+                case (byte)MessageId.Error:
                 {
                     if (!r.TryReadNumber2("code", out var fCode))
                         goto fail;
@@ -187,17 +155,10 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("ERROR"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "ERROR", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.Error { Code = fCode, Reason = fReason };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 7:
+                case (byte)MessageId.Exec:
                 {
                     if (!r.TryReadStrings("args", out var fArgs))
                         goto fail;
@@ -207,17 +168,10 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.Exec { Args = fArgs, Env = fEnv, Aux = fAux };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 8:
+                case (byte)MessageId.ExecStatusReply:
                 {
                     if (!r.TryReadNumber4("handle", out var fHandle))
                         goto fail;
@@ -225,17 +179,10 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC-STATUS-REPLY"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-STATUS-REPLY", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecStatusReply { Handle = fHandle, Returncode = fReturncode };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 9:
+                case (byte)MessageId.ExecChunk:
                 {
                     if (!r.TryReadNumber4("handle", out var fHandle))
                         goto fail;
@@ -245,75 +192,240 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC-CHUNK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-CHUNK", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecChunk { Handle = fHandle, Fd = fFd, Chunk = fChunk };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 10:
+                case (byte)MessageId.ExecListReply:
                 {
                     if (!r.TryReadStrings("handles", out var fHandles))
                         goto fail;
                     if (!r.TryReadEnd("EXEC-LIST-REPLY"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-LIST-REPLY", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecListReply { Handles = fHandles };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 11:
+                case (byte)MessageId.ExecStatusGet:
                 {
                     if (!r.TryReadNumber4("handle", out var fHandle))
                         goto fail;
                     if (!r.TryReadEnd("EXEC-STATUS-GET"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-STATUS-GET", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecStatusGet { Handle = fHandle };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 12:
+                case (byte)MessageId.ExecList:
                 {
                     if (!r.TryReadEnd("EXEC-LIST"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-LIST", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecList();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 13:
+                case (byte)MessageId.ExecCancel:
                 {
                     if (!r.TryReadNumber4("handle", out var fHandle))
                         goto fail;
                     if (!r.TryReadEnd("EXEC-CANCEL"))
                         goto fail;
+                    message = new global::Zproto.Generated.ZpMsg.ExecCancel { Handle = fHandle };
+                    break;
+                }
+                case 14:
+                {
+                    if (!r.TryReadString("client_id", out var fClientId))
+                        goto fail;
+                    if (!r.TryReadString("user", out var fUser))
+                        goto fail;
+                    if (!r.TryReadEnd("SESSION-OPEN"))
+                        goto fail;
                     if (frameCount > 1)
                     {
                         message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-CANCEL", 1, 0, frameCount - 1);
+                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "SESSION-OPEN", 1, 0, frameCount - 1);
                         return false;
                     }
-                    message = new global::Zproto.Generated.ZpMsg.ExecCancel { Handle = fHandle };
+                    message = new global::Zproto.Generated.ZpMsg.SessionOpen { ClientId = fClientId, User = fUser };
+                    error = default;
+                    return true;
+                }
+                case 15:
+                {
+                    if (!r.TryReadNumber4("handle", out var fHandle))
+                        goto fail;
+                    if (!r.TryReadNumber4("fd", out var fFd))
+                        goto fail;
+                    if (!r.TryReadNumber8("credit", out var fCredit))
+                        goto fail;
+                    if (!r.TryReadEnd("EXEC-CREDIT"))
+                        goto fail;
+                    if (frameCount > 1)
+                    {
+                        message = null;
+                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-CREDIT", 1, 0, frameCount - 1);
+                        return false;
+                    }
+                    message = new global::Zproto.Generated.ZpMsg.ExecCredit { Handle = fHandle, Fd = fFd, Credit = fCredit };
+                    error = default;
+                    return true;
+                }
+                case 16:
+                {
+                    if (!r.TryReadNumber4("handle", out var fHandle))
+                        goto fail;
+                    if (!r.TryReadNumber1("mask", out var fMask))
+                        goto fail;
+                    if (!r.TryReadNumber8("stdout_offset", out var fStdoutOffset))
+                        goto fail;
+                    if (!r.TryReadNumber8("stderr_offset", out var fStderrOffset))
+                        goto fail;
+                    if (!r.TryReadNumber8("credit", out var fCredit))
+                        goto fail;
+                    if (!r.TryReadEnd("EXEC-FOLLOW"))
+                        goto fail;
+                    if (frameCount > 1)
+                    {
+                        message = null;
+                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-FOLLOW", 1, 0, frameCount - 1);
+                        return false;
+                    }
+                    message = new global::Zproto.Generated.ZpMsg.ExecFollow { Handle = fHandle, Mask = fMask, StdoutOffset = fStdoutOffset, StderrOffset = fStderrOffset, Credit = fCredit };
+                    error = default;
+                    return true;
+                }
+                case 17:
+                {
+                    if (!r.TryReadNumber4("handle", out var fHandle))
+                        goto fail;
+                    if (!r.TryReadEnd("EXEC-INFO-GET"))
+                        goto fail;
+                    if (frameCount > 1)
+                    {
+                        message = null;
+                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-INFO-GET", 1, 0, frameCount - 1);
+                        return false;
+                    }
+                    message = new global::Zproto.Generated.ZpMsg.ExecInfoGet { Handle = fHandle };
+                    error = default;
+                    return true;
+                }
+                case 18:
+                {
+                    if (!r.TryReadNumber4("handle", out var fHandle))
+                        goto fail;
+                    if (!r.TryReadNumber2("returncode", out var fReturncode))
+                        goto fail;
+                    if (!r.TryReadHash("info", out var fInfo))
+                        goto fail;
+                    if (!r.TryReadEnd("EXEC-INFO"))
+                        goto fail;
+                    if (frameCount > 1)
+                    {
+                        message = null;
+                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-INFO", 1, 0, frameCount - 1);
+                        return false;
+                    }
+                    message = new global::Zproto.Generated.ZpMsg.ExecInfo { Handle = fHandle, Returncode = fReturncode, Info = fInfo };
+                    error = default;
+                    return true;
+                }
+                case 19:
+                {
+                    if (!r.TryReadLongstr("path", out var fPath))
+                        goto fail;
+                    if (!r.TryReadNumber8("size", out var fSize))
+                        goto fail;
+                    if (!r.TryReadNumber4("mode", out var fMode))
+                        goto fail;
+                    if (!r.TryReadNumber8("mtime", out var fMtime))
+                        goto fail;
+                    if (!r.TryReadString("digest", out var fDigest))
+                        goto fail;
+                    if (!r.TryReadEnd("FILE-OPEN"))
+                        goto fail;
+                    if (frameCount > 1)
+                    {
+                        message = null;
+                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "FILE-OPEN", 1, 0, frameCount - 1);
+                        return false;
+                    }
+                    message = new global::Zproto.Generated.ZpMsg.FileOpen { Path = fPath, Size = fSize, Mode = fMode, Mtime = fMtime, Digest = fDigest };
+                    error = default;
+                    return true;
+                }
+                case 20:
+                {
+                    if (!r.TryReadNumber4("handle", out var fHandle))
+                        goto fail;
+                    if (!r.TryReadNumber1("identical", out var fIdentical))
+                        goto fail;
+                    if (!r.TryReadNumber8("offset", out var fOffset))
+                        goto fail;
+                    if (!r.TryReadNumber8("credit", out var fCredit))
+                        goto fail;
+                    if (!r.TryReadEnd("FILE-OPEN-REPLY"))
+                        goto fail;
+                    if (frameCount > 1)
+                    {
+                        message = null;
+                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "FILE-OPEN-REPLY", 1, 0, frameCount - 1);
+                        return false;
+                    }
+                    message = new global::Zproto.Generated.ZpMsg.FileOpenReply { Handle = fHandle, Identical = fIdentical, Offset = fOffset, Credit = fCredit };
+                    error = default;
+                    return true;
+                }
+                case 21:
+                {
+                    if (!r.TryReadNumber4("handle", out var fHandle))
+                        goto fail;
+                    if (!r.TryReadNumber8("offset", out var fOffset))
+                        goto fail;
+                    if (!r.TryReadChunk("chunk", out var fChunk))
+                        goto fail;
+                    if (!r.TryReadEnd("FILE-CHUNK"))
+                        goto fail;
+                    if (frameCount > 1)
+                    {
+                        message = null;
+                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "FILE-CHUNK", 1, 0, frameCount - 1);
+                        return false;
+                    }
+                    message = new global::Zproto.Generated.ZpMsg.FileChunk { Handle = fHandle, Offset = fOffset, Chunk = fChunk };
+                    error = default;
+                    return true;
+                }
+                case 22:
+                {
+                    if (!r.TryReadNumber4("handle", out var fHandle))
+                        goto fail;
+                    if (!r.TryReadNumber8("offset", out var fOffset))
+                        goto fail;
+                    if (!r.TryReadNumber8("credit", out var fCredit))
+                        goto fail;
+                    if (!r.TryReadEnd("FILE-ACK"))
+                        goto fail;
+                    if (frameCount > 1)
+                    {
+                        message = null;
+                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "FILE-ACK", 1, 0, frameCount - 1);
+                        return false;
+                    }
+                    message = new global::Zproto.Generated.ZpMsg.FileAck { Handle = fHandle, Offset = fOffset, Credit = fCredit };
+                    error = default;
+                    return true;
+                }
+                case 23:
+                {
+                    if (!r.TryReadNumber4("handle", out var fHandle))
+                        goto fail;
+                    if (!r.TryReadEnd("FILE-CLOSE"))
+                        goto fail;
+                    if (frameCount > 1)
+                    {
+                        message = null;
+                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "FILE-CLOSE", 1, 0, frameCount - 1);
+                        return false;
+                    }
+                    message = new global::Zproto.Generated.ZpMsg.FileClose { Handle = fHandle };
                     error = default;
                     return true;
                 }
@@ -321,10 +433,17 @@ namespace Zproto.Generated
                     r.Fail(global::Zproto.Wire.DecodeErrorKind.UnknownMessageId, "id", 2, id);
                     goto fail;
             }
+            if (frameCount > framesUsed)
+            {
+                failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, message.MessageName, framesUsed, 0, frameCount - framesUsed);
+                goto fail;
+            }
+            error = default;
+            return true;
 
         fail:
             message = null;
-            error = r.Error;
+            error = failure ?? r.Error;
             return false;
         }
     }

@@ -9,7 +9,11 @@ namespace Zproto.Generated
     ///
     /// zp runs commands on a remote host over ZeroMQ, keeps asynchronous jobs and
     /// copies files, as an ssh/rsync alternative. Messages 1 to 13 are the original
-    /// zp_proto codec, byte for byte.
+    /// zp_proto codec, byte for byte; 14 and up are this implementation's additions
+    /// (sessions naming a user, credit-based flow control, follow, job details and
+    /// resumable file copy).
+    /// EXEC-CHUNK with fd 0 carries stdin from client to server; a zero-length fd-0
+    /// chunk is end of file.
     /// </summary>
     [global::Zproto.Wire.ZprotoProtocol("zp_msg", Framing = "frames")]
     [global::System.CodeDom.Compiler.GeneratedCode("Zproto.Net", "1.0.0")]
@@ -46,6 +50,26 @@ namespace Zproto.Generated
             ExecList = 12,
             /// <summary>EXEC-CANCEL</summary>
             ExecCancel = 13,
+            /// <summary>SESSION-OPEN</summary>
+            SessionOpen = 14,
+            /// <summary>EXEC-CREDIT</summary>
+            ExecCredit = 15,
+            /// <summary>EXEC-FOLLOW</summary>
+            ExecFollow = 16,
+            /// <summary>EXEC-INFO-GET</summary>
+            ExecInfoGet = 17,
+            /// <summary>EXEC-INFO</summary>
+            ExecInfo = 18,
+            /// <summary>FILE-OPEN</summary>
+            FileOpen = 19,
+            /// <summary>FILE-OPEN-REPLY</summary>
+            FileOpenReply = 20,
+            /// <summary>FILE-CHUNK</summary>
+            FileChunk = 21,
+            /// <summary>FILE-ACK</summary>
+            FileAck = 22,
+            /// <summary>FILE-CLOSE</summary>
+            FileClose = 23,
         }
 
         /// <summary>Constants defined by the model.</summary>
@@ -579,6 +603,479 @@ namespace Zproto.Generated
 
             /// <summary>
             /// Job handle
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("handle", 0, Type = "number")]
+            public uint Handle { get; init; }
+
+            internal override int GetEncodedLengthCore()
+            {
+                return 7;
+            }
+
+            internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
+            {
+                WritePrefix(ref w, this);
+                w.WriteNumber4(this.Handle);
+            }
+        }
+
+        /// <summary>
+        /// Client opens a session acting as a local user of the server; answered by OK or
+        /// ERROR. CONNECTION-OPEN opens one as the first user the client's key maps to.
+        /// </summary>
+        [global::Zproto.Wire.ZprotoMessage("SESSION-OPEN", 14)]
+        public sealed partial record SessionOpen : Message
+        {
+            /// <inheritdoc />
+            public override MessageId MessageId => MessageId.SessionOpen;
+
+            /// <inheritdoc />
+            public override string MessageName => "SESSION-OPEN";
+
+            /// <summary>
+            /// Client's persistent unique id
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("client_id", 0, Type = "string")]
+            public string ClientId { get; init; } = "";
+
+            /// <summary>
+            /// Local user on the server host
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("user", 1, Type = "string")]
+            public string User { get; init; } = "";
+
+            internal override int GetEncodedLengthCore()
+            {
+                return 3
+                    + global::Zproto.Wire.WireSize.String(this.ClientId, "client_id")
+                    + global::Zproto.Wire.WireSize.String(this.User, "user");
+            }
+
+            internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
+            {
+                WritePrefix(ref w, this);
+                w.WriteString(this.ClientId);
+                w.WriteString(this.User);
+            }
+        }
+
+        /// <summary>
+        /// Grants the peer more bytes it may send on a job's stream: fd 0 (server to
+        /// client) for stdin, fd 1 (client to server) for output on fds 1 and 2 together.
+        /// </summary>
+        [global::Zproto.Wire.ZprotoMessage("EXEC-CREDIT", 15)]
+        public sealed partial record ExecCredit : Message
+        {
+            /// <inheritdoc />
+            public override MessageId MessageId => MessageId.ExecCredit;
+
+            /// <inheritdoc />
+            public override string MessageName => "EXEC-CREDIT";
+
+            /// <summary>
+            /// Job handle
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("handle", 0, Type = "number")]
+            public uint Handle { get; init; }
+
+            /// <summary>
+            /// 0 for stdin, 1 for output
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("fd", 1, Type = "number")]
+            public uint Fd { get; init; }
+
+            /// <summary>
+            /// Additional bytes allowed
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("credit", 2, Type = "number")]
+            public ulong Credit { get; init; }
+
+            internal override int GetEncodedLengthCore()
+            {
+                return 19;
+            }
+
+            internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
+            {
+                WritePrefix(ref w, this);
+                w.WriteNumber4(this.Handle);
+                w.WriteNumber4(this.Fd);
+                w.WriteNumber8(this.Credit);
+            }
+        }
+
+        /// <summary>
+        /// Attach to a job's output: the server replays buffered output from the given
+        /// offsets, streams live chunks and ends with EXEC-STATUS-REPLY(final code).
+        /// </summary>
+        [global::Zproto.Wire.ZprotoMessage("EXEC-FOLLOW", 16)]
+        public sealed partial record ExecFollow : Message
+        {
+            /// <inheritdoc />
+            public override MessageId MessageId => MessageId.ExecFollow;
+
+            /// <inheritdoc />
+            public override string MessageName => "EXEC-FOLLOW";
+
+            /// <summary>
+            /// Job handle
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("handle", 0, Type = "number")]
+            public uint Handle { get; init; }
+
+            /// <summary>
+            /// 1 stdout, 2 stderr, 3 both
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("mask", 1, Type = "number")]
+            public byte Mask { get; init; }
+
+            /// <summary>
+            /// Stdout bytes the client already has
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("stdout_offset", 2, Type = "number")]
+            public ulong StdoutOffset { get; init; }
+
+            /// <summary>
+            /// Stderr bytes the client already has
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("stderr_offset", 3, Type = "number")]
+            public ulong StderrOffset { get; init; }
+
+            /// <summary>
+            /// Output bytes the client accepts before it grants more
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("credit", 4, Type = "number")]
+            public ulong Credit { get; init; }
+
+            internal override int GetEncodedLengthCore()
+            {
+                return 32;
+            }
+
+            internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
+            {
+                WritePrefix(ref w, this);
+                w.WriteNumber4(this.Handle);
+                w.WriteNumber1(this.Mask);
+                w.WriteNumber8(this.StdoutOffset);
+                w.WriteNumber8(this.StderrOffset);
+                w.WriteNumber8(this.Credit);
+            }
+        }
+
+        /// <summary>
+        /// Ask for a job's details.
+        /// </summary>
+        [global::Zproto.Wire.ZprotoMessage("EXEC-INFO-GET", 17)]
+        public sealed partial record ExecInfoGet : Message
+        {
+            /// <inheritdoc />
+            public override MessageId MessageId => MessageId.ExecInfoGet;
+
+            /// <inheritdoc />
+            public override string MessageName => "EXEC-INFO-GET";
+
+            /// <summary>
+            /// Job handle
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("handle", 0, Type = "number")]
+            public uint Handle { get; init; }
+
+            internal override int GetEncodedLengthCore()
+            {
+                return 7;
+            }
+
+            internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
+            {
+                WritePrefix(ref w, this);
+                w.WriteNumber4(this.Handle);
+            }
+        }
+
+        /// <summary>
+        /// A job's details: info keys status, command_line, stdout, stderr.
+        /// </summary>
+        [global::Zproto.Wire.ZprotoMessage("EXEC-INFO", 18)]
+        public sealed partial record ExecInfo : Message
+        {
+            /// <inheritdoc />
+            public override MessageId MessageId => MessageId.ExecInfo;
+
+            /// <inheritdoc />
+            public override string MessageName => "EXEC-INFO";
+
+            /// <summary>
+            /// Job handle
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("handle", 0, Type = "number")]
+            public uint Handle { get; init; }
+
+            /// <summary>
+            /// RUNNING, QUEUED or the exit code
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("returncode", 1, Type = "number")]
+            public ushort Returncode { get; init; }
+
+            /// <summary>
+            /// Details as key/value pairs
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("info", 2, Type = "hash")]
+            public global::Zproto.Wire.ZprotoHash Info { get; init; } = global::Zproto.Wire.ZprotoHash.Empty;
+
+            internal override int GetEncodedLengthCore()
+            {
+                return 9
+                    + global::Zproto.Wire.WireSize.Hash(this.Info, "info");
+            }
+
+            internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
+            {
+                WritePrefix(ref w, this);
+                w.WriteNumber4(this.Handle);
+                w.WriteNumber2(this.Returncode);
+                w.WriteHash(this.Info);
+            }
+        }
+
+        /// <summary>
+        /// Client offers a file to copy (zpc). A relative path is under the user's home.
+        /// Answered by FILE-OPEN-REPLY or ERROR.
+        /// </summary>
+        [global::Zproto.Wire.ZprotoMessage("FILE-OPEN", 19)]
+        public sealed partial record FileOpen : Message
+        {
+            /// <inheritdoc />
+            public override MessageId MessageId => MessageId.FileOpen;
+
+            /// <inheritdoc />
+            public override string MessageName => "FILE-OPEN";
+
+            /// <summary>
+            /// Destination path on the server
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("path", 0, Type = "longstr")]
+            public string Path { get; init; } = "";
+
+            /// <summary>
+            /// File size in bytes
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("size", 1, Type = "number")]
+            public ulong Size { get; init; }
+
+            /// <summary>
+            /// Permission bits (e.g. 0644)
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("mode", 2, Type = "number")]
+            public uint Mode { get; init; }
+
+            /// <summary>
+            /// Modification time, Unix milliseconds
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("mtime", 3, Type = "number")]
+            public ulong Mtime { get; init; }
+
+            /// <summary>
+            /// SHA-256 of the whole file, lowercase hex
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("digest", 4, Type = "string")]
+            public string Digest { get; init; } = "";
+
+            internal override int GetEncodedLengthCore()
+            {
+                return 23
+                    + global::Zproto.Wire.WireSize.Longstr(this.Path)
+                    + global::Zproto.Wire.WireSize.String(this.Digest, "digest");
+            }
+
+            internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
+            {
+                WritePrefix(ref w, this);
+                w.WriteLongstr(this.Path);
+                w.WriteNumber8(this.Size);
+                w.WriteNumber4(this.Mode);
+                w.WriteNumber8(this.Mtime);
+                w.WriteString(this.Digest);
+            }
+        }
+
+        /// <summary>
+        /// The receiver's answer: identical (nothing to send), or the offset it already
+        /// has (resume) and the bytes the sender may send before the next FILE-ACK.
+        /// </summary>
+        [global::Zproto.Wire.ZprotoMessage("FILE-OPEN-REPLY", 20)]
+        public sealed partial record FileOpenReply : Message
+        {
+            /// <inheritdoc />
+            public override MessageId MessageId => MessageId.FileOpenReply;
+
+            /// <inheritdoc />
+            public override string MessageName => "FILE-OPEN-REPLY";
+
+            /// <summary>
+            /// Transfer handle
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("handle", 0, Type = "number")]
+            public uint Handle { get; init; }
+
+            /// <summary>
+            /// 1 when the destination already has this content
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("identical", 1, Type = "number")]
+            public byte Identical { get; init; }
+
+            /// <summary>
+            /// Bytes the receiver has; send from here
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("offset", 2, Type = "number")]
+            public ulong Offset { get; init; }
+
+            /// <summary>
+            /// Bytes the sender may have unacknowledged
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("credit", 3, Type = "number")]
+            public ulong Credit { get; init; }
+
+            internal override int GetEncodedLengthCore()
+            {
+                return 24;
+            }
+
+            internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
+            {
+                WritePrefix(ref w, this);
+                w.WriteNumber4(this.Handle);
+                w.WriteNumber1(this.Identical);
+                w.WriteNumber8(this.Offset);
+                w.WriteNumber8(this.Credit);
+            }
+        }
+
+        /// <summary>
+        /// File data at an offset; offsets must follow each other without gaps.
+        /// </summary>
+        [global::Zproto.Wire.ZprotoMessage("FILE-CHUNK", 21)]
+        public sealed partial record FileChunk : Message
+        {
+            /// <inheritdoc />
+            public override MessageId MessageId => MessageId.FileChunk;
+
+            /// <inheritdoc />
+            public override string MessageName => "FILE-CHUNK";
+
+            /// <summary>
+            /// Transfer handle
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("handle", 0, Type = "number")]
+            public uint Handle { get; init; }
+
+            /// <summary>
+            /// Offset of the first byte
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("offset", 1, Type = "number")]
+            public ulong Offset { get; init; }
+
+            /// <summary>
+            /// Data
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("chunk", 2, Type = "chunk")]
+            public global::System.ReadOnlyMemory<byte> Chunk { get; init; }
+
+            /// <summary>Content equality: binary values and lists compare by their contents, not by reference.</summary>
+            public bool Equals(FileChunk? other)
+            {
+                return other is not null
+                    && base.Equals(other)
+                    && global::System.Collections.Generic.EqualityComparer<uint>.Default.Equals(this.Handle, other.Handle)
+                    && global::System.Collections.Generic.EqualityComparer<ulong>.Default.Equals(this.Offset, other.Offset)
+                    && global::Zproto.Wire.WireEquality.Equal(this.Chunk, other.Chunk);
+            }
+
+            /// <inheritdoc />
+            public override int GetHashCode()
+            {
+                var hash = new global::System.HashCode();
+                hash.Add(base.GetHashCode());
+                hash.Add(this.Handle);
+                hash.Add(this.Offset);
+                hash.Add(global::Zproto.Wire.WireEquality.Hash(this.Chunk));
+                return hash.ToHashCode();
+            }
+
+            internal override int GetEncodedLengthCore()
+            {
+                return 15
+                    + global::Zproto.Wire.WireSize.Chunk(this.Chunk);
+            }
+
+            internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
+            {
+                WritePrefix(ref w, this);
+                w.WriteNumber4(this.Handle);
+                w.WriteNumber8(this.Offset);
+                w.WriteChunk(this.Chunk.Span);
+            }
+        }
+
+        /// <summary>
+        /// Acknowledges the bytes written so far and grants more credit.
+        /// </summary>
+        [global::Zproto.Wire.ZprotoMessage("FILE-ACK", 22)]
+        public sealed partial record FileAck : Message
+        {
+            /// <inheritdoc />
+            public override MessageId MessageId => MessageId.FileAck;
+
+            /// <inheritdoc />
+            public override string MessageName => "FILE-ACK";
+
+            /// <summary>
+            /// Transfer handle
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("handle", 0, Type = "number")]
+            public uint Handle { get; init; }
+
+            /// <summary>
+            /// Bytes written
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("offset", 1, Type = "number")]
+            public ulong Offset { get; init; }
+
+            /// <summary>
+            /// Additional bytes allowed
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("credit", 2, Type = "number")]
+            public ulong Credit { get; init; }
+
+            internal override int GetEncodedLengthCore()
+            {
+                return 23;
+            }
+
+            internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
+            {
+                WritePrefix(ref w, this);
+                w.WriteNumber4(this.Handle);
+                w.WriteNumber8(this.Offset);
+                w.WriteNumber8(this.Credit);
+            }
+        }
+
+        /// <summary>
+        /// All bytes sent: the receiver checks the SHA-256, renames the temporary file into
+        /// place and sets mode and mtime; answered by OK or ERROR (409 digest mismatch).
+        /// </summary>
+        [global::Zproto.Wire.ZprotoMessage("FILE-CLOSE", 23)]
+        public sealed partial record FileClose : Message
+        {
+            /// <inheritdoc />
+            public override MessageId MessageId => MessageId.FileClose;
+
+            /// <inheritdoc />
+            public override string MessageName => "FILE-CLOSE";
+
+            /// <summary>
+            /// Transfer handle
             /// </summary>
             [global::Zproto.Wire.ZprotoField("handle", 0, Type = "number")]
             public uint Handle { get; init; }

@@ -86,6 +86,8 @@ namespace Zproto.Generated
         {
             var r = new global::Zproto.Wire.ZprotoReader(frame);
             var frameCount = frames?.Count ?? 1;
+            // Every failure ends at 'fail': with the reader's error, or with a frame-count failure set here.
+            global::Zproto.Wire.DecodeError? failure = null;
             if (!r.TryReadNumber2("signature", out var signature))
                 goto fail;
             if (signature != (0xAA00 | 0xA0))
@@ -95,101 +97,60 @@ namespace Zproto.Generated
             }
             if (!r.TryReadNumber1("id", out var id))
                 goto fail;
+            var framesUsed = 1;
             switch (id)
             {
-                case 1:
+                case (byte)MessageId.Input:
                 {
                     if (!r.TryReadString("pipename", out var fPipename))
                         goto fail;
                     if (!r.TryReadEnd("input"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "input", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.Input { Pipename = fPipename };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 2:
+                case (byte)MessageId.InputOk:
                 {
                     if (!r.TryReadEnd("input ok"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "input ok", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.InputOk();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 3:
+                case (byte)MessageId.InputFailed:
                 {
                     if (!r.TryReadString("reason", out var fReason))
                         goto fail;
                     if (!r.TryReadEnd("input failed"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "input failed", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.InputFailed { Reason = fReason };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 4:
+                case (byte)MessageId.Output:
                 {
                     if (!r.TryReadString("pipename", out var fPipename))
                         goto fail;
                     if (!r.TryReadEnd("output"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "output", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.Output { Pipename = fPipename };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 5:
+                case (byte)MessageId.OutputOk:
                 {
                     if (!r.TryReadEnd("output ok"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "output ok", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.OutputOk();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 6:
+                case (byte)MessageId.OutputFailed:
                 {
                     if (!r.TryReadString("reason", out var fReason))
                         goto fail;
                     if (!r.TryReadEnd("output failed"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "output failed", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.OutputFailed { Reason = fReason };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 7:
+                case (byte)MessageId.Read:
                 {
                     if (!r.TryReadNumber4("size", out var fSize))
                         goto fail;
@@ -197,77 +158,42 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("read"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "read", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.Read { Size = fSize, Timeout = fTimeout };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 8:
+                case (byte)MessageId.ReadOk:
                 {
                     if (!r.TryReadChunk("chunk", out var fChunk))
                         goto fail;
                     if (!r.TryReadEnd("read ok"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "read ok", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.ReadOk { Chunk = fChunk };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 9:
+                case (byte)MessageId.ReadEnd:
                 {
                     if (!r.TryReadEnd("read end"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "read end", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.ReadEnd();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 10:
+                case (byte)MessageId.ReadTimeout:
                 {
                     if (!r.TryReadEnd("read timeout"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "read timeout", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.ReadTimeout();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 11:
+                case (byte)MessageId.ReadFailed:
                 {
                     if (!r.TryReadString("reason", out var fReason))
                         goto fail;
                     if (!r.TryReadEnd("read failed"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "read failed", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.ReadFailed { Reason = fReason };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 12:
+                case (byte)MessageId.Write:
                 {
                     if (!r.TryReadChunk("chunk", out var fChunk))
                         goto fail;
@@ -275,154 +201,91 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("write"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "write", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.Write { Chunk = fChunk, Timeout = fTimeout };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 13:
+                case (byte)MessageId.WriteOk:
                 {
                     if (!r.TryReadEnd("write ok"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "write ok", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.WriteOk();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 14:
+                case (byte)MessageId.WriteTimeout:
                 {
                     if (!r.TryReadEnd("write timeout"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "write timeout", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.WriteTimeout();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 15:
+                case (byte)MessageId.WriteFailed:
                 {
                     if (!r.TryReadString("reason", out var fReason))
                         goto fail;
                     if (!r.TryReadEnd("write failed"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "write failed", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.WriteFailed { Reason = fReason };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 16:
+                case (byte)MessageId.Close:
                 {
                     if (!r.TryReadEnd("close"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "close", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.Close();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 17:
+                case (byte)MessageId.CloseOk:
                 {
                     if (!r.TryReadEnd("close ok"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "close ok", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.CloseOk();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 18:
+                case (byte)MessageId.CloseFailed:
                 {
                     if (!r.TryReadString("reason", out var fReason))
                         goto fail;
                     if (!r.TryReadEnd("close failed"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "close failed", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.CloseFailed { Reason = fReason };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 19:
+                case (byte)MessageId.Ping:
                 {
                     if (!r.TryReadEnd("ping"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "ping", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.Ping();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 20:
+                case (byte)MessageId.PingOk:
                 {
                     if (!r.TryReadEnd("ping ok"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "ping ok", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.PingOk();
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 21:
+                case (byte)MessageId.Invalid:
                 {
                     if (!r.TryReadEnd("invalid"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "invalid", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.Invalid();
-                    error = default;
-                    return true;
+                    break;
                 }
                 default:
                     r.Fail(global::Zproto.Wire.DecodeErrorKind.UnknownMessageId, "id", 2, id);
                     goto fail;
             }
+            if (frameCount > framesUsed)
+            {
+                failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, message.MessageName, framesUsed, 0, frameCount - framesUsed);
+                goto fail;
+            }
+            error = default;
+            return true;
 
         fail:
             message = null;
-            error = r.Error;
+            error = failure ?? r.Error;
             return false;
         }
     }

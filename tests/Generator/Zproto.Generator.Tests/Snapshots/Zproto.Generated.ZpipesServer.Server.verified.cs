@@ -17,13 +17,18 @@ namespace Zproto.Generated
     /// is a deadline that PINGs and partial data do not cancel; every termination
     /// detaches the client from its pipe; CLOSE clears the reader's queue; a writer
     /// attaching while the reader has a READ pending is expected, not a crash.
+    ///
+    /// Flow control (no silent loss, bounded memory): a pipe holds at most its byte
+    /// limit in the reader's queue. WRITE-OK is sent only once the chunk fits, so a
+    /// writer is held in 'processing write' ('pipe full') until the reader takes data
+    /// ('have room') or the WRITE's deadline passes (WRITE-TIMEOUT).
     /// </summary>
     /// <remarks>
     /// The state machine is generated; the actions are partial methods this class's other part must
     /// implement. Actions run on the server's owner thread, one event at a time.
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Zproto.Net", "1.0.0")]
-    public sealed partial class ZpipesServer : global::Zproto.Runtime.Servers.ZprotoServer<global::Zproto.Generated.ZpipesMsg, global::Zproto.Generated.ZpipesMsg.Message, ZpipesServer.Client, ZpipesServer.State, ZpipesServer.Event>
+    public sealed partial class ZpipesServer : global::Zproto.Runtime.Servers.ZprotoServer<global::Zproto.Generated.ZpipesMsg, global::Zproto.Generated.ZpipesMsg.Message, ZpipesServer.Client>
     {
         /// <summary>Creates the server; call <c>Start()</c> to bind its endpoints and run it.</summary>
         public ZpipesServer(global::Zproto.Runtime.Servers.ServerOptions options, global::Microsoft.Extensions.Logging.ILogger<ZpipesServer>? logger = null)
@@ -35,136 +40,146 @@ namespace Zproto.Generated
         public enum State
         {
             /// <summary>start</summary>
-            Start,
+            Start = 0,
             /// <summary>before writing</summary>
-            BeforeWriting,
+            BeforeWriting = 1,
             /// <summary>writing</summary>
-            Writing,
+            Writing = 2,
             /// <summary>processing write</summary>
-            ProcessingWrite,
+            ProcessingWrite = 3,
             /// <summary>before reading</summary>
-            BeforeReading,
+            BeforeReading = 4,
             /// <summary>reading</summary>
-            Reading,
+            Reading = 5,
             /// <summary>processing read</summary>
-            ProcessingRead,
+            ProcessingRead = 6,
             /// <summary>external</summary>
-            External,
+            External = 7,
             /// <summary>internal</summary>
-            Internal,
+            Internal = 8,
         }
 
         /// <summary>Events: the protocol's messages, then the model's internal events.</summary>
         public enum Event
         {
             /// <summary>input</summary>
-            Input,
+            Input = 0,
             /// <summary>input ok</summary>
-            InputOk,
+            InputOk = 1,
             /// <summary>input failed</summary>
-            InputFailed,
+            InputFailed = 2,
             /// <summary>output</summary>
-            Output,
+            Output = 3,
             /// <summary>output ok</summary>
-            OutputOk,
+            OutputOk = 4,
             /// <summary>output failed</summary>
-            OutputFailed,
+            OutputFailed = 5,
             /// <summary>read</summary>
-            Read,
+            Read = 6,
             /// <summary>read ok</summary>
-            ReadOk,
+            ReadOk = 7,
             /// <summary>read end</summary>
-            ReadEnd,
+            ReadEnd = 8,
             /// <summary>read timeout</summary>
-            ReadTimeout,
+            ReadTimeout = 9,
             /// <summary>read failed</summary>
-            ReadFailed,
+            ReadFailed = 10,
             /// <summary>write</summary>
-            Write,
+            Write = 11,
             /// <summary>write ok</summary>
-            WriteOk,
+            WriteOk = 12,
             /// <summary>write timeout</summary>
-            WriteTimeout,
+            WriteTimeout = 13,
             /// <summary>write failed</summary>
-            WriteFailed,
+            WriteFailed = 14,
             /// <summary>close</summary>
-            Close,
+            Close = 15,
             /// <summary>close ok</summary>
-            CloseOk,
+            CloseOk = 16,
             /// <summary>close failed</summary>
-            CloseFailed,
+            CloseFailed = 17,
             /// <summary>ping</summary>
-            Ping,
+            Ping = 18,
             /// <summary>ping ok</summary>
-            PingOk,
+            PingOk = 19,
             /// <summary>invalid</summary>
-            Invalid,
+            Invalid = 20,
             /// <summary>ok</summary>
-            Ok,
+            Ok = 21,
             /// <summary>error</summary>
-            Error,
+            Error = 22,
             /// <summary>reader dropped</summary>
-            ReaderDropped,
+            ReaderDropped = 23,
             /// <summary>have reader</summary>
-            HaveReader,
+            HaveReader = 24,
+            /// <summary>have room</summary>
+            HaveRoom = 25,
+            /// <summary>pipe full</summary>
+            PipeFull = 26,
             /// <summary>timeout</summary>
-            Timeout,
+            Timeout = 27,
             /// <summary>pipe shut</summary>
-            PipeShut,
+            PipeShut = 28,
             /// <summary>writer dropped</summary>
-            WriterDropped,
+            WriterDropped = 29,
             /// <summary>have data</summary>
-            HaveData,
+            HaveData = 30,
             /// <summary>data ready</summary>
-            DataReady,
+            DataReady = 31,
             /// <summary>zero read</summary>
-            ZeroRead,
+            ZeroRead = 32,
             /// <summary>have writer</summary>
-            HaveWriter,
+            HaveWriter = 33,
             /// <summary>expired</summary>
-            Expired,
+            Expired = 34,
         }
 
         /// <summary>One connected client. Add per-client fields in another part of this partial class.</summary>
-        public sealed partial class Client : global::Zproto.Runtime.Servers.ServerClient<global::Zproto.Generated.ZpipesMsg.Message, State, Event>
+        public sealed partial class Client : global::Zproto.Runtime.Servers.ServerClient<global::Zproto.Generated.ZpipesMsg.Message>
         {
+            /// <summary>The client's current state.</summary>
+            public State State
+            {
+                get => (State)StateValue;
+                set => StateValue = (int)value;
+            }
         }
 
         /// <inheritdoc />
         protected override Client CreateClient() => new Client();
 
         /// <inheritdoc />
-        protected override Event? ExpiredEvent => Event.Expired;
+        protected override int ExpiredEvent => (int)Event.Expired;
 
         /// <inheritdoc />
-        protected override Event EventOf(global::Zproto.Generated.ZpipesMsg.Message message) => message.MessageId switch
+        protected override int EventOf(global::Zproto.Generated.ZpipesMsg.Message message) => message.MessageId switch
         {
-            global::Zproto.Generated.ZpipesMsg.MessageId.Input => Event.Input,
-            global::Zproto.Generated.ZpipesMsg.MessageId.InputOk => Event.InputOk,
-            global::Zproto.Generated.ZpipesMsg.MessageId.InputFailed => Event.InputFailed,
-            global::Zproto.Generated.ZpipesMsg.MessageId.Output => Event.Output,
-            global::Zproto.Generated.ZpipesMsg.MessageId.OutputOk => Event.OutputOk,
-            global::Zproto.Generated.ZpipesMsg.MessageId.OutputFailed => Event.OutputFailed,
-            global::Zproto.Generated.ZpipesMsg.MessageId.Read => Event.Read,
-            global::Zproto.Generated.ZpipesMsg.MessageId.ReadOk => Event.ReadOk,
-            global::Zproto.Generated.ZpipesMsg.MessageId.ReadEnd => Event.ReadEnd,
-            global::Zproto.Generated.ZpipesMsg.MessageId.ReadTimeout => Event.ReadTimeout,
-            global::Zproto.Generated.ZpipesMsg.MessageId.ReadFailed => Event.ReadFailed,
-            global::Zproto.Generated.ZpipesMsg.MessageId.Write => Event.Write,
-            global::Zproto.Generated.ZpipesMsg.MessageId.WriteOk => Event.WriteOk,
-            global::Zproto.Generated.ZpipesMsg.MessageId.WriteTimeout => Event.WriteTimeout,
-            global::Zproto.Generated.ZpipesMsg.MessageId.WriteFailed => Event.WriteFailed,
-            global::Zproto.Generated.ZpipesMsg.MessageId.Close => Event.Close,
-            global::Zproto.Generated.ZpipesMsg.MessageId.CloseOk => Event.CloseOk,
-            global::Zproto.Generated.ZpipesMsg.MessageId.CloseFailed => Event.CloseFailed,
-            global::Zproto.Generated.ZpipesMsg.MessageId.Ping => Event.Ping,
-            global::Zproto.Generated.ZpipesMsg.MessageId.PingOk => Event.PingOk,
-            global::Zproto.Generated.ZpipesMsg.MessageId.Invalid => Event.Invalid,
-            _ => throw new global::System.ArgumentOutOfRangeException(nameof(message), message.MessageId, "not a message of this protocol"),
+            global::Zproto.Generated.ZpipesMsg.MessageId.Input => 0,
+            global::Zproto.Generated.ZpipesMsg.MessageId.InputOk => 1,
+            global::Zproto.Generated.ZpipesMsg.MessageId.InputFailed => 2,
+            global::Zproto.Generated.ZpipesMsg.MessageId.Output => 3,
+            global::Zproto.Generated.ZpipesMsg.MessageId.OutputOk => 4,
+            global::Zproto.Generated.ZpipesMsg.MessageId.OutputFailed => 5,
+            global::Zproto.Generated.ZpipesMsg.MessageId.Read => 6,
+            global::Zproto.Generated.ZpipesMsg.MessageId.ReadOk => 7,
+            global::Zproto.Generated.ZpipesMsg.MessageId.ReadEnd => 8,
+            global::Zproto.Generated.ZpipesMsg.MessageId.ReadTimeout => 9,
+            global::Zproto.Generated.ZpipesMsg.MessageId.ReadFailed => 10,
+            global::Zproto.Generated.ZpipesMsg.MessageId.Write => 11,
+            global::Zproto.Generated.ZpipesMsg.MessageId.WriteOk => 12,
+            global::Zproto.Generated.ZpipesMsg.MessageId.WriteTimeout => 13,
+            global::Zproto.Generated.ZpipesMsg.MessageId.WriteFailed => 14,
+            global::Zproto.Generated.ZpipesMsg.MessageId.Close => 15,
+            global::Zproto.Generated.ZpipesMsg.MessageId.CloseOk => 16,
+            global::Zproto.Generated.ZpipesMsg.MessageId.CloseFailed => 17,
+            global::Zproto.Generated.ZpipesMsg.MessageId.Ping => 18,
+            global::Zproto.Generated.ZpipesMsg.MessageId.PingOk => 19,
+            global::Zproto.Generated.ZpipesMsg.MessageId.Invalid => 20,
+            _ => -1,
         };
 
         /// <inheritdoc />
-        protected override string EventName(Event @event) => @event switch
+        protected override string EventName(int eventId) => (Event)eventId switch
         {
             Event.Input => "input",
             Event.InputOk => "input ok",
@@ -191,6 +206,8 @@ namespace Zproto.Generated
             Event.Error => "error",
             Event.ReaderDropped => "reader dropped",
             Event.HaveReader => "have reader",
+            Event.HaveRoom => "have room",
+            Event.PipeFull => "pipe full",
             Event.Timeout => "timeout",
             Event.PipeShut => "pipe shut",
             Event.WriterDropped => "writer dropped",
@@ -199,11 +216,11 @@ namespace Zproto.Generated
             Event.ZeroRead => "zero read",
             Event.HaveWriter => "have writer",
             Event.Expired => "expired",
-            _ => @event.ToString(),
+            _ => eventId.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
         };
 
         /// <inheritdoc />
-        protected override string StateName(State state) => state switch
+        protected override string StateName(int stateValue) => (State)stateValue switch
         {
             State.Start => "start",
             State.BeforeWriting => "before writing",
@@ -214,61 +231,61 @@ namespace Zproto.Generated
             State.ProcessingRead => "processing read",
             State.External => "external",
             State.Internal => "internal",
-            _ => state.ToString(),
+            _ => stateValue.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
         };
 
         /// <inheritdoc />
-        protected override global::Zproto.Runtime.Servers.Disposition GetDisposition(Client client, Event @event)
+        protected override global::Zproto.Runtime.Servers.Disposition GetDisposition(Client client, int eventId)
         {
             switch (client.State)
             {
                 case State.Start:
-                    return global::Zproto.Runtime.Servers.Disposition.Handle;
+                    return eventId is 3 or 0 or 18 ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Handle;
                 case State.BeforeWriting:
-                    return @event is Event.Ping ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Defer;
+                    return eventId is 18 ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Defer;
                 case State.Writing:
-                    return global::Zproto.Runtime.Servers.Disposition.Handle;
+                    return eventId is 11 or 6 or 15 or 18 ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Handle;
                 case State.ProcessingWrite:
-                    return @event is Event.Close or Event.Ping ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Defer;
+                    return eventId is 15 or 18 ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Defer;
                 case State.BeforeReading:
-                    return @event is Event.Ping ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Defer;
+                    return eventId is 18 ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Defer;
                 case State.Reading:
-                    return global::Zproto.Runtime.Servers.Disposition.Handle;
+                    return eventId is 6 or 11 or 15 or 18 ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Handle;
                 case State.ProcessingRead:
-                    return @event is Event.Close or Event.Ping ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Defer;
+                    return eventId is 15 or 18 ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Defer;
                 default:
                     return global::Zproto.Runtime.Servers.Disposition.Drop;
             }
         }
 
         /// <inheritdoc />
-        protected override bool Execute(Client client, Event @event)
+        protected override bool Execute(Client client, int eventId)
         {
             switch (client.State)
             {
                 case State.Start:
-                    switch (@event)
+                    switch ((Event)eventId)
                     {
                         case Event.Output:
                             TraceAction(client, "attach writer to pipe");
-                            AttachWriterToPipe(client, (global::Zproto.Generated.ZpipesMsg.Output)client.Request!);
-                            if (client.ExceptionRaised) return true;
+                            AttachWriterToPipe(client);
+                            if (ExceptionRaised(client)) return true;
                             client.State = State.BeforeWriting;
                             return true;
                         case Event.Input:
                             TraceAction(client, "attach reader to pipe");
-                            AttachReaderToPipe(client, (global::Zproto.Generated.ZpipesMsg.Input)client.Request!);
-                            if (client.ExceptionRaised) return true;
+                            AttachReaderToPipe(client);
+                            if (ExceptionRaised(client)) return true;
                             client.State = State.BeforeReading;
                             return true;
                         case Event.Ping:
                             TraceAction(client, "send PING-OK");
-                            Send(client, new global::Zproto.Generated.ZpipesMsg.PingOk());
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.PingOk>(client));
                             return true;
                         case Event.Expired:
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (client.ExceptionRaised) return true;
+                            if (ExceptionRaised(client)) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
@@ -278,33 +295,18 @@ namespace Zproto.Generated
                             return true;
                         case Event.HaveWriter:
                             return true;
+                        case Event.HaveRoom:
+                            return true;
                         case Event.ReaderDropped:
                             return true;
                         case Event.WriterDropped:
                             return true;
-                        case Event.InputOk:
-                        case Event.InputFailed:
-                        case Event.OutputOk:
-                        case Event.OutputFailed:
-                        case Event.Read:
-                        case Event.ReadOk:
-                        case Event.ReadEnd:
-                        case Event.ReadTimeout:
-                        case Event.ReadFailed:
-                        case Event.Write:
-                        case Event.WriteOk:
-                        case Event.WriteTimeout:
-                        case Event.WriteFailed:
-                        case Event.Close:
-                        case Event.CloseOk:
-                        case Event.CloseFailed:
-                        case Event.PingOk:
-                        case Event.Invalid:
+                        case var _ when eventId < 21:
                             TraceAction(client, "send INVALID");
-                            Send(client, new global::Zproto.Generated.ZpipesMsg.Invalid());
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.Invalid>(client));
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (client.ExceptionRaised) return true;
+                            if (ExceptionRaised(client)) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
@@ -312,27 +314,27 @@ namespace Zproto.Generated
                             return false;
                     }
                 case State.BeforeWriting:
-                    switch (@event)
+                    switch ((Event)eventId)
                     {
                         case Event.Ok:
                             TraceAction(client, "send OUTPUT-OK");
-                            Send(client, new global::Zproto.Generated.ZpipesMsg.OutputOk());
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.OutputOk>(client));
                             client.State = State.Writing;
                             return true;
                         case Event.Error:
                             TraceAction(client, "send OUTPUT-FAILED");
-                            Send(client, ComposeOutputFailed(client));
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.OutputFailed>(client));
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
                         case Event.Ping:
                             TraceAction(client, "send PING-OK");
-                            Send(client, new global::Zproto.Generated.ZpipesMsg.PingOk());
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.PingOk>(client));
                             return true;
                         case Event.Expired:
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (client.ExceptionRaised) return true;
+                            if (ExceptionRaised(client)) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
@@ -340,42 +342,45 @@ namespace Zproto.Generated
                             return true;
                         case Event.HaveWriter:
                             return true;
+                        case Event.HaveRoom:
+                            return true;
                         default:
                             return false;
                     }
                 case State.Writing:
-                    switch (@event)
+                    switch ((Event)eventId)
                     {
                         case Event.Write:
                             TraceAction(client, "start write request");
-                            StartWriteRequest(client, (global::Zproto.Generated.ZpipesMsg.Write)client.Request!);
-                            if (client.ExceptionRaised) return true;
+                            StartWriteRequest(client);
+                            if (ExceptionRaised(client)) return true;
                             client.State = State.ProcessingWrite;
                             return true;
                         case Event.Read:
                             TraceAction(client, "send INVALID");
-                            Send(client, new global::Zproto.Generated.ZpipesMsg.Invalid());
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.Invalid>(client));
                             return true;
                         case Event.Close:
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (client.ExceptionRaised) return true;
+                            if (ExceptionRaised(client)) return true;
                             TraceAction(client, "send CLOSE-OK");
-                            Send(client, new global::Zproto.Generated.ZpipesMsg.CloseOk());
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.CloseOk>(client));
                             client.State = State.Start;
                             return true;
                         case Event.ReaderDropped:
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
+                            if (ExceptionRaised(client)) return true;
                             return true;
                         case Event.Ping:
                             TraceAction(client, "send PING-OK");
-                            Send(client, new global::Zproto.Generated.ZpipesMsg.PingOk());
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.PingOk>(client));
                             return true;
                         case Event.Expired:
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (client.ExceptionRaised) return true;
+                            if (ExceptionRaised(client)) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
@@ -385,30 +390,16 @@ namespace Zproto.Generated
                             return true;
                         case Event.HaveWriter:
                             return true;
+                        case Event.HaveRoom:
+                            return true;
                         case Event.WriterDropped:
                             return true;
-                        case Event.Input:
-                        case Event.InputOk:
-                        case Event.InputFailed:
-                        case Event.Output:
-                        case Event.OutputOk:
-                        case Event.OutputFailed:
-                        case Event.ReadOk:
-                        case Event.ReadEnd:
-                        case Event.ReadTimeout:
-                        case Event.ReadFailed:
-                        case Event.WriteOk:
-                        case Event.WriteTimeout:
-                        case Event.WriteFailed:
-                        case Event.CloseOk:
-                        case Event.CloseFailed:
-                        case Event.PingOk:
-                        case Event.Invalid:
+                        case var _ when eventId < 21:
                             TraceAction(client, "send INVALID");
-                            Send(client, new global::Zproto.Generated.ZpipesMsg.Invalid());
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.Invalid>(client));
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (client.ExceptionRaised) return true;
+                            if (ExceptionRaised(client)) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
@@ -416,60 +407,71 @@ namespace Zproto.Generated
                             return false;
                     }
                 case State.ProcessingWrite:
-                    switch (@event)
+                    switch ((Event)eventId)
                     {
                         case Event.HaveReader:
                             TraceAction(client, "pass data to reader");
                             PassDataToReader(client);
-                            if (client.ExceptionRaised) return true;
+                            if (ExceptionRaised(client)) return true;
                             TraceAction(client, "send WRITE-OK");
-                            Send(client, new global::Zproto.Generated.ZpipesMsg.WriteOk());
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.WriteOk>(client));
                             client.State = State.Writing;
+                            return true;
+                        case Event.HaveRoom:
+                            TraceAction(client, "pass data to reader");
+                            PassDataToReader(client);
+                            if (ExceptionRaised(client)) return true;
+                            TraceAction(client, "send WRITE-OK");
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.WriteOk>(client));
+                            client.State = State.Writing;
+                            return true;
+                        case Event.PipeFull:
                             return true;
                         case Event.Timeout:
                             TraceAction(client, "discard write");
                             DiscardWrite(client);
-                            if (client.ExceptionRaised) return true;
+                            if (ExceptionRaised(client)) return true;
                             TraceAction(client, "send WRITE-TIMEOUT");
-                            Send(client, new global::Zproto.Generated.ZpipesMsg.WriteTimeout());
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.WriteTimeout>(client));
                             client.State = State.Writing;
                             return true;
                         case Event.PipeShut:
                             TraceAction(client, "discard write");
                             DiscardWrite(client);
-                            if (client.ExceptionRaised) return true;
+                            if (ExceptionRaised(client)) return true;
                             TraceAction(client, "send WRITE-FAILED");
-                            Send(client, ComposeWriteFailed(client));
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.WriteFailed>(client));
                             client.State = State.Writing;
                             return true;
                         case Event.ReaderDropped:
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (client.ExceptionRaised) return true;
+                            if (ExceptionRaised(client)) return true;
                             TraceAction(client, "check pipe for write");
                             CheckPipeForWrite(client);
+                            if (ExceptionRaised(client)) return true;
                             return true;
                         case Event.Close:
                             TraceAction(client, "discard write");
                             DiscardWrite(client);
-                            if (client.ExceptionRaised) return true;
+                            if (ExceptionRaised(client)) return true;
                             TraceAction(client, "send WRITE-FAILED");
-                            Send(client, ComposeWriteFailed(client));
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.WriteFailed>(client));
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (client.ExceptionRaised) return true;
+                            if (ExceptionRaised(client)) return true;
                             TraceAction(client, "send CLOSE-OK");
-                            Send(client, new global::Zproto.Generated.ZpipesMsg.CloseOk());
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.CloseOk>(client));
                             client.State = State.Start;
                             return true;
                         case Event.Ping:
                             TraceAction(client, "send PING-OK");
-                            Send(client, new global::Zproto.Generated.ZpipesMsg.PingOk());
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.PingOk>(client));
                             return true;
                         case Event.Expired:
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (client.ExceptionRaised) return true;
+                            if (ExceptionRaised(client)) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
@@ -479,27 +481,27 @@ namespace Zproto.Generated
                             return false;
                     }
                 case State.BeforeReading:
-                    switch (@event)
+                    switch ((Event)eventId)
                     {
                         case Event.Ok:
                             TraceAction(client, "send INPUT-OK");
-                            Send(client, new global::Zproto.Generated.ZpipesMsg.InputOk());
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.InputOk>(client));
                             client.State = State.Reading;
                             return true;
                         case Event.Error:
                             TraceAction(client, "send INPUT-FAILED");
-                            Send(client, ComposeInputFailed(client));
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.InputFailed>(client));
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
                         case Event.Ping:
                             TraceAction(client, "send PING-OK");
-                            Send(client, new global::Zproto.Generated.ZpipesMsg.PingOk());
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.PingOk>(client));
                             return true;
                         case Event.Expired:
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (client.ExceptionRaised) return true;
+                            if (ExceptionRaised(client)) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
@@ -507,45 +509,48 @@ namespace Zproto.Generated
                             return true;
                         case Event.HaveWriter:
                             return true;
+                        case Event.HaveRoom:
+                            return true;
                         default:
                             return false;
                     }
                 case State.Reading:
-                    switch (@event)
+                    switch ((Event)eventId)
                     {
                         case Event.Read:
                             TraceAction(client, "start read request");
-                            StartReadRequest(client, (global::Zproto.Generated.ZpipesMsg.Read)client.Request!);
-                            if (client.ExceptionRaised) return true;
+                            StartReadRequest(client);
+                            if (ExceptionRaised(client)) return true;
                             client.State = State.ProcessingRead;
                             return true;
                         case Event.Write:
                             TraceAction(client, "send INVALID");
-                            Send(client, new global::Zproto.Generated.ZpipesMsg.Invalid());
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.Invalid>(client));
                             return true;
                         case Event.Close:
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (client.ExceptionRaised) return true;
+                            if (ExceptionRaised(client)) return true;
                             TraceAction(client, "drop queued data");
-                            DropQueuedData(client, (global::Zproto.Generated.ZpipesMsg.Close)client.Request!);
-                            if (client.ExceptionRaised) return true;
+                            DropQueuedData(client);
+                            if (ExceptionRaised(client)) return true;
                             TraceAction(client, "send CLOSE-OK");
-                            Send(client, new global::Zproto.Generated.ZpipesMsg.CloseOk());
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.CloseOk>(client));
                             client.State = State.Start;
                             return true;
                         case Event.WriterDropped:
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
+                            if (ExceptionRaised(client)) return true;
                             return true;
                         case Event.Ping:
                             TraceAction(client, "send PING-OK");
-                            Send(client, new global::Zproto.Generated.ZpipesMsg.PingOk());
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.PingOk>(client));
                             return true;
                         case Event.Expired:
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (client.ExceptionRaised) return true;
+                            if (ExceptionRaised(client)) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
@@ -555,30 +560,16 @@ namespace Zproto.Generated
                             return true;
                         case Event.HaveWriter:
                             return true;
+                        case Event.HaveRoom:
+                            return true;
                         case Event.ReaderDropped:
                             return true;
-                        case Event.Input:
-                        case Event.InputOk:
-                        case Event.InputFailed:
-                        case Event.Output:
-                        case Event.OutputOk:
-                        case Event.OutputFailed:
-                        case Event.ReadOk:
-                        case Event.ReadEnd:
-                        case Event.ReadTimeout:
-                        case Event.ReadFailed:
-                        case Event.WriteOk:
-                        case Event.WriteTimeout:
-                        case Event.WriteFailed:
-                        case Event.CloseOk:
-                        case Event.CloseFailed:
-                        case Event.PingOk:
-                        case Event.Invalid:
+                        case var _ when eventId < 21:
                             TraceAction(client, "send INVALID");
-                            Send(client, new global::Zproto.Generated.ZpipesMsg.Invalid());
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.Invalid>(client));
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (client.ExceptionRaised) return true;
+                            if (ExceptionRaised(client)) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
@@ -586,69 +577,73 @@ namespace Zproto.Generated
                             return false;
                     }
                 case State.ProcessingRead:
-                    switch (@event)
+                    switch ((Event)eventId)
                     {
                         case Event.HaveData:
                             TraceAction(client, "collect data");
                             CollectData(client);
+                            if (ExceptionRaised(client)) return true;
                             return true;
                         case Event.DataReady:
                             TraceAction(client, "send READ-OK");
-                            Send(client, ComposeReadOk(client));
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.ReadOk>(client));
                             client.State = State.Reading;
                             return true;
                         case Event.ZeroRead:
                             TraceAction(client, "send READ-END");
-                            Send(client, new global::Zproto.Generated.ZpipesMsg.ReadEnd());
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.ReadEnd>(client));
                             client.State = State.Reading;
                             return true;
                         case Event.PipeShut:
                             TraceAction(client, "send READ-END");
-                            Send(client, new global::Zproto.Generated.ZpipesMsg.ReadEnd());
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.ReadEnd>(client));
                             client.State = State.Reading;
                             return true;
                         case Event.Timeout:
                             TraceAction(client, "send READ-TIMEOUT");
-                            Send(client, new global::Zproto.Generated.ZpipesMsg.ReadTimeout());
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.ReadTimeout>(client));
                             client.State = State.Reading;
                             return true;
                         case Event.WriterDropped:
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (client.ExceptionRaised) return true;
+                            if (ExceptionRaised(client)) return true;
                             TraceAction(client, "collect data");
                             CollectData(client);
+                            if (ExceptionRaised(client)) return true;
                             return true;
                         case Event.HaveWriter:
                             return true;
                         case Event.Close:
                             TraceAction(client, "cancel read");
-                            CancelRead(client, (global::Zproto.Generated.ZpipesMsg.Close)client.Request!);
-                            if (client.ExceptionRaised) return true;
+                            CancelRead(client);
+                            if (ExceptionRaised(client)) return true;
                             TraceAction(client, "send READ-FAILED");
-                            Send(client, ComposeReadFailed(client, (global::Zproto.Generated.ZpipesMsg.Close)client.Request!));
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.ReadFailed>(client));
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (client.ExceptionRaised) return true;
+                            if (ExceptionRaised(client)) return true;
                             TraceAction(client, "drop queued data");
-                            DropQueuedData(client, (global::Zproto.Generated.ZpipesMsg.Close)client.Request!);
-                            if (client.ExceptionRaised) return true;
+                            DropQueuedData(client);
+                            if (ExceptionRaised(client)) return true;
                             TraceAction(client, "send CLOSE-OK");
-                            Send(client, new global::Zproto.Generated.ZpipesMsg.CloseOk());
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.CloseOk>(client));
                             client.State = State.Start;
                             return true;
                         case Event.Ping:
                             TraceAction(client, "send PING-OK");
-                            Send(client, new global::Zproto.Generated.ZpipesMsg.PingOk());
+                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.PingOk>(client));
                             return true;
                         case Event.Expired:
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (client.ExceptionRaised) return true;
+                            if (ExceptionRaised(client)) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
                         case Event.HaveReader:
+                            return true;
+                        case Event.HaveRoom:
                             return true;
                         default:
                             return false;
@@ -658,20 +653,35 @@ namespace Zproto.Generated
             }
         }
 
+        /// <summary>Continues with <paramref name="event"/> once the current event's actions and state change are done.</summary>
+        private void SetNextEvent(Client client, Event @event) => SetNextEventCore(client, (int)@event);
+
+        /// <summary>Stops the current action list and runs <paramref name="event"/> in the current state instead.</summary>
+        private void RaiseException(Client client, Event @event) => RaiseExceptionCore(client, (int)@event);
+
+        /// <summary>Raises <paramref name="event"/> after <paramref name="delay"/>; any other event on the client cancels it.</summary>
+        private void SetWakeup(Client client, global::System.TimeSpan delay, Event @event) => SetWakeupCore(client, delay, (int)@event);
+
+        /// <summary>Raises <paramref name="event"/> after <paramref name="delay"/> unless cancelled; other events do not cancel it.</summary>
+        private void SetDeadline(Client client, global::System.TimeSpan delay, Event @event) => SetDeadlineCore(client, delay, (int)@event);
+
+        /// <summary>Runs <paramref name="event"/> on another client once the current event is done.</summary>
+        private void SendEvent(Client target, Event @event) => SendEventCore(target, (int)@event);
+
+        /// <summary>Runs <paramref name="event"/> on every client except <paramref name="except"/>.</summary>
+        private void Broadcast(Event @event, Client? except = null) => BroadcastCore((int)@event, except);
+
         /// <summary>Action "attach writer to pipe" (first used in start / OUTPUT).</summary>
-        private partial void AttachWriterToPipe(Client client, global::Zproto.Generated.ZpipesMsg.Output request);
+        private partial void AttachWriterToPipe(Client client);
 
         /// <summary>Action "attach reader to pipe" (first used in start / INPUT).</summary>
-        private partial void AttachReaderToPipe(Client client, global::Zproto.Generated.ZpipesMsg.Input request);
+        private partial void AttachReaderToPipe(Client client);
 
         /// <summary>Action "detach from pipe" (first used in start / expired).</summary>
         private partial void DetachFromPipe(Client client);
 
-        /// <summary>Builds the output failed message the model sends (first in before writing / error).</summary>
-        private partial global::Zproto.Generated.ZpipesMsg.OutputFailed ComposeOutputFailed(Client client);
-
         /// <summary>Action "start write request" (first used in writing / WRITE).</summary>
-        private partial void StartWriteRequest(Client client, global::Zproto.Generated.ZpipesMsg.Write request);
+        private partial void StartWriteRequest(Client client);
 
         /// <summary>Action "pass data to reader" (first used in processing write / have reader).</summary>
         private partial void PassDataToReader(Client client);
@@ -679,31 +689,19 @@ namespace Zproto.Generated
         /// <summary>Action "discard write" (first used in processing write / timeout).</summary>
         private partial void DiscardWrite(Client client);
 
-        /// <summary>Builds the write failed message the model sends (first in processing write / pipe shut).</summary>
-        private partial global::Zproto.Generated.ZpipesMsg.WriteFailed ComposeWriteFailed(Client client);
-
         /// <summary>Action "check pipe for write" (first used in processing write / reader dropped).</summary>
         private partial void CheckPipeForWrite(Client client);
 
-        /// <summary>Builds the input failed message the model sends (first in before reading / error).</summary>
-        private partial global::Zproto.Generated.ZpipesMsg.InputFailed ComposeInputFailed(Client client);
-
         /// <summary>Action "start read request" (first used in reading / READ).</summary>
-        private partial void StartReadRequest(Client client, global::Zproto.Generated.ZpipesMsg.Read request);
+        private partial void StartReadRequest(Client client);
 
         /// <summary>Action "drop queued data" (first used in reading / CLOSE).</summary>
-        private partial void DropQueuedData(Client client, global::Zproto.Generated.ZpipesMsg.Close request);
+        private partial void DropQueuedData(Client client);
 
         /// <summary>Action "collect data" (first used in processing read / have data).</summary>
         private partial void CollectData(Client client);
 
-        /// <summary>Builds the read ok message the model sends (first in processing read / data ready).</summary>
-        private partial global::Zproto.Generated.ZpipesMsg.ReadOk ComposeReadOk(Client client);
-
         /// <summary>Action "cancel read" (first used in processing read / CLOSE).</summary>
-        private partial void CancelRead(Client client, global::Zproto.Generated.ZpipesMsg.Close request);
-
-        /// <summary>Builds the read failed message the model sends (first in processing read / CLOSE).</summary>
-        private partial global::Zproto.Generated.ZpipesMsg.ReadFailed ComposeReadFailed(Client client, global::Zproto.Generated.ZpipesMsg.Close request);
+        private partial void CancelRead(Client client);
     }
 }

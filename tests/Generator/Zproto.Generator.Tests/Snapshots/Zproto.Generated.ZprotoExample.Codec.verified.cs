@@ -86,6 +86,8 @@ namespace Zproto.Generated
         {
             var r = new global::Zproto.Wire.ZprotoReader(frame);
             var frameCount = frames?.Count ?? 1;
+            // Every failure ends at 'fail': with the reader's error, or with a frame-count failure set here.
+            global::Zproto.Wire.DecodeError? failure = null;
             if (!r.TryReadNumber2("signature", out var signature))
                 goto fail;
             if (signature != (0xAA00 | 0xA0))
@@ -95,9 +97,10 @@ namespace Zproto.Generated
             }
             if (!r.TryReadNumber1("id", out var id))
                 goto fail;
+            var framesUsed = 1;
             switch (id)
             {
-                case 1:
+                case (byte)MessageId.Log:
                 {
                     if (!r.TryReadNumber2("sequence", out var fSequence))
                         goto fail;
@@ -120,17 +123,10 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("LOG"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "LOG", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZprotoExample.Log { Sequence = fSequence, Level = fLevel, Event = fEvent, Node = fNode, Peer = fPeer, Time = fTime, Host = fHost, Data = fData };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 2:
+                case (byte)MessageId.Structures:
                 {
                     if (!r.TryReadNumber2("sequence", out var fSequence))
                         goto fail;
@@ -140,17 +136,10 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("STRUCTURES"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "STRUCTURES", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZprotoExample.Structures { Sequence = fSequence, Aliases = fAliases, Headers = fHeaders };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 3:
+                case (byte)MessageId.Binary:
                 {
                     if (!r.TryReadNumber2("sequence", out var fSequence))
                         goto fail;
@@ -164,17 +153,16 @@ namespace Zproto.Generated
                         goto fail;
                     if (frameCount <= 1)
                     {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.MissingFrame, "address", 1, 0);
-                        return false;
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.MissingFrame, "address", 1, 0);
+                        goto fail;
                     }
                     var fAddress = frames![1];
                     var fContent = Remaining(frames, 2);
                     message = new global::Zproto.Generated.ZprotoExample.Binary { Sequence = fSequence, Flags = fFlags, PublicKey = fPublicKey, Identifier = fIdentifier, Address = fAddress, Content = fContent };
-                    error = default;
-                    return true;
+                    framesUsed = frameCount;
+                    break;
                 }
-                case 4:
+                case (byte)MessageId.Types:
                 {
                     if (!r.TryReadNumber2("sequence", out var fSequence))
                         goto fail;
@@ -196,24 +184,24 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("TYPES"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "TYPES", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZprotoExample.Types { Sequence = fSequence, Client = new global::Zproto.Generated.ZprotoExample.Person { Forename = fClientForename, Surname = fClientSurname, Mobile = fClientMobile, Email = fClientEmail }, Supplier = new global::Zproto.Generated.ZprotoExample.Person { Forename = fSupplierForename, Surname = fSupplierSurname, Mobile = fSupplierMobile, Email = fSupplierEmail } };
-                    error = default;
-                    return true;
+                    break;
                 }
                 default:
                     r.Fail(global::Zproto.Wire.DecodeErrorKind.UnknownMessageId, "id", 2, id);
                     goto fail;
             }
+            if (frameCount > framesUsed)
+            {
+                failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, message.MessageName, framesUsed, 0, frameCount - framesUsed);
+                goto fail;
+            }
+            error = default;
+            return true;
 
         fail:
             message = null;
-            error = r.Error;
+            error = failure ?? r.Error;
             return false;
         }
 

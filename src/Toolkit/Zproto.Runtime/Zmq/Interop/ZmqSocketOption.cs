@@ -11,6 +11,7 @@ internal enum ZmqSocketOption
     Linger = 17,
     ReconnectInterval = 18,
     ReconnectIntervalMax = 21,
+    MaxMessageSize = 22,
     SendHighWatermark = 23,
     ReceiveHighWatermark = 24,
     ReceiveTimeout = 27,

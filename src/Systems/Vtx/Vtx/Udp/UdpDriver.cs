@@ -1,0 +1,270 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Zproto.Runtime.Zmq;
+
+namespace Zproto.Vtx.Udp;
+
+/// <summary>
+/// The <c>udp</c> driver: ZeroMQ socket emulation over NOM-1 datagrams, byte-compatible with the
+/// 2011 <c>vtx_udp</c> (§5.3–§5.6). This part holds the control commands and the UDP I/O; the
+/// peering lifecycle and the message routing are in the other parts.
+/// </summary>
+/// <remarks>
+/// UDP sockets cannot join the owner thread's zmq poll set, so each one has an asynchronous receive
+/// loop that posts every datagram to the owner thread; all state changes happen there.
+/// </remarks>
+public sealed partial class UdpDriver : VtxDriver
+{
+    /// <summary>The scheme this driver serves.</summary>
+    public const string SchemeName = "udp";
+
+    /// <summary>The largest NOM-1 datagram, header included.</summary>
+    public const int MaxDatagram = VtxNom1.MaxSize;
+
+    private readonly UdpDriverOptions _options;
+    private readonly Dictionary<int, Vocket> _vockets = [];
+    private readonly Random _lossRandom;
+    private readonly byte[] _scratch = new byte[MaxDatagram];
+    private readonly long _timeout;
+    private readonly long _heartbeat;
+
+    /// <summary>Creates the driver; <see cref="VtxManager.Register{TDriver}"/> starts it.</summary>
+    public UdpDriver(ZmqContext context, ILoggerFactory loggerFactory, UdpDriverOptions? options = null)
+        : base(SchemeName, context, loggerFactory.CreateLogger<UdpDriver>())
+    {
+        _options = options ?? new UdpDriverOptions();
+        _options.Validate();
+        _lossRandom = _options.DropSeed is { } seed ? new Random(seed) : new Random();
+        _timeout = (long)_options.PeerTimeout.TotalMilliseconds;
+        _heartbeat = Math.Max(1, _timeout / 3);
+    }
+
+    /// <summary>The driver's counters.</summary>
+    public UdpDriverStatistics Statistics { get; } = new();
+
+    /// <inheritdoc />
+    protected override void OnStart(ZmqPoller poller)
+    {
+        base.OnStart(poller);
+        ScheduleAt(Now + (long)_options.OhaiInterval.TotalMilliseconds, OnMonitor);
+        ScheduleAt(Now + (long)_options.ResendInterval.TotalMilliseconds, OnResendTimer);
+    }
+
+    /// <inheritdoc />
+    protected override void OnStop()
+    {
+        foreach (var vocket in _vockets.Values.ToList())
+            DestroyVocket(vocket);
+        base.OnStop();
+    }
+
+    /// <inheritdoc />
+    protected internal override void OpenVocket(int id, VtxSocketType type)
+    {
+        var output = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { EnableBroadcast = true };
+        try
+        {
+            // Bound at once so that answers to the first OHAI have a port to come back to.
+            output.Bind(new IPEndPoint(IPAddress.Any, 0));
+        }
+        catch
+        {
+            output.Dispose();
+            throw;
+        }
+        var vocket = new Vocket(id, type, output);
+        _vockets.Add(id, vocket);
+        _ = ReceiveLoopAsync(vocket, output);
+    }
+
+    /// <inheritdoc />
+    protected internal override string Bind(int id, string address)
+    {
+        var vocket = _vockets[id];
+        if (vocket.Bindings.TryGetValue(address, out var existing))
+            return existing.Endpoint;
+        var (host, port) = SplitAddress(address);
+        var ip = host == "*" ? IPAddress.Any : Resolve(address, host);
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            socket.Bind(new IPEndPoint(ip, port));
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw new VtxDriverException($"Cannot bind udp://{address}: {e.Message}", e);
+        }
+        var bound = (IPEndPoint)socket.LocalEndPoint!;
+        string endpoint = $"udp://{(host == "*" ? "*" : bound.Address.ToString())}:{bound.Port}";
+        vocket.Bindings.Add(address, (socket, endpoint));
+        // Binding again to what this bind returned (the real port for port 0) is idempotent too.
+        vocket.Bindings.TryAdd(endpoint[(SchemeName.Length + 3)..], (socket, endpoint));
+        _ = ReceiveLoopAsync(vocket, socket);
+        Logger.LogDebug("I: bound {Endpoint}", endpoint);
+        return endpoint;
+    }
+
+    /// <inheritdoc />
+    protected internal override void Connect(int id, string address)
+    {
+        var vocket = _vockets[id];
+        var (host, port) = SplitAddress(address);
+        if (vocket.Peerings.ContainsKey(address) || vocket.Peerings.Values.Any(p => p.ConnectKey == address))
+            return; // idempotent, as in the original
+        if (vocket.Peerings.Count >= vocket.Config.MaxPeerings)
+            throw new VtxDriverException($"Cannot connect udp://{address}: the {vocket.Type} socket has its maximum of {vocket.Config.MaxPeerings} peerings");
+        bool broadcast = host == "*";
+        var ip = broadcast ? _options.BroadcastAddress : Resolve(address, host);
+        var peering = new UdpPeering(address, new IPEndPoint(ip, port), outgoing: true, broadcast);
+        vocket.Peerings.Add(address, peering);
+        Handle(vocket, peering, PeeringEvent.Connect);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Besides the original's <c>"sender"</c>, <c>"peerings"</c> gives the number of live peerings.</remarks>
+    protected internal override string? GetMeta(int id, string name) => name switch
+    {
+        "sender" => _vockets[id].LastSender,
+        "peerings" => _vockets[id].Live.Count.ToString(CultureInfo.InvariantCulture),
+        _ => null,
+    };
+
+    /// <inheritdoc />
+    protected internal override void Subscribe(int id, byte[] prefix) => _vockets[id].Subscriptions.Add(prefix);
+
+    /// <inheritdoc />
+    protected internal override void CloseVocket(int id)
+    {
+        if (_vockets.TryGetValue(id, out var vocket))
+            DestroyVocket(vocket);
+    }
+
+    private void DestroyVocket(Vocket vocket)
+    {
+        foreach (var peering in vocket.Peerings.Values.ToList())
+            Handle(vocket, peering, PeeringEvent.Close);
+        vocket.Closed = true;
+        vocket.Output.Dispose();
+        foreach (var (socket, _) in vocket.Bindings.Values)
+            socket.Dispose(); // twice for a socket under two keys, which is harmless
+        _vockets.Remove(vocket.Id);
+    }
+
+    /// <summary>Splits <c>host:port</c>; the host may be <c>*</c>.</summary>
+    private static (string Host, int Port) SplitAddress(string address)
+    {
+        int colon = address.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(address.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port > IPEndPoint.MaxPort)
+            throw new VtxInvalidEndpointException($"{SchemeName}://{address}", "expected host:port with a port from 0 to 65535");
+        return (address[..colon], port);
+    }
+
+    private static IPAddress Resolve(string address, string host)
+    {
+        if (IPAddress.TryParse(host, out var ip) && ip.AddressFamily == AddressFamily.InterNetwork)
+            return ip;
+        try
+        {
+            return Dns.GetHostAddresses(host).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+                ?? throw new VtxInvalidEndpointException($"{SchemeName}://{address}", $"'{host}' has no IPv4 address");
+        }
+        catch (SocketException e)
+        {
+            throw new VtxInvalidEndpointException($"{SchemeName}://{address}", $"cannot resolve '{host}': {e.Message}");
+        }
+    }
+
+    /// <summary>Reads datagrams off <paramref name="socket"/> and hands each to the owner thread, until the socket is closed.</summary>
+    private async Task ReceiveLoopAsync(Vocket vocket, Socket socket)
+    {
+        // Room for any UDP datagram, so that an over-long one is read whole and dropped as such
+        // (a short buffer makes the receive fail with EMSGSIZE instead).
+        var buffer = new byte[ushort.MaxValue];
+        EndPoint any = new IPEndPoint(IPAddress.Any, 0);
+        while (true)
+        {
+            SocketReceiveFromResult result;
+            try
+            {
+                result = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.OperationAborted or SocketError.Shutdown or SocketError.NotSocket)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                continue; // ICMP-reported errors and the like: the socket is still usable
+            }
+            var datagram = buffer.AsSpan(0, result.ReceivedBytes).ToArray();
+            var from = (IPEndPoint)result.RemoteEndPoint;
+            try
+            {
+                Post(() => OnDatagram(vocket, from, datagram));
+            }
+            catch (ObjectDisposedException)
+            {
+                return; // the driver is stopping
+            }
+        }
+    }
+
+    /// <summary>Sends one datagram for <paramref name="peering"/>; a send resets its heartbeat deadline.</summary>
+    private void Send(Vocket vocket, UdpPeering peering, ReadOnlySpan<byte> datagram)
+    {
+        if (SendTo(vocket, peering.Address, datagram))
+        {
+            peering.Silent = Now + _heartbeat;
+        }
+        else if (peering.State != PeeringState.Closed)
+        {
+            Handle(vocket, peering, PeeringEvent.Close);
+        }
+    }
+
+    /// <summary>Sends one datagram; false when the error means the peer is gone (§5.8).</summary>
+    private bool SendTo(Vocket vocket, IPEndPoint address, ReadOnlySpan<byte> datagram)
+    {
+        try
+        {
+            vocket.Output.SendTo(datagram, SocketFlags.None, address);
+            Statistics.Sent();
+            return true;
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.NoBufferSpaceAvailable
+            or SocketError.NetworkDown or SocketError.HostUnreachable or SocketError.NetworkUnreachable
+            or SocketError.Interrupted or SocketError.ConnectionRefused or SocketError.AccessDenied)
+        {
+            // Transient, or the original's "ignored and retried" class: the next tick tries again.
+            return true;
+        }
+        catch (SocketException e)
+        {
+            Logger.LogWarning("E: send to {Address} failed: {Error}", address, e.SocketErrorCode);
+            return false;
+        }
+    }
+}
+
+/// <summary>Registers the udp driver with a manager.</summary>
+public static class UdpDriverRegistration
+{
+    /// <summary>Registers and starts the <c>udp</c> driver (the original's <c>vtx_udp_load</c>).</summary>
+    /// <exception cref="VtxDuplicateSchemeException">A <c>udp</c> driver is already registered.</exception>
+    public static UdpDriver RegisterUdp(this VtxManager vtx, UdpDriverOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(vtx);
+        return vtx.Register((context, loggers) => new UdpDriver(context, loggers, options));
+    }
+}

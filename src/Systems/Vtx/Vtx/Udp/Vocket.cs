@@ -1,0 +1,65 @@
+using System;
+using System.Collections.Generic;
+using System.Net.Sockets;
+
+namespace Zproto.Vtx.Udp;
+
+/// <summary>
+/// An emulated socket (§5.5): its bound UDP sockets, the one unbound socket all output leaves by
+/// (broadcast enabled), its peerings by key and the live ones in round-robin order.
+/// </summary>
+internal sealed class Vocket(int id, VtxSocketType type, Socket output)
+{
+    private int _nextLive;
+
+    public int Id { get; } = id;
+
+    public VtxSocketType Type { get; } = type;
+
+    public VocketConfig Config { get; } = VocketConfig.For(type);
+
+    /// <summary>Every datagram this vocket sends leaves by this socket; it also receives the answers.</summary>
+    public Socket Output { get; } = output;
+
+    /// <summary>Bound sockets by the address as given to bind (so repeated binds are idempotent).</summary>
+    public Dictionary<string, (Socket Socket, string Endpoint)> Bindings { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, UdpPeering> Peerings { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Live peerings in the order they came up; round-robin walks this list.</summary>
+    public List<UdpPeering> Live { get; } = [];
+
+    /// <summary>Application messages waiting for <see cref="VocketConfig.MinPeerings"/> live peerings.</summary>
+    public Queue<List<byte[]>> Outbox { get; } = new();
+
+    /// <summary>SUB prefixes; a SUB with none receives nothing, as in ZeroMQ.</summary>
+    public List<byte[]> Subscriptions { get; } = [];
+
+    /// <summary>The peering the next REP send answers.</summary>
+    public UdpPeering? ReplyTo { get; set; }
+
+    /// <summary>The IP address of the last delivered message's sender (getmeta "sender").</summary>
+    public string? LastSender { get; set; }
+
+    public bool Closed { get; set; }
+
+    /// <summary>The next live peering in round-robin order, or null when none is live.</summary>
+    public UdpPeering? NextLive()
+    {
+        if (Live.Count == 0)
+            return null;
+        _nextLive %= Live.Count;
+        return Live[_nextLive++];
+    }
+
+    /// <summary>True when a SUB subscription matches the first frame.</summary>
+    public bool Matches(ReadOnlySpan<byte> first)
+    {
+        foreach (var prefix in Subscriptions)
+        {
+            if (first.StartsWith(prefix))
+                return true;
+        }
+        return false;
+    }
+}

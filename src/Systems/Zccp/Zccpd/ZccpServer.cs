@@ -1,0 +1,198 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Zccpd.Codec;
+using Zccpd.Routing;
+using Zproto.Runtime.Servers;
+using Zproto.Wire;
+
+namespace Zccpd;
+
+/// <summary>
+/// The ZCCP broker's server: the state machine is generated from models/zccp_server.xml; each
+/// action here is a thin call into <see cref="SubscriptionIndex{TSubscriber}"/> or
+/// <see cref="DirectRouter{TClient}"/>. Everything runs on the server's owner thread.
+/// </summary>
+public sealed partial class ZccpServer
+{
+    /// <summary>The header of a DELIVER the broker sends back when it could not take a DIRECT or PUBLISH.</summary>
+    public const string ErrorHeader = "error";
+
+    /// <summary><see cref="ErrorHeader"/>'s value for a DIRECT whose target is not connected.</summary>
+    public const string NoRoute = "no-route";
+
+    /// <summary><see cref="ErrorHeader"/>'s value for a PUBLISH or DIRECT the ACL refuses.</summary>
+    public const string Forbidden = "forbidden";
+
+    private readonly SubscriptionIndex<Client> _subscriptions = new();
+    private readonly DirectRouter<Client> _router = new();
+
+    /// <summary>Creates the broker with a policy (the host uses this constructor).</summary>
+    [ActivatorUtilitiesConstructor]
+    public ZccpServer(ServerOptions options, ILogger<ZccpServer>? logger, BrokerPolicy policy)
+        : this(options, logger)
+    {
+        Policy = policy ?? throw new ArgumentNullException(nameof(policy));
+        _subscriptions = new SubscriptionIndex<Client>(policy.MaxSubscriptionsPerClient, policy.DuplicateDeliveries);
+    }
+
+    /// <summary>Heartbeats, duplicate deliveries and limits.</summary>
+    public BrokerPolicy Policy { get; } = new();
+
+    /// <summary>Sessions the broker holds (for tests and diagnostics).</summary>
+    public System.Threading.Tasks.Task<int> CountClientsAsync() => Invoke(() => ClientCount);
+
+    /// <summary>Distinct patterns subscribed (for tests and diagnostics).</summary>
+    public System.Threading.Tasks.Task<int> CountPatternsAsync() => Invoke(() => _subscriptions.PatternCount);
+
+    /// <summary>Per-client data.</summary>
+    public sealed partial class Client
+    {
+        /// <summary>The HELLO identifier (empty until HELLO, and for 2014 C clients).</summary>
+        internal string Identifier { get; set; } = "";
+
+        /// <summary>DELIVERs waiting for this client's 'forward' event, oldest first.</summary>
+        internal Queue<ZccpMsg.Deliver> Deliveries { get; } = new();
+
+        /// <summary>When the broker last sent this client something (the heartbeat PINGs only idle clients).</summary>
+        internal long LastSentAt { get; set; }
+    }
+
+    private partial void RegisterClient(Client client)
+    {
+        client.Identifier = client.RequestAs<ZccpMsg.Hello>().Identifier;
+        client.LastSentAt = Now;
+        if (_router.Register(client.Identifier, client) is { } previous)
+        {
+            Logger.LogWarning("zccpd: identifier '{Identifier}' taken over by a new session; the older one gets INVALID", client.Identifier);
+            SendEvent(previous, Event.TakenOver);
+        }
+    }
+
+    private partial void StartHeartbeat(Client client)
+    {
+        if (Policy.HeartbeatInterval > TimeSpan.Zero)
+            SetDeadline(client, Policy.HeartbeatInterval, Event.Heartbeat);
+    }
+
+    private partial void CheckIdle(Client client)
+    {
+        var interval = Policy.HeartbeatInterval;
+        var idle = Now - client.LastSentAt;
+        if (idle < (long)interval.TotalMilliseconds)
+        {
+            // Traffic went out meanwhile: look again when the interval since then has passed.
+            SetDeadline(client, TimeSpan.FromMilliseconds(interval.TotalMilliseconds - idle), Event.Heartbeat);
+            RaiseException(client, Event.Busy);
+            return;
+        }
+        client.LastSentAt = Now;
+        SetDeadline(client, interval, Event.Heartbeat);
+    }
+
+    private partial void StoreSubscription(Client client)
+    {
+        var expression = client.RequestAs<ZccpMsg.Subscribe>().Expression;
+        client.LastSentAt = Now;
+        switch (_subscriptions.Subscribe(client, expression))
+        {
+            case SubscribeResult.Invalid:
+                // Acknowledged all the same, as the 2014 broker did: the pattern simply never matches.
+                Logger.LogWarning("zccpd: {Client}: invalid pattern '{Expression}': {Error}; acknowledged, never matches", client.LogPrefix, expression, Zccp.Protocol.ZrexPattern.Parse(expression).Error);
+                break;
+            case SubscribeResult.LimitReached:
+                Logger.LogWarning("zccpd: {Client}: more than {Limit} subscriptions; the session ends", client.LogPrefix, Policy.MaxSubscriptionsPerClient);
+                RaiseException(client, Event.Forbidden);
+                break;
+        }
+    }
+
+    private partial void ForwardToSubscribers(Client client)
+    {
+        var publish = client.RequestAs<ZccpMsg.Publish>();
+        var acl = Policy.Acl;
+        if (acl is not null && !acl.Allows(client.Identifier, AccessAction.Publish, publish.Address))
+        {
+            Refuse(client, AccessAction.Publish, publish.Address, publish.Headers, publish.Content);
+            return;
+        }
+        var targets = _subscriptions.Match(publish.Address);
+        if (targets.Count == 0)
+            return;
+        // One DELIVER, shared by every target: messages are immutable.
+        var deliver = new ZccpMsg.Deliver { Sender = client.Identifier, Address = publish.Address, Headers = publish.Headers, Content = publish.Content };
+        foreach (var target in targets)
+        {
+            if (ReferenceEquals(target, client))
+                continue;
+            if (acl is not null && !acl.Allows(target.Identifier, AccessAction.Subscribe, publish.Address))
+                continue;
+            Forward(target, deliver);
+        }
+    }
+
+    private partial void RouteToTarget(Client client)
+    {
+        var direct = client.RequestAs<ZccpMsg.Direct>();
+        if (Policy.Acl is { } acl && !acl.Allows(client.Identifier, AccessAction.Direct, direct.Address))
+        {
+            Refuse(client, AccessAction.Direct, direct.Address, direct.Headers, direct.Content);
+            return;
+        }
+        if (!_router.TryGet(direct.Address, out var target))
+        {
+            Answer(client, direct.Address, direct.Headers, direct.Content, NoRoute);
+            return;
+        }
+        Forward(target, new ZccpMsg.Deliver { Sender = client.Identifier, Address = direct.Address, Headers = direct.Headers, Content = direct.Content });
+    }
+
+    private partial void TakeDelivery(Client client)
+    {
+        client.Reply = client.Deliveries.Dequeue();
+        client.LastSentAt = Now;
+    }
+
+    private partial void UnregisterClient(Client client)
+    {
+        _router.Unregister(client.Identifier, client);
+        _subscriptions.Remove(client);
+        client.Deliveries.Clear();
+    }
+
+    /// <summary>Every way a client ends passes here too (an action that threw, the server stopping).</summary>
+    protected override void OnClientDestroyed(Client client) => UnregisterClient(client);
+
+    private void Refuse(Client client, AccessAction action, string address, ZprotoHash headers, IReadOnlyList<ReadOnlyMemory<byte>>? content)
+    {
+        Logger.LogWarning("zccpd: {Client}: ACL refuses '{Identifier}' {Action} to '{Address}'", client.LogPrefix, client.Identifier, action, address);
+        Answer(client, address, headers, content, Forbidden);
+    }
+
+    // The broker's own DELIVER back to the sender: empty sender, the address it asked for, its headers plus error.
+    private void Answer(Client client, string address, ZprotoHash headers, IReadOnlyList<ReadOnlyMemory<byte>>? content, string error)
+    {
+        client.Reply = new ZccpMsg.Deliver { Address = address, Headers = WithError(headers, error), Content = content };
+        SetNextEvent(client, Event.Refused);
+    }
+
+    private void Forward(Client target, ZccpMsg.Deliver deliver)
+    {
+        target.Deliveries.Enqueue(deliver);
+        SendEvent(target, Event.Forward);
+    }
+
+    // The request's own headers (request-id, reply-to) come back so the sender can correlate the refusal.
+    private static ZprotoHash WithError(ZprotoHash headers, string error)
+    {
+        var entries = new List<KeyValuePair<string, string>>(headers.Count + 1);
+        foreach (var entry in headers)
+        {
+            if (entry.Key != ErrorHeader)
+                entries.Add(entry);
+        }
+        entries.Add(new KeyValuePair<string, string>(ErrorHeader, error));
+        return ZprotoHash.Create(entries);
+    }
+}

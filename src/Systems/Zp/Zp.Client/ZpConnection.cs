@@ -1,0 +1,338 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Zproto.Runtime.Clients;
+using Zproto.Wire;
+
+namespace Zp.Client;
+
+/// <summary>
+/// A session with a zpd: run commands with streamed stdin/stdout/stderr, start background jobs,
+/// list, describe, follow and cancel them. Survives short network breaks: the session is re-opened
+/// with the same client id and followed streams resume from the bytes already received.
+/// </summary>
+/// <remarks>
+/// Requests without a reply of their own (exec, follow, cancel) run one at a time, so an ERROR
+/// the server sends belongs to the one in flight.
+/// </remarks>
+public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
+{
+    private readonly Dictionary<uint, ZpJob> _jobs = new();
+    private readonly Dictionary<uint, CreditWindow> _transfers = new();
+    private readonly SemaphoreSlim _fileGate = new(1, 1);
+    private readonly SemaphoreSlim _requestGate = new(1, 1);
+    private readonly object _lock = new();
+    private PendingRequest? _pending;
+
+    private ZpConnection(ZpClient client) => Client = client;
+
+    internal ZpClient Client { get; }
+
+    /// <summary>Connects and opens a session; throws <see cref="ZpTransportException"/> when refused or not reachable in time.</summary>
+    public static async Task<ZpConnection> ConnectAsync(ZpConnectOptions options, ILogger<ZpClient>? logger = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var clientOptions = new ClientOptions { CurveServerKey = options.ServerKey, CurveKeys = options.ClientKeys, CallTimeout = options.ConnectTimeout + TimeSpan.FromSeconds(5) };
+        var client = new ZpClient(clientOptions, logger)
+        {
+            HeartbeatInterval = options.HeartbeatInterval,
+            MaxReconnectAttempts = options.MaxReconnectAttempts,
+        };
+        var connection = new ZpConnection(client);
+        client.Sink = connection;
+        try
+        {
+            var reply = await client.ConnectAsync(options.Endpoint, options.ClientId, options.User, (uint)options.ConnectTimeout.TotalMilliseconds, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (reply is ZpClient.Failure failure)
+                throw new ZpTransportException(failure.Code == 0 ? failure.Reason : $"refused: {failure.Code} {failure.Reason}");
+        }
+        catch
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return connection;
+    }
+
+    /// <summary>Runs a command attached to this session: returns once it started; read its output from the job.</summary>
+    /// <param name="args">argv, command first.</param>
+    /// <param name="stdin">True to stream stdin (<see cref="ZpJob.WriteInputAsync"/>); false gives the command end of file at once.</param>
+    /// <param name="environment">Extra environment variables.</param>
+    /// <param name="cancellationToken">Cancels waiting for the start.</param>
+    public async Task<ZpJob> ExecAsync(IReadOnlyList<string> args, bool stdin = false, IReadOnlyDictionary<string, string>? environment = null, CancellationToken cancellationToken = default)
+    {
+        var aux = ZprotoHash.Create((ExecKeys.Stdin, stdin ? "pipe" : "null"), (ExecKeys.Credit, ExecKeys.DefaultCredit.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        ZpJob? job = null;
+        await RunRequestAsync(new PendingRequest(PendingKind.Exec, 0, handle =>
+        {
+            // Runs on the client's thread before any chunk of the job is delivered.
+            job = new ZpJob(this, handle, ExecKeys.DefaultCredit);
+            _jobs[handle] = job;
+        }), () => Client.ExecAsync(args, aux, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
+        return job!;
+    }
+
+    /// <summary>Starts a background job that outlives this session; returns its handle.</summary>
+    public async Task<uint> StartAsync(IReadOnlyList<string> args, CancellationToken cancellationToken = default)
+    {
+        var aux = ZprotoHash.Create((ExecKeys.Async, "1"), (ExecKeys.Stdin, "null"));
+        uint started = 0;
+        await RunRequestAsync(new PendingRequest(PendingKind.Exec, 0, handle => started = handle),
+            () => Client.ExecAsync(args, aux, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
+        return started;
+    }
+
+    /// <summary>Attaches to a job's output (mask 1 stdout, 2 stderr, 3 both): buffered output is replayed, then live output until it exits.</summary>
+    public async Task<ZpJob> FollowAsync(uint handle, int mask = 3, CancellationToken cancellationToken = default)
+    {
+        if (mask is < 1 or > 3)
+            throw new ArgumentOutOfRangeException(nameof(mask), mask, "mask is 1 (stdout), 2 (stderr) or 3 (both)");
+        var job = new ZpJob(this, handle, ExecKeys.DefaultCredit);
+        lock (_lock)
+            _jobs[handle] = job;
+        try
+        {
+            await RunRequestAsync(new PendingRequest(PendingKind.Follow, handle, null),
+                () => Client.FollowAsync(handle, (uint)mask, (uint)ExecKeys.DefaultCredit, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            lock (_lock)
+                _jobs.Remove(handle);
+            throw;
+        }
+        return job;
+    }
+
+    /// <summary>Kills a job (SIGTERM, then SIGKILL after a grace period) and returns its final status.</summary>
+    public Task<int> CancelAsync(uint handle, CancellationToken cancellationToken = default) =>
+        RunRequestAsync(new PendingRequest(PendingKind.Cancel, handle, null), () => Client.CancelAsync(handle, cancellationToken: cancellationToken), cancellationToken);
+
+    /// <summary>The handles of the jobs this user and client id own.</summary>
+    public async Task<IReadOnlyList<uint>> ListJobsAsync(CancellationToken cancellationToken = default)
+    {
+        var reply = await Client.ListAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        return reply switch
+        {
+            ZpClient.Jobs jobs => jobs.Handles.Select(h => uint.Parse(h, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+            ZpClient.Failure f => throw new ZpRequestException((ushort)f.Code, f.Reason),
+            _ => throw new InvalidOperationException($"unexpected reply {reply.GetType().Name}"),
+        };
+    }
+
+    /// <summary>A job's details; <see cref="ZpRequestException"/> 404 for an unknown handle.</summary>
+    public async Task<ZpJobInfo> DescribeAsync(uint handle, CancellationToken cancellationToken = default)
+    {
+        var reply = await Client.DescribeAsync(handle, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return reply switch
+        {
+            ZpClient.JobInfo info => new ZpJobInfo(info.Handle, (int)info.Returncode, info.Info.ToDictionary(p => p.Key, p => p.Value)),
+            ZpClient.Failure f => throw new ZpRequestException((ushort)f.Code, f.Reason),
+            _ => throw new InvalidOperationException($"unexpected reply {reply.GetType().Name}"),
+        };
+    }
+
+    /// <summary>
+    /// Copies a local file to <paramref name="remotePath"/> (relative to the remote user's home):
+    /// skipped when the destination has the same SHA-256, resumed from what an interrupted copy
+    /// left, sent under the receiver's credit, verified and renamed into place with mode and mtime.
+    /// </summary>
+    /// <param name="localPath">The file to send.</param>
+    /// <param name="remotePath">Destination file path on the server.</param>
+    /// <param name="progress">Receives the bytes the receiver has, as they grow.</param>
+    /// <param name="cancellationToken">Stops the copy; the partial file stays for a later resume.</param>
+    public async Task<ZpCopyResult> CopyFileAsync(string localPath, string remotePath, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var info = new System.IO.FileInfo(localPath);
+        string digest;
+        await using (var hashing = System.IO.File.OpenRead(localPath))
+            digest = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(hashing, cancellationToken).ConfigureAwait(false));
+        var mode = OperatingSystem.IsWindows() ? 0x1A4 : (int)System.IO.File.GetUnixFileMode(localPath);
+        var mtime = new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeMilliseconds();
+        await _fileGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var reply = await Client.OpenFileAsync(remotePath, info.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), (uint)mode, mtime.ToString(System.Globalization.CultureInfo.InvariantCulture), digest, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (reply is ZpClient.Failure failure)
+                throw new ZpRequestException((ushort)failure.Code, failure.Reason);
+            var opened = (ZpClient.FileOpened)reply;
+            if (opened.Identical != 0)
+            {
+                progress?.Report(info.Length);
+                return new ZpCopyResult(true, info.Length, 0);
+            }
+            var resumeAt = long.Parse(opened.Offset, System.Globalization.CultureInfo.InvariantCulture);
+            var window = new CreditWindow(opened.Credit);
+            lock (_lock)
+                _transfers[opened.Handle] = window;
+            try
+            {
+                var offset = resumeAt;
+                progress?.Report(offset);
+                await using var file = new System.IO.FileStream(localPath, System.IO.FileMode.Open, System.IO.FileAccess.Read, System.IO.FileShare.Read, 1, useAsync: true);
+                file.Position = offset;
+                var buffer = new byte[ExecKeys.MaxChunk];
+                while (offset < info.Length)
+                {
+                    var size = await window.TakeAsync((int)Math.Min(buffer.Length, info.Length - offset), cancellationToken).ConfigureAwait(false);
+                    await file.ReadExactlyAsync(buffer.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
+                    // The call returns once the chunk is encoded and sent, so the buffer can be reused.
+                    await Client.SendChunkAsync(opened.Handle, buffer.AsMemory(0, size), cancellationToken: cancellationToken).ConfigureAwait(false);
+                    offset += size;
+                    progress?.Report(offset);
+                }
+                var closed = await Client.CloseFileAsync(opened.Handle, cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (closed is ZpClient.Failure closeFailure)
+                    throw new ZpRequestException((ushort)closeFailure.Code, closeFailure.Reason);
+                return new ZpCopyResult(false, resumeAt, info.Length - resumeAt);
+            }
+            finally
+            {
+                lock (_lock)
+                    _transfers.Remove(opened.Handle);
+            }
+        }
+        finally
+        {
+            _fileGate.Release();
+        }
+    }
+
+    internal Task GrantAsync(uint handle, ulong credit) => Client.GrantAsync(handle, (uint)Math.Min(credit, uint.MaxValue));
+
+    private async Task<int> RunRequestAsync(PendingRequest request, Func<Task> send, CancellationToken cancellationToken)
+    {
+        await _requestGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            lock (_lock)
+                _pending = request;
+            await send().ConfigureAwait(false);
+            using var registration = cancellationToken.Register(() => request.Completion.TrySetCanceled(cancellationToken));
+            return await request.Completion.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_lock)
+                _pending = null;
+            _requestGate.Release();
+        }
+    }
+
+    // ---- IZpStreamSink: the client thread ------------------------------------------------------
+
+    void IZpStreamSink.OnStatus(uint handle, ushort returncode)
+    {
+        ZpJob? job;
+        lock (_lock)
+        {
+            if (_pending is { } pending && (pending.Handle == handle || (pending.Kind == PendingKind.Exec && !_jobs.ContainsKey(handle))))
+            {
+                _pending = null;
+                pending.OnStarted?.Invoke(handle);
+                pending.Completion.TrySetResult(returncode);
+            }
+            if (returncode > 255 || !_jobs.Remove(handle, out job))
+                return;
+        }
+        job.Finish(returncode);
+    }
+
+    void IZpStreamSink.OnChunk(uint handle, uint fd, ReadOnlyMemory<byte> data)
+    {
+        lock (_lock)
+        {
+            if (_jobs.TryGetValue(handle, out var job))
+                job.Deliver(fd, data);
+        }
+    }
+
+    void IZpStreamSink.OnCredit(uint handle, ulong credit)
+    {
+        lock (_lock)
+        {
+            if (_jobs.TryGetValue(handle, out var job))
+                job.AddStdinCredit(credit);
+        }
+    }
+
+    void IZpStreamSink.OnFileAck(uint handle, ulong offset, ulong credit)
+    {
+        lock (_lock)
+        {
+            if (_transfers.TryGetValue(handle, out var window))
+                window.Add((long)Math.Min(credit, long.MaxValue));
+        }
+    }
+
+    void IZpStreamSink.OnError(ushort code, string reason)
+    {
+        lock (_lock)
+        {
+            if (_pending is { } pending)
+            {
+                _pending = null;
+                pending.Completion.TrySetException(new ZpRequestException(code, reason));
+            }
+            else
+            {
+                // A chunk the receiver could not take: the transfer in flight fails.
+                foreach (var window in _transfers.Values)
+                    window.Fail(new ZpRequestException(code, reason));
+            }
+        }
+    }
+
+    void IZpStreamSink.OnLost(string reason)
+    {
+        List<ZpJob> jobs;
+        lock (_lock)
+        {
+            _pending?.Completion.TrySetException(new ZpTransportException(reason));
+            _pending = null;
+            jobs = _jobs.Values.ToList();
+            _jobs.Clear();
+            foreach (var window in _transfers.Values)
+                window.Fail(new ZpTransportException(reason));
+        }
+        foreach (var job in jobs)
+            job.Fail(new ZpTransportException(reason));
+    }
+
+    /// <summary>Closes the session politely (CONNECTION-CLOSE) and stops the client.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!Client.Terminated && Client.Connected)
+        {
+            try
+            {
+                await Client.DisconnectAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is TimeoutException or ZprotoClientTerminatedException or ZprotoMethodNotValidException)
+            {
+                // Closing is a courtesy; the server expires the session anyway.
+            }
+        }
+        await Client.DisposeAsync().ConfigureAwait(false);
+        _requestGate.Dispose();
+        _fileGate.Dispose();
+    }
+
+    private enum PendingKind
+    {
+        Exec,
+        Follow,
+        Cancel,
+    }
+
+    private sealed class PendingRequest(PendingKind kind, uint handle, Action<uint>? onStarted)
+    {
+        public PendingKind Kind { get; } = kind;
+        public uint Handle { get; } = handle;
+        public Action<uint>? OnStarted { get; } = onStarted;
+        public TaskCompletionSource<int> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,92 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+
+namespace Zproto.Cli.Tests;
+
+/// <summary>
+/// <c>zproto scaffold</c>: its stubs and the generated half compile together, warning-free, with no
+/// CS8795 left (every action has its body); the doc comments name the states and events.
+/// </summary>
+public sealed class ScaffoldCommandTests
+{
+    [Theory]
+    [InlineData("echo_server.xml", "echo_msg.xml", 5)]
+    [InlineData("echo_client.xml", "echo_msg.xml", 10)]
+    [InlineData("zpipes_server.xml", "zpipes_msg.xml", 0)]
+    [InlineData("zpipes_client.xml", "zpipes_msg.xml", 0)]
+    public void Scaffolded_actions_compile_with_the_generated_half(string machine, string protocol, int minimumActions)
+    {
+        using var temp = new TempDirectory();
+        var generated = Path.Combine(temp.Path, "generated");
+        var generate = Zproto.Run("generate", Repository.Model(machine), Repository.Model(protocol), "-o", generated, "-n", "Scaffolded");
+        Assert.True(generate.ExitCode == 0, generate.ToString());
+        var scaffold = Zproto.Run("scaffold", Repository.Model(machine), "-n", "Scaffolded");
+        Assert.True(scaffold.ExitCode == 0, scaffold.ToString());
+
+        var stubs = scaffold.Stdout.Split('\n').Count(l => l.TrimStart().StartsWith("private partial void ", StringComparison.Ordinal));
+        Assert.True(stubs >= Math.Max(1, minimumActions), $"{stubs} stubs:\n{scaffold.Stdout}");
+
+        var sources = Directory.GetFiles(generated, "*.cs").Select(File.ReadAllText).Append(scaffold.Stdout);
+        var diagnostics = Compile(sources).Where(d => d.Severity != DiagnosticSeverity.Hidden).ToList();
+        Assert.True(diagnostics.Count == 0, string.Join('\n', diagnostics) + "\n" + scaffold.Stdout);
+    }
+
+    [Fact]
+    public void The_doc_comment_names_every_state_and_event_that_runs_the_action()
+    {
+        var result = Zproto.Run("scaffold", Repository.Model("echo_client.xml"));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        // "signal success" runs in three states; "prepare echo" is the EchoAsync call's.
+        var success = Section(result.Stdout, "SignalSuccess");
+        Assert.Contains("state 'connecting', event 'HELLO-OK'", success, StringComparison.Ordinal);
+        Assert.Contains("state 'connected', event 'WAIT-OK'", success, StringComparison.Ordinal);
+        Assert.Contains("state 'disconnecting', event 'GOODBYE-OK'", success, StringComparison.Ordinal);
+        Assert.Contains("the EchoAsync call: read its arguments with ArgumentsAs&lt;EchoArguments&gt;()", Section(result.Stdout, "PrepareEcho"), StringComparison.Ordinal);
+        // Superstates: an action of 'defaults' runs in every state that inherits it.
+        Assert.Contains("also in 'connecting', 'connected', 'disconnecting', which inherit it", Section(result.Stdout, "SignalServerLost"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_protocol_model_or_an_existing_output_file_is_refused()
+    {
+        using var temp = new TempDirectory();
+        var existing = temp.File("EchoServer.cs", "// mine");
+
+        var protocol = Zproto.Run("scaffold", Repository.Model("echo_msg.xml"));
+        var overwrite = Zproto.Run("scaffold", Repository.Model("echo_server.xml"), "-o", existing);
+
+        Assert.Equal(1, protocol.ExitCode);
+        Assert.Contains("not a server or client model", Assert.Single(protocol.StderrLines), StringComparison.Ordinal);
+        Assert.Equal(1, overwrite.ExitCode);
+        Assert.Contains("never overwrites", Assert.Single(overwrite.StderrLines), StringComparison.Ordinal);
+        Assert.Equal("// mine", File.ReadAllText(existing));
+    }
+
+    /// <summary>The doc comment and stub of one action.</summary>
+    private static string Section(string text, string method)
+    {
+        var end = text.IndexOf($"private partial void {method}(", StringComparison.Ordinal);
+        Assert.True(end >= 0, $"no stub {method}:\n{text}");
+        var start = text.LastIndexOf("/// <summary>", end, StringComparison.Ordinal);
+        return text[start..end];
+    }
+
+    /// <summary>Compiles as a strict consumer project: nullable, warnings as errors, docs diagnosed.</summary>
+    private static System.Collections.Immutable.ImmutableArray<Diagnostic> Compile(System.Collections.Generic.IEnumerable<string> sources)
+    {
+        var parse = new CSharpParseOptions(LanguageVersion.Latest, DocumentationMode.Diagnose);
+        var trusted = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
+        var compilation = CSharpCompilation.Create("Scaffolded",
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, parse, $"s{i}.cs", Encoding.UTF8)),
+            trusted.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable,
+                generalDiagnosticOption: ReportDiagnostic.Error, warningLevel: 9999));
+        return compilation.GetDiagnostics();
+    }
+}

@@ -1,0 +1,72 @@
+using System;
+using System.Collections.Generic;
+using BenchmarkDotNet.Attributes;
+using Zccp.Protocol;
+using Zccpd;
+using Zproto.Runtime.Zmq;
+
+namespace Zccp.Benchmarks;
+
+/// <summary>
+/// Publish rate with 10,000 distinct non-matching patterns subscribed (100 clients × 100) and one that matches
+/// each PUBLISH; 1,000 PUBLISHes per operation (times are per PUBLISH), each to a new address so the
+/// broker's address cache never answers. Anchored: patterns <c>^dev\.N\.temp$</c> (the prefix trie
+/// prunes them); Unanchored: patterns <c>dev-N-temp</c> (every one is tested per PUBLISH: the worst case).
+/// </summary>
+[MemoryDiagnoser]
+public class PublishRateBenchmarks
+{
+    private const int Publishes = 1000;
+    private readonly List<byte[]> _scratch = new();
+    private ZmqContext _context = null!;
+    private ZccpServer _server = null!;
+    private ZmqSocket _publisher = null!;
+    private ZmqSocket _matching = null!;
+    private ZmqSocket[] _others = null!;
+    private long _sequence;
+
+    [Params(true, false)]
+    public bool Anchored { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _context = new ZmqContext();
+        _server = Sockets.StartBroker(_context);
+        var endpoint = _server.Endpoints[0];
+        _publisher = Sockets.Greeted(_context, endpoint, "publisher");
+        _others = new ZmqSocket[100];
+        for (var c = 0; c < _others.Length; c++)
+        {
+            _others[c] = Sockets.Greeted(_context, endpoint, $"other-{c}");
+            for (var p = 0; p < 100; p++)
+                Sockets.Subscribe(_others[c], Anchored ? $"^dev\\.{c * 100 + p}\\.temp$" : $"dev-{c * 100 + p}-temp", wait: false);
+            for (var p = 0; p < 100; p++)
+                Sockets.Expect<ZccpMsg.SubscribeOk>(_others[c]);
+        }
+        // The one pattern that matches: 10,001 in all.
+        _matching = Sockets.Greeted(_context, endpoint, "matching");
+        Sockets.Subscribe(_matching, Anchored ? @"^alarm\." : "alarm");
+        if (_server.CountPatternsAsync().GetAwaiter().GetResult() != 10_001)
+            throw new InvalidOperationException("the broker does not hold 10,001 patterns");
+    }
+
+    [Benchmark(OperationsPerInvoke = Publishes, Description = "PUBLISH to 1 of 10,000 patterns")]
+    public void Publish()
+    {
+        for (var n = 0; n < Publishes; n++)
+            _publisher.SendMultipart(ZccpMsg.EncodeFrames(new ZccpMsg.Publish { Address = $"alarm.{_sequence++}" }));
+        Sockets.Drain(_matching, Publishes, _scratch);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        foreach (var socket in _others)
+            socket.Dispose();
+        _matching.Dispose();
+        _publisher.Dispose();
+        _server.Dispose();
+        _context.Dispose();
+    }
+}

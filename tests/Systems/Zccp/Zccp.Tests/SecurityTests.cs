@@ -1,0 +1,134 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading.Tasks;
+using Xunit;
+using Zccp.Protocol;
+using Zccp.Tests.Infrastructure;
+using Zccpd;
+using Zccpd.Routing;
+using Zproto.Runtime.Servers;
+using Zproto.Runtime.Zmq;
+
+namespace Zccp.Tests;
+
+/// <summary>The ACL (publish, receive, DIRECT) and CURVE with a ZAP allowlist.</summary>
+public sealed class SecurityTests
+{
+    private const string Acl = """
+        # operators may command any device; devices report under their own name
+        ops      direct     ^dev-
+        ops      subscribe  .
+        *        publish    ^telemetry\.
+        dev-1    subscribe  ^cmd\.
+        """;
+
+    [Fact]
+    public void Acl_allows_only_what_a_rule_names()
+    {
+        var acl = AccessList.Parse(Acl);
+        Assert.Equal(4, acl.Count);
+        Assert.True(acl.Allows("ops", AccessAction.Direct, "dev-7"));
+        Assert.False(acl.Allows("dev-1", AccessAction.Direct, "dev-7"));
+        Assert.False(acl.Allows("ops", AccessAction.Direct, "ops"));
+        Assert.True(acl.Allows("anyone", AccessAction.Publish, "telemetry.cpu"));
+        Assert.False(acl.Allows("anyone", AccessAction.Publish, "cmd.reboot"));
+        Assert.True(acl.Allows("dev-1", AccessAction.Subscribe, "cmd.reboot"));
+        Assert.False(acl.Allows("dev-2", AccessAction.Subscribe, "cmd.reboot"));
+        // Cached answers stay right.
+        Assert.False(acl.Allows("dev-2", AccessAction.Subscribe, "cmd.reboot"));
+    }
+
+    [Theory]
+    [InlineData("ops direct", "expected IDENTIFIER ACTION PATTERN")]
+    [InlineData("ops reboot ^x", "is not publish, subscribe or direct")]
+    [InlineData("\n\nops publish (x", ":3: unbalanced '('")]
+    public void Malformed_acl_names_the_line(string text, string message)
+    {
+        var error = Assert.Throws<FormatException>(() => AccessList.Parse(text, "test.acl"));
+        Assert.Contains(message, error.Message);
+        Assert.StartsWith("test.acl:", error.Message);
+    }
+
+    [Fact]
+    public async Task Refused_publish_and_direct_come_back_as_forbidden_and_receivers_are_filtered()
+    {
+        await using var broker = TestBroker.Start(new BrokerPolicy { HeartbeatInterval = TimeSpan.Zero, Acl = AccessList.Parse(Acl) });
+        using var ops = broker.Greeted("ops");
+        using var device = broker.Greeted("dev-1");
+        using var other = broker.Greeted("dev-2");
+        ops.Subscribe("telemetry");
+        other.Subscribe("telemetry");
+        device.Publish("telemetry.temp", "40");
+        Assert.Equal("40", Bytes.Text(ops.Expect<ZccpMsg.Deliver>().Content![0]));
+        other.ExpectSilence();
+        device.Publish("cmd.fake", "x");
+        device.ExpectBytes("AA AA 07 00 08 \"cmd.fake\" 00 00 00 01 05 \"error\" 00 00 00 09 \"forbidden\"", "\"x\"");
+        device.Send(new ZccpMsg.Direct { Address = "dev-2", Content = new ReadOnlyMemory<byte>[] { Bytes.Ascii("psst") } });
+        Assert.Equal("forbidden", device.Expect<ZccpMsg.Deliver>().Headers["error"]);
+        other.ExpectSilence();
+        ops.Send(new ZccpMsg.Direct { Address = "dev-2", Content = new ReadOnlyMemory<byte>[] { Bytes.Ascii("reboot") } });
+        Assert.Equal("ops", other.Expect<ZccpMsg.Deliver>().Sender);
+    }
+
+    [Fact]
+    public async Task Refused_request_fails_typed_in_the_library()
+    {
+        await using var broker = TestBroker.Start(new BrokerPolicy { HeartbeatInterval = TimeSpan.Zero, Acl = AccessList.Parse(Acl) });
+        var options = new ZccpClientOptions { Context = broker.Context };
+        await using var device = await ZccpClient.ConnectAsync(broker.Endpoint, "dev-1", TimeSpan.FromSeconds(2), options);
+        await using var target = await ZccpClient.ConnectAsync(broker.Endpoint, "dev-2", TimeSpan.FromSeconds(2), options);
+        var error = await Assert.ThrowsAsync<ZccpRequestFailedException>(() => device.RequestAsync("dev-2", "psst", TimeSpan.FromSeconds(5)));
+        Assert.Equal("forbidden", error.Error);
+    }
+
+    [Fact]
+    public async Task Curve_admits_allowlisted_keys_and_refuses_others_in_the_handshake()
+    {
+        var server = ZmqCurve.GenerateKeyPair();
+        var allowed = ZmqCurve.GenerateKeyPair();
+        var stranger = ZmqCurve.GenerateKeyPair();
+        await using var broker = TestBroker.Start(tcp: true, curve: new CurveServerOptions
+        {
+            PublicKey = server.PublicKey,
+            SecretKey = server.SecretKey,
+            AllowedClientKeys = new HashSet<string> { allowed.PublicKey },
+        });
+        await using (var ok = await ZccpClient.ConnectAsync(broker.Endpoint, "trusted", TimeSpan.FromSeconds(2), new ZccpClientOptions { CurveServerKey = server.PublicKey, CurveKeys = allowed }))
+            await ok.SubscribeAsync("x");
+        await Assert.ThrowsAsync<ZccpNotReachableException>(() =>
+            ZccpClient.ConnectAsync(broker.Endpoint, "intruder", TimeSpan.FromMilliseconds(500), new ZccpClientOptions { CurveServerKey = server.PublicKey, CurveKeys = stranger }));
+        await Assert.ThrowsAsync<ZccpNotReachableException>(() =>
+            ZccpClient.ConnectAsync(broker.Endpoint, "plaintext", TimeSpan.FromMilliseconds(500)));
+    }
+
+    [Fact]
+    public async Task Broker_process_takes_curve_and_acl_from_its_config_file()
+    {
+        var server = ZmqCurve.GenerateKeyPair();
+        var client = ZmqCurve.GenerateKeyPair();
+        var dir = Directory.CreateTempSubdirectory("zccpd-");
+        try
+        {
+            var acl = Path.Combine(dir.FullName, "zccp.acl");
+            await File.WriteAllTextAsync(acl, "* publish ^telemetry\\.\n");
+            var config = Path.Combine(dir.FullName, "zccpd.cfg");
+            await File.WriteAllTextAsync(config, $"zccp_server\n    acl = \"{acl}\"\n    curve\n        public-key = \"{server.PublicKey}\"\n        secret-key = \"{server.SecretKey}\"\n        allow = \"{client.PublicKey}\"\n");
+            var (broker, endpoint) = await ProgramProcess.StartBrokerAsync("--config", config, "--bind", "tcp://127.0.0.1:*");
+            await using var _ = broker;
+            await using var zccp = await ZccpClient.ConnectAsync(endpoint, "dev", TimeSpan.FromSeconds(5), new ZccpClientOptions { CurveServerKey = server.PublicKey, CurveKeys = client });
+            await zccp.PublishAsync("cmd.x", "nope");
+            using var limit = new System.Threading.CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await foreach (var refusal in zccp.ReadDeliveriesAsync(limit.Token))
+            {
+                Assert.Equal(("cmd.x", "forbidden"), (refusal.Address, refusal.Headers["error"]));
+                break;
+            }
+            Assert.Equal(0, await broker.StopAsync());
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+}

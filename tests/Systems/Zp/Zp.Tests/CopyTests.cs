@@ -1,0 +1,201 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using Xunit;
+using Zp.Tests.Infrastructure;
+using Zpd;
+
+namespace Zp.Tests;
+
+/// <summary>zpc with zpd as processes: ZP-09 recursive copy, ZP-10 resume, identical files skipped, modes and mtimes, a 64 MiB copy.</summary>
+[Collection("zpd")]
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class CopyTests
+{
+    private static string Digest(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexString(SHA256.HashData(stream));
+    }
+
+    private static void WriteRandom(string path, long size)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var file = File.Create(path);
+        var buffer = new byte[1024 * 1024];
+        for (long written = 0; written < size; written += buffer.Length)
+        {
+            RandomNumberGenerator.Fill(buffer);
+            file.Write(buffer, 0, (int)Math.Min(buffer.Length, size - written));
+        }
+    }
+
+    private static long BytesSent(ZpRun run)
+    {
+        var match = Regex.Match(run.StdoutText, @"bytes sent (\d+)");
+        Assert.True(match.Success, $"no stats in '{run.StdoutText}', stderr: {run.Stderr}");
+        return long.Parse(match.Groups[1].Value);
+    }
+
+    [Fact]
+    public async Task ZP09_RecursiveCopy_KeepsRelativePathsAndDigests()
+    {
+        await using var zpd = await ZpdProcess.StartAsync();
+        var files = Path.Combine(zpd.Directory, "src", "files");
+        WriteRandom(Path.Combine(files, "empty.bin"), 0);
+        WriteRandom(Path.Combine(files, "a", "one-k.bin"), 1024);
+        WriteRandom(Path.Combine(files, "a", "b", "ten-m.bin"), 10 * 1024 * 1024);
+        var remote = Path.Combine(zpd.Directory, "remote");
+        var run = await ZpPrograms.RunZpcAsync(zpd.ZpcArgs("-r", "--stats", files + "/", $"{ZpdProcess.User}@127.0.0.1:{remote}/"));
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("files 3, copied 3, identical 0, failed 0", run.StdoutText);
+        foreach (var local in Directory.EnumerateFiles(files, "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Combine(remote, "files", Path.GetRelativePath(files, local));
+            Assert.True(File.Exists(copy), copy);
+            Assert.Equal(Digest(local), Digest(copy));
+        }
+        Assert.Equal(3, Directory.EnumerateFiles(remote, "*", SearchOption.AllDirectories).Count());
+        Assert.Equal("", run.Stderr);
+    }
+
+    [Fact]
+    public async Task SecondRun_SkipsIdenticalFiles_AndModesAndMtimesAreKept()
+    {
+        await using var zpd = await ZpdProcess.StartAsync();
+        var local = Path.Combine(zpd.Directory, "script.sh");
+        WriteRandom(local, 5000);
+        File.SetUnixFileMode(local, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead);
+        var mtime = new DateTime(2020, 2, 3, 4, 5, 6, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(local, mtime);
+        var remote = Path.Combine(zpd.Directory, "out", "copied.sh");
+        var first = await ZpPrograms.RunZpcAsync(zpd.ZpcArgs("--stats", local, $"{ZpdProcess.User}@127.0.0.1:{remote}"));
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Equal(5000, BytesSent(first));
+        Assert.Equal(File.GetUnixFileMode(local), File.GetUnixFileMode(remote));
+        Assert.Equal(mtime, File.GetLastWriteTimeUtc(remote));
+        var second = await ZpPrograms.RunZpcAsync(zpd.ZpcArgs("--stats", local, $"{ZpdProcess.User}@127.0.0.1:{remote}"));
+        Assert.Contains("copied 0, identical 1", second.StdoutText);
+        Assert.Equal(0, BytesSent(second));
+    }
+
+    [Fact]
+    public async Task ZP10_InterruptedCopy_ResumesWithOnlyTheMissingBytes()
+    {
+        await using var zpd = await ZpdProcess.StartAsync();
+        const long size = 100L * 1024 * 1024;
+        var local = Path.Combine(zpd.Directory, "big.bin");
+        WriteRandom(local, size);
+        var remote = Path.Combine(zpd.Directory, "remote", "big.bin");
+        var part = FileTransfers.PartPath(remote);
+        var args = zpd.ZpcArgs("--stats", local, $"{ZpdProcess.User}@127.0.0.1:{remote}");
+
+        // Kill zpc once about 40 MiB arrived.
+        using (var interrupted = ZpPrograms.Start(ZpPrograms.ZpcDll, args))
+        {
+            var clock = Stopwatch.StartNew();
+            while (!(File.Exists(part) && new FileInfo(part).Length >= 40L * 1024 * 1024) && !interrupted.HasExited && clock.Elapsed < TimeSpan.FromSeconds(120))
+                await Task.Delay(20);
+            Assert.False(interrupted.HasExited, "zpc finished before it could be interrupted");
+            interrupted.Kill();
+            await interrupted.WaitForExitAsync();
+        }
+        Assert.False(File.Exists(remote));
+        var had = new FileInfo(part).Length;
+        Assert.InRange(had, 40L * 1024 * 1024, size - 1);
+
+        var resumed = await ZpPrograms.RunZpcAsync(args, TimeSpan.FromSeconds(180));
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.True(BytesSent(resumed) < 61L * 1024 * 1024, resumed.StdoutText);
+        // Chunks already queued when zpc died may still have been written after 'had' was measured.
+        Assert.InRange(BytesSent(resumed), 1, size - had);
+        Assert.Equal(Digest(local), Digest(remote));
+        Assert.False(File.Exists(part));
+    }
+
+    [Fact]
+    public async Task LargeFile_64MiB_ArrivesWithTheSameSha256()
+    {
+        // The 1 GiB version is the same test with a bigger size (docs/zp.md).
+        await using var zpd = await ZpdProcess.StartAsync();
+        var local = Path.Combine(zpd.Directory, "large.bin");
+        WriteRandom(local, 64L * 1024 * 1024);
+        var run = await ZpPrograms.RunZpcAsync(zpd.ZpcArgs(local, $"{ZpdProcess.User}@127.0.0.1:{zpd.Directory}/copy/"), TimeSpan.FromSeconds(180));
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Equal(Digest(local), Digest(Path.Combine(zpd.Directory, "copy", "large.bin")));
+    }
+
+    [Fact]
+    public async Task DirectoryWithoutR_AndMissingSource_AreUsageErrors()
+    {
+        await using var zpd = await ZpdProcess.StartAsync();
+        var dir = Directory.CreateDirectory(Path.Combine(zpd.Directory, "d")).FullName;
+        var noR = await ZpPrograms.RunZpcAsync(zpd.ZpcArgs(dir, $"{ZpdProcess.User}@127.0.0.1:x"));
+        Assert.Equal(255, noR.ExitCode);
+        Assert.Contains("is a directory (use -r)", noR.Stderr);
+        var missing = await ZpPrograms.RunZpcAsync(zpd.ZpcArgs(Path.Combine(dir, "nope"), $"{ZpdProcess.User}@127.0.0.1:x"));
+        Assert.Equal(255, missing.ExitCode);
+        Assert.Contains("no such file or directory", missing.Stderr);
+    }
+}
+
+/// <summary>The receiver on its own: order, size, digest and resume rules.</summary>
+public sealed class FileTransfersTests : IDisposable
+{
+    private readonly string _home = Directory.CreateTempSubdirectory("zp-files-").FullName;
+    private readonly FileTransfers _files = new(window: 1000);
+
+    private static string Sha(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
+
+    [Fact]
+    public void Chunks_InOrder_ThenClose_PutTheFileInPlace()
+    {
+        var data = RandomNumberGenerator.GetBytes(3000);
+        var open = _files.Open("o", _home, "d/f.bin", data.Length, 0x1A4, 0, Sha(data));
+        Assert.Equal((false, 0L, 1000L), (open.Identical, open.Offset, open.Credit));
+        Assert.Equal(1000, _files.Write("o", open.Handle, 0, data.AsSpan(0, 1000)));
+        Assert.Equal(3000, _files.Write("o", open.Handle, 1000, data.AsSpan(1000)));
+        _files.Close("o", open.Handle);
+        Assert.Equal(data, File.ReadAllBytes(Path.Combine(_home, "d", "f.bin")));
+        Assert.True(_files.Open("o", _home, "d/f.bin", data.Length, 0x1A4, 0, Sha(data)).Identical);
+    }
+
+    [Fact]
+    public void Gap_Overflow_OtherOwner_AndBadDigest_AreRefused()
+    {
+        var data = RandomNumberGenerator.GetBytes(100);
+        var open = _files.Open("o", _home, "g.bin", data.Length, 0x1A4, 0, new string('0', 64));
+        Assert.Equal(400, Assert.Throws<JobRequestException>(() => _files.Write("o", open.Handle, 10, data)).Code);
+        Assert.Equal(400, Assert.Throws<JobRequestException>(() => _files.Write("o", open.Handle, 0, new byte[101])).Code);
+        Assert.Equal(404, Assert.Throws<JobRequestException>(() => _files.Write("x", open.Handle, 0, data)).Code);
+        _files.Write("o", open.Handle, 0, data);
+        Assert.Equal(409, Assert.Throws<JobRequestException>(() => _files.Close("o", open.Handle)).Code);
+        Assert.False(File.Exists(Path.Combine(_home, "g.bin")));
+        Assert.False(File.Exists(FileTransfers.PartPath(Path.Combine(_home, "g.bin"))));
+    }
+
+    [Fact]
+    public void Reopen_ResumesFromThePartialFile()
+    {
+        var data = RandomNumberGenerator.GetBytes(2000);
+        var first = _files.Open("o", _home, "r.bin", data.Length, 0x1A4, 0, Sha(data));
+        _files.Write("o", first.Handle, 0, data.AsSpan(0, 700));
+        _files.Dispose();
+        using var again = new FileTransfers();
+        var second = again.Open("o", _home, "r.bin", data.Length, 0x1A4, 0, Sha(data));
+        Assert.Equal(700, second.Offset);
+        again.Write("o", second.Handle, 700, data.AsSpan(700));
+        again.Close("o", second.Handle);
+        Assert.Equal(data, File.ReadAllBytes(Path.Combine(_home, "r.bin")));
+    }
+
+    public void Dispose()
+    {
+        _files.Dispose();
+        Directory.Delete(_home, recursive: true);
+    }
+}
