@@ -2,6 +2,7 @@ using System;
 using System.CommandLine;
 using System.IO;
 using Zproto.CodeGen.Binding;
+using Zproto.CodeGen.Rendering;
 
 namespace Zproto.Cli.Commands;
 
@@ -44,19 +45,18 @@ internal static class ScaffoldCommand
     {
         if (@namespace is not null && !GenerateCommand.IsValidNamespace(@namespace))
             throw new CliException($"'{@namespace}' is not a valid C# namespace", Cli.Usage);
-        var models = ModelFiles.LoadAll(paths, e => throw e);
-        var model = models[0];
+        // The same pipeline as generate, so the machine binds to the protocol generate would pick.
+        var model = ModelFiles.Generate(paths, @namespace, TemplateSet.BuiltIn, e => throw e).Models[0];
         foreach (var d in model.Diagnostics)
             context.Error.WriteLine(d.ToString());
         if (model.HasErrors)
             throw new CliException($"model '{model.Path}' has errors");
-        if (model.Machine is not { } machine)
+        if (model.Parsed.Machine is not { } machine)
             throw new CliException($"'{model.Path}' is a protocol, not a server or client model: its codec has no actions to write");
-        if (model.Protocol?.Spec is not { } protocol)
+        if (model.Protocol is not { } protocol)
             throw new CliException($"protocol '{machine.ProtocolClass}' of '{model.Path}' not found: give its model after the machine's, or put it beside it");
 
-        var view = MachineBinder.Bind(machine, protocol, @namespace ?? (protocol.Namespace.Length > 0 ? protocol.Namespace : GenerateCommand.DefaultNamespace),
-            @namespace ?? GenerateCommand.DefaultNamespace);
+        var view = MachineBinder.Bind(machine, protocol.Spec, protocol.Namespace, model.Parsed.Namespace);
         var text = ScaffoldWriter.Write(machine, view);
         if (output is null)
         {
