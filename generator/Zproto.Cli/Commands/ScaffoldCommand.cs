@@ -8,8 +8,9 @@ namespace Zproto.Cli.Commands;
 
 /// <summary>
 /// <c>zproto scaffold MODEL [-n NS] [-o FILE]</c>: writes the user's half of a server or client, a
-/// partial class with one stub per action (see <see cref="ScaffoldWriter"/>), so a new machine
-/// compiles at once instead of failing with one CS8795 per action in files that are not on disk.
+/// partial class with one stub per action and per message composer, with the typed signatures the
+/// generated half declares (see <see cref="ScaffoldWriter"/>), so a new machine compiles at once
+/// instead of failing with one CS8795 per partial method in files that are not on disk.
 /// The machine's protocol model is found as <c>generate</c> finds it: among the files given, else
 /// beside the machine model.
 /// </summary>
@@ -56,7 +57,9 @@ internal static class ScaffoldCommand
         if (model.Protocol is not { } protocol)
             throw new CliException($"protocol '{machine.ProtocolClass}' of '{model.Path}' not found: give its model after the machine's, or put it beside it");
 
-        var view = MachineBinder.Bind(machine, protocol.Spec, protocol.Namespace, model.Parsed.Namespace);
+        // The stubs name the protocol's types as the generated half does. A protocol found beside the
+        // machine is in the same project, so -n (the project's namespace) is its namespace too.
+        var view = MachineBinder.Bind(machine, protocol.Spec, @namespace ?? protocol.Namespace, model.Parsed.Namespace);
         var text = ScaffoldWriter.Write(machine, view);
         if (output is null)
         {

@@ -9,8 +9,10 @@ namespace Zproto.Cli.Commands;
 
 /// <summary>
 /// The text <c>zproto scaffold</c> writes: the other half of a generated server or client, with
-/// one stub per action whose doc comment names every state and event that runs it, and for a
-/// client the method whose arguments the action may read.
+/// one stub per partial method the generated half declares, with the signature it declares: an
+/// action (typed request, message or method arguments where the model allows) or the composer of a
+/// message a <c>send</c> sends (returning it). Each doc comment names every state and event that runs
+/// it, and for a client the API call that raises the event.
 /// </summary>
 internal static class ScaffoldWriter
 {
@@ -40,22 +42,30 @@ internal static class ScaffoldWriter
             if (!first)
                 sb.Append('\n');
             first = false;
-            sb.Append("    /// <summary>Action \"").Append(action.ModelName).Append("\".</summary>\n");
+            // A composer (ComposeX, returning message X) is keyed by its send; an action by its name.
+            var composes = action.ReturnType != "void";
+            var key = composes ? SendKey(action.ModelName) : Naming.Key(action.ModelName);
+            if (composes)
+                sb.Append("    /// <summary>Builds the ").Append(action.ModelName).Append(" message that \"send ").Append(action.ModelName).Append("\" sends.</summary>\n");
+            else
+                sb.Append("    /// <summary>Action \"").Append(action.ModelName).Append("\".</summary>\n");
             sb.Append("    /// <remarks>\n    /// Runs in:\n");
-            foreach (var (state, @event) in callers[Naming.Key(action.ModelName)])
+            foreach (var (state, @event) in callers.TryGetValue(key, out var runs) ? runs : new List<(string, string)>())
             {
                 sb.Append("    /// - state '").Append(state).Append("', ").Append(@event);
                 if (inheritedBy.TryGetValue(Naming.Key(state), out var heirs))
                     sb.Append(" (also in ").Append(string.Join(", ", heirs.Select(h => "'" + h + "'"))).Append(", which inherit it)");
                 sb.Append('\n');
                 var eventName = @event.StartsWith("event '", System.StringComparison.Ordinal) ? @event.Substring(7, @event.Length - 8) : "";
-                if (!view.IsServer && methods.TryGetValue(Naming.Key(eventName), out var method) && method.Arguments.Count > 0)
-                    sb.Append("    ///   (the ").Append(method.Name).Append("Async call: read its arguments with ArgumentsAs&lt;").Append(method.ArgumentsRecord).Append("&gt;())\n");
+                if (!view.IsServer && methods.TryGetValue(Naming.Key(eventName), out var method))
+                    sb.Append("    ///   (the ").Append(method.Name).Append("Async call)\n");
             }
             sb.Append("    /// </remarks>\n");
-            sb.Append("    private partial void ").Append(action.MethodName).Append(view.IsServer ? "(Client client)" : "()").Append('\n');
+            sb.Append("    private partial ").Append(Shorten(action.ReturnType, view)).Append(' ').Append(action.MethodName)
+              .Append('(').Append(Shorten(action.Parameters, view)).Append(")\n");
             sb.Append("    {\n");
-            sb.Append("        throw new NotImplementedException(\"action '").Append(action.ModelName).Append("'\");\n");
+            var what = composes ? "compose " + action.ModelName : "action '" + action.ModelName + "'";
+            sb.Append("        throw new NotImplementedException(\"").Append(what).Append("\");\n");
             sb.Append("    }\n");
         }
         sb.Append("}\n");
@@ -68,7 +78,7 @@ internal static class ScaffoldWriter
         var callers = new Dictionary<string, List<(string, string)>>();
         void Add(ActionSpec action, string state, string @event)
         {
-            var key = Naming.Key(action.Name);
+            var key = Naming.Key(action.Name) == "send" ? SendKey(action.Message) : Naming.Key(action.Name);
             if (!callers.TryGetValue(key, out var list))
                 callers[key] = list = new List<(string, string)>();
             if (!list.Contains((state, @event)))
@@ -86,4 +96,19 @@ internal static class ScaffoldWriter
         }
         return callers;
     }
+
+    /// <summary>
+    /// The generated declarations name the protocol's types fully qualified (<c>global::Ns.EchoMsg.Hello</c>);
+    /// in the machine's own namespace the stubs say <c>EchoMsg.Hello</c>, as the user would.
+    /// </summary>
+    private static string Shorten(string text, MachineView view)
+    {
+        var prefix = "global::" + view.Namespace + ".";
+        return view.ProtocolClass == prefix + view.ProtocolClass.Substring(view.ProtocolClass.LastIndexOf('.') + 1)
+            ? text.Replace(prefix, "")
+            : text;
+    }
+
+    /// <summary>The key of the composer a <c>send</c> of <paramref name="message"/> calls.</summary>
+    private static string SendKey(string message) => "send:" + Naming.Key(message);
 }

@@ -2,11 +2,11 @@ namespace Hello;
 
 public sealed partial class HelloClient
 {
-    private partial void ConnectToServer() => Connect(ArgumentsAs<ConnectArguments>().Endpoint);
+    private partial void ConnectToServer(ConnectArguments arguments) => Connect(arguments.Endpoint);
 
-    private partial void SignalConnected() => SignalReply(new Ready());
+    private partial void SignalConnected(ConnectArguments arguments) => SignalReply(new Ready());
 
-    private partial void PrepareHello() => Outgoing = new HelloMsg.Hello { Name = ArgumentsAs<SayHelloArguments>().Name };
+    private partial HelloMsg.Hello ComposeHello(SayHelloArguments arguments) => new() { Name = arguments.Name };
 
-    private partial void SignalGreeted() => SignalReply(new Greeted { Greeting = ((HelloMsg.World)Message!).Greeting });
+    private partial void SignalGreeted(HelloMsg.World message) => SignalReply(new Greeted { Greeting = message.Greeting });
 }

@@ -10,7 +10,8 @@ if (args.Length is < 1 or > 2)
 }
 
 await using var client = new HelloClient(new ClientOptions());
+client.Start();
 await client.ConnectAsync(args[0]);
-var reply = await client.SayHelloAsync(args.Length > 1 ? args[1] : "world", callTimeout: TimeSpan.FromSeconds(5));
-Console.WriteLine(((HelloClient.Greeted)reply).Greeting);   // Hello, world!
+HelloClient.Greeted reply = await client.SayHelloAsync(args.Length > 1 ? args[1] : "world", callTimeout: TimeSpan.FromSeconds(5));
+Console.WriteLine(reply.Greeting);   // Hello, world!
 return 0;

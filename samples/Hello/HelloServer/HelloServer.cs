@@ -4,11 +4,11 @@ namespace Hello;
 
 public sealed partial class HelloServer
 {
-    // The generated part declares `private partial void Greet(Client client);`: the build fails until it is written.
-    private partial void Greet(Client client)
-    {
-        var hello = client.RequestAs<HelloMsg.Hello>();
-        Logger.LogInformation("hello from {Name}", hello.Name);
-        client.Reply = new HelloMsg.World { Greeting = $"Hello, {hello.Name}!" };
-    }
+    // The generated half declares both methods, and the build fails until they are written: "greet" runs
+    // under HELLO only, so it receives that HELLO typed; `send WORLD` calls ComposeWorld for the reply.
+    private partial void Greet(Client client, HelloMsg.Hello request) =>
+        Logger.LogInformation("hello from {Name}", request.Name);
+
+    private partial HelloMsg.World ComposeWorld(Client client, HelloMsg.Hello request) =>
+        new() { Greeting = $"Hello, {request.Name}!" };
 }

@@ -28,12 +28,30 @@ public sealed class ScaffoldCommandTests
         var scaffold = Zproto.Run("scaffold", Repository.Model(machine), "-n", "Scaffolded");
         Assert.True(scaffold.ExitCode == 0, scaffold.ToString());
 
-        var stubs = scaffold.Stdout.Split('\n').Count(l => l.TrimStart().StartsWith("private partial void ", StringComparison.Ordinal));
+        var stubs = scaffold.Stdout.Split('\n').Count(l => l.TrimStart().StartsWith("private partial ", StringComparison.Ordinal));
         Assert.True(stubs >= Math.Max(1, minimumActions), $"{stubs} stubs:\n{scaffold.Stdout}");
 
         var sources = Directory.GetFiles(generated, "*.cs").Select(File.ReadAllText).Append(scaffold.Stdout);
         var diagnostics = Compile(sources).Where(d => d.Severity != DiagnosticSeverity.Hidden).ToList();
         Assert.True(diagnostics.Count == 0, string.Join('\n', diagnostics) + "\n" + scaffold.Stdout);
+        Assert.DoesNotContain("ArgumentsAs", scaffold.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("RequestAs", scaffold.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Stubs_have_the_typed_signatures_the_generator_declares()
+    {
+        var server = Zproto.Run("scaffold", Repository.Model("echo_server.xml"));
+        var client = Zproto.Run("scaffold", Repository.Model("echo_client.xml"));
+
+        Assert.True(server.ExitCode == 0, server.ToString());
+        Assert.True(client.ExitCode == 0, client.ToString());
+        // Typed request, composer returning the message it sends, typed message, method arguments.
+        Assert.Contains("private partial void RememberName(Client client, EchoMsg.Hello request)", server.Stdout, StringComparison.Ordinal);
+        Assert.Contains("private partial EchoMsg.EchoOk ComposeEchoOk(Client client, EchoMsg.Echo request)", server.Stdout, StringComparison.Ordinal);
+        Assert.Contains("private partial void SignalEchoed(EchoMsg.EchoOk message)", client.Stdout, StringComparison.Ordinal);
+        Assert.Contains("private partial EchoMsg.Echo ComposeEcho(RoundTripArguments arguments)", client.Stdout, StringComparison.Ordinal);
+        Assert.Contains("private partial void ConnectToServer(ConnectArguments arguments)", client.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -42,12 +60,14 @@ public sealed class ScaffoldCommandTests
         var result = Zproto.Run("scaffold", Repository.Model("echo_client.xml"));
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        // "signal success" runs in three states; "prepare echo" is the EchoAsync call's.
+        // "signal success" runs in three states; ECHO's composer runs for the RoundTripAsync call.
         var success = Section(result.Stdout, "SignalSuccess");
         Assert.Contains("state 'connecting', event 'HELLO-OK'", success, StringComparison.Ordinal);
         Assert.Contains("state 'connected', event 'WAIT-OK'", success, StringComparison.Ordinal);
         Assert.Contains("state 'disconnecting', event 'GOODBYE-OK'", success, StringComparison.Ordinal);
-        Assert.Contains("the EchoAsync call: read its arguments with ArgumentsAs&lt;EchoArguments&gt;()", Section(result.Stdout, "PrepareEcho"), StringComparison.Ordinal);
+        var echo = Section(result.Stdout, "ComposeEcho");
+        Assert.Contains("state 'connected', event 'round trip'", echo, StringComparison.Ordinal);
+        Assert.Contains("(the RoundTripAsync call)", echo, StringComparison.Ordinal);
         // Superstates: an action of 'defaults' runs in every state that inherits it.
         Assert.Contains("also in 'connecting', 'connected', 'disconnecting', which inherit it", Section(result.Stdout, "SignalServerLost"), StringComparison.Ordinal);
     }
@@ -71,7 +91,7 @@ public sealed class ScaffoldCommandTests
     /// <summary>The doc comment and stub of one action.</summary>
     private static string Section(string text, string method)
     {
-        var end = text.IndexOf($"private partial void {method}(", StringComparison.Ordinal);
+        var end = text.IndexOf($" {method}(", StringComparison.Ordinal);
         Assert.True(end >= 0, $"no stub {method}:\n{text}");
         var start = text.LastIndexOf("/// <summary>", end, StringComparison.Ordinal);
         return text[start..end];
