@@ -88,8 +88,9 @@ public sealed class ZccpClient : IAsyncDisposable
         var client = new ZccpClient(endpoint, identifier, options ?? new ZccpClientOptions());
         try
         {
+            client._machine.Start();
             var reply = await client._machine.ConnectAsync(endpoint, identifier, (uint)timeout.TotalMilliseconds, timeout + TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
-            if (reply is MachineClient.Failure)
+            if (reply.Value is MachineClient.Failure)
                 throw new ZccpNotReachableException(endpoint);
             return client;
         }
@@ -109,14 +110,14 @@ public sealed class ZccpClient : IAsyncDisposable
         var compiled = ZrexPattern.Parse(pattern);
         if (!compiled.IsValid)
             throw new ZccpPatternException(pattern, compiled.Error!);
-        var reply = await _machine.SubscribeAsync(pattern, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (reply is MachineClient.Failure failure)
+        var reply = await _machine.SubscribeToAsync(pattern, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (reply.Value is MachineClient.Failure failure)
             throw new ZccpSubscriptionFailedException(pattern, failure.Reason);
     }
 
     /// <summary>Publishes a notification to <paramref name="address"/> (fire and forget; no self-delivery).</summary>
     public Task PublishAsync(string address, IReadOnlyList<ReadOnlyMemory<byte>> content, IReadOnlyDictionary<string, string>? headers = null, CancellationToken cancellationToken = default) =>
-        _machine.PublishAsync(address, Hash(headers), content, cancellationToken: cancellationToken);
+        _machine.PublishToAsync(address, Hash(headers), content, cancellationToken: cancellationToken);
 
     /// <summary>Publishes one UTF-8 text frame.</summary>
     public Task PublishAsync(string address, string content, IReadOnlyDictionary<string, string>? headers = null, CancellationToken cancellationToken = default) =>
@@ -124,7 +125,7 @@ public sealed class ZccpClient : IAsyncDisposable
 
     /// <summary>Sends a message to the client whose identifier is <paramref name="target"/> (fire and forget).</summary>
     public Task DirectAsync(string target, IReadOnlyList<ReadOnlyMemory<byte>> content, IReadOnlyDictionary<string, string>? headers = null, CancellationToken cancellationToken = default) =>
-        _machine.DirectAsync(target, Hash(headers), content, cancellationToken: cancellationToken);
+        _machine.DirectToAsync(target, Hash(headers), content, cancellationToken: cancellationToken);
 
     /// <summary>
     /// Sends a request to <paramref name="target"/> and waits for its reply: a DIRECT with headers

@@ -57,11 +57,14 @@ public sealed partial class ZccpServer
 
         /// <summary>When the broker last sent this client something (the heartbeat PINGs only idle clients).</summary>
         internal long LastSentAt { get; set; }
+
+        /// <summary>The DELIVER the next 'send DELIVER' sends (set by 'take delivery' or a refusal).</summary>
+        internal ZccpMsg.Deliver? Outgoing { get; set; }
     }
 
-    private partial void RegisterClient(Client client)
+    private partial void RegisterClient(Client client, ZccpMsg.Hello request)
     {
-        client.Identifier = client.RequestAs<ZccpMsg.Hello>().Identifier;
+        client.Identifier = request.Identifier;
         client.LastSentAt = Now;
         if (_router.Register(client.Identifier, client) is { } previous)
         {
@@ -70,7 +73,7 @@ public sealed partial class ZccpServer
         }
     }
 
-    private partial void StartHeartbeat(Client client)
+    private partial void StartHeartbeat(Client client, ZccpMsg.Hello request)
     {
         if (Policy.HeartbeatInterval > TimeSpan.Zero)
             SetDeadline(client, Policy.HeartbeatInterval, Event.Heartbeat);
@@ -91,9 +94,9 @@ public sealed partial class ZccpServer
         SetDeadline(client, interval, Event.Heartbeat);
     }
 
-    private partial void StoreSubscription(Client client)
+    private partial void StoreSubscription(Client client, ZccpMsg.Subscribe request)
     {
-        var expression = client.RequestAs<ZccpMsg.Subscribe>().Expression;
+        var expression = request.Expression;
         client.LastSentAt = Now;
         switch (_subscriptions.Subscribe(client, expression))
         {
@@ -108,50 +111,61 @@ public sealed partial class ZccpServer
         }
     }
 
-    private partial void ForwardToSubscribers(Client client)
+    private partial void ForwardToSubscribers(Client client, ZccpMsg.Publish request)
     {
-        var publish = client.RequestAs<ZccpMsg.Publish>();
         var acl = Policy.Acl;
-        if (acl is not null && !acl.Allows(client.Identifier, AccessAction.Publish, publish.Address))
+        if (acl is not null && !acl.Allows(client.Identifier, AccessAction.Publish, request.Address))
         {
-            Refuse(client, AccessAction.Publish, publish.Address, publish.Headers, publish.Content);
+            Refuse(client, AccessAction.Publish, request.Address, request.Headers, request.Content);
             return;
         }
-        var targets = _subscriptions.Match(publish.Address);
+        var targets = _subscriptions.Match(request.Address);
         if (targets.Count == 0)
             return;
         // One DELIVER, shared by every target: messages are immutable.
-        var deliver = new ZccpMsg.Deliver { Sender = client.Identifier, Address = publish.Address, Headers = publish.Headers, Content = publish.Content };
+        var deliver = new ZccpMsg.Deliver { Sender = client.Identifier, Address = request.Address, Headers = request.Headers, Content = request.Content };
         foreach (var target in targets)
         {
             if (ReferenceEquals(target, client))
                 continue;
-            if (acl is not null && !acl.Allows(target.Identifier, AccessAction.Subscribe, publish.Address))
+            if (acl is not null && !acl.Allows(target.Identifier, AccessAction.Subscribe, request.Address))
                 continue;
             Forward(target, deliver);
         }
     }
 
-    private partial void RouteToTarget(Client client)
+    private partial void RouteToTarget(Client client, ZccpMsg.Direct request)
     {
-        var direct = client.RequestAs<ZccpMsg.Direct>();
-        if (Policy.Acl is { } acl && !acl.Allows(client.Identifier, AccessAction.Direct, direct.Address))
+        if (Policy.Acl is { } acl && !acl.Allows(client.Identifier, AccessAction.Direct, request.Address))
         {
-            Refuse(client, AccessAction.Direct, direct.Address, direct.Headers, direct.Content);
+            Refuse(client, AccessAction.Direct, request.Address, request.Headers, request.Content);
             return;
         }
-        if (!_router.TryGet(direct.Address, out var target))
+        if (!_router.TryGet(request.Address, out var target))
         {
-            Answer(client, direct.Address, direct.Headers, direct.Content, NoRoute);
+            Answer(client, request.Address, request.Headers, request.Content, NoRoute);
             return;
         }
-        Forward(target, new ZccpMsg.Deliver { Sender = client.Identifier, Address = direct.Address, Headers = direct.Headers, Content = direct.Content });
+        Forward(target, new ZccpMsg.Deliver { Sender = client.Identifier, Address = request.Address, Headers = request.Headers, Content = request.Content });
     }
 
     private partial void TakeDelivery(Client client)
     {
-        client.Reply = client.Deliveries.Dequeue();
+        client.Outgoing = client.Deliveries.Dequeue();
         client.LastSentAt = Now;
+    }
+
+    // HELLO-OK and GOODBYE-OK carry no server properties or session statistics.
+    private partial ZccpMsg.HelloOk ComposeHelloOk(Client client, ZccpMsg.Hello request) => new();
+
+    private partial ZccpMsg.GoodbyeOk ComposeGoodbyeOk(Client client, ZccpMsg.Goodbye request) => new();
+
+    // DELIVER goes out under 'forward' (TakeDelivery chose it) and 'refused' (Answer built it).
+    private partial ZccpMsg.Deliver ComposeDeliver(Client client)
+    {
+        var deliver = client.Outgoing ?? throw new InvalidOperationException("DELIVER without a prepared delivery");
+        client.Outgoing = null;
+        return deliver;
     }
 
     private partial void UnregisterClient(Client client)
@@ -173,7 +187,7 @@ public sealed partial class ZccpServer
     // The broker's own DELIVER back to the sender: empty sender, the address it asked for, its headers plus error.
     private void Answer(Client client, string address, ZprotoHash headers, IReadOnlyList<ReadOnlyMemory<byte>>? content, string error)
     {
-        client.Reply = new ZccpMsg.Deliver { Address = address, Headers = WithError(headers, error), Content = content };
+        client.Outgoing = new ZccpMsg.Deliver { Address = address, Headers = WithError(headers, error), Content = content };
         SetNextEvent(client, Event.Refused);
     }
 

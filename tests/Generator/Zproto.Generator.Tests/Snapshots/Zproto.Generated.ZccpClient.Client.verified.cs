@@ -20,82 +20,80 @@ namespace Zproto.Generated
     /// called from any thread.
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Zproto.Net", "1.0.0")]
-    public sealed partial class ZccpClient : global::Zproto.Runtime.Clients.ZprotoClient<global::Zproto.Generated.ZccpMsg, global::Zproto.Generated.ZccpMsg.Message>
+    public sealed partial class ZccpClient : global::Zproto.Runtime.Clients.ZprotoClient<global::Zproto.Generated.ZccpMsg, global::Zproto.Generated.ZccpMsg.Message, ZccpClient.State, ZccpClient.Event, ZccpClient.Reply>
     {
-        /// <summary>Creates and starts the client.</summary>
+        /// <summary>Creates the client; call <c>Start()</c> before any method.</summary>
         public ZccpClient(global::Zproto.Runtime.Clients.ClientOptions options, global::Microsoft.Extensions.Logging.ILogger<ZccpClient>? logger = null)
             : base(options, logger, "zccp_client")
         {
-            Start();
         }
 
         /// <summary>The states of the client's state machine.</summary>
         public enum State
         {
             /// <summary>start</summary>
-            Start = 0,
+            Start,
             /// <summary>connecting</summary>
-            Connecting = 1,
+            Connecting,
             /// <summary>connected</summary>
-            Connected = 2,
+            Connected,
             /// <summary>reconnecting</summary>
-            Reconnecting = 3,
+            Reconnecting,
             /// <summary>replaying</summary>
-            Replaying = 4,
+            Replaying,
             /// <summary>session</summary>
-            Session = 5,
+            Session,
             /// <summary>disconnecting</summary>
-            Disconnecting = 6,
+            Disconnecting,
             /// <summary>defaults</summary>
-            Defaults = 7,
+            Defaults,
         }
 
         /// <summary>Events: the protocol's messages, then API methods and internal events.</summary>
         public enum Event
         {
             /// <summary>HELLO</summary>
-            Hello = 0,
+            Hello,
             /// <summary>HELLO-OK</summary>
-            HelloOk = 1,
+            HelloOk,
             /// <summary>SUBSCRIBE</summary>
-            Subscribe = 2,
+            Subscribe,
             /// <summary>SUBSCRIBE-OK</summary>
-            SubscribeOk = 3,
+            SubscribeOk,
             /// <summary>PUBLISH</summary>
-            Publish = 4,
+            Publish,
             /// <summary>DIRECT</summary>
-            Direct = 5,
+            Direct,
             /// <summary>DELIVER</summary>
-            Deliver = 6,
+            Deliver,
             /// <summary>GOODBYE</summary>
-            Goodbye = 7,
+            Goodbye,
             /// <summary>GOODBYE-OK</summary>
-            GoodbyeOk = 8,
+            GoodbyeOk,
             /// <summary>PING</summary>
-            Ping = 9,
+            Ping,
             /// <summary>PING-OK</summary>
-            PingOk = 10,
+            PingOk,
             /// <summary>INVALID</summary>
-            Invalid = 11,
+            Invalid,
             /// <summary>connect</summary>
-            Connect = 12,
+            Connect,
             /// <summary>expired</summary>
-            Expired = 13,
+            Expired,
             /// <summary>replay</summary>
-            Replay = 14,
+            Replay,
             /// <summary>replayed</summary>
-            Replayed = 15,
+            Replayed,
+            /// <summary>subscribe to</summary>
+            SubscribeTo,
+            /// <summary>publish to</summary>
+            PublishTo,
+            /// <summary>direct to</summary>
+            DirectTo,
             /// <summary>disconnect</summary>
-            Disconnect = 16,
+            Disconnect,
             /// <summary>heartbeat</summary>
-            Heartbeat = 17,
-        }
-
-        /// <summary>The current state.</summary>
-        public State CurrentState
-        {
-            get => (State)CurrentStateValue;
-            private set => CurrentStateValue = (int)value;
+            Heartbeat,
         }
 
         /// <summary>A reply from the client to a waiting API call.</summary>
@@ -137,8 +135,42 @@ namespace Zproto.Generated
         {
         }
 
+        /// <summary>What <see cref="ConnectAsync"/> return: exactly one of <see cref="Success"/>, <see cref="Failure"/>.</summary>
+        public sealed class StatusResult
+        {
+            internal StatusResult(Reply value) => Value = value;
+
+            /// <summary>The reply, for pattern matching.</summary>
+            public Reply Value { get; }
+
+            /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
+            public TResult Match<TResult>(global::System.Func<Success, TResult> success, global::System.Func<Failure, TResult> failure) =>
+                Value is Success successReply ? success(successReply) :
+                failure((Failure)Value);
+        }
+
+        /// <summary>What <see cref="SubscribeToAsync"/> return: exactly one of <see cref="Subscribed"/>, <see cref="Failure"/>.</summary>
+        public sealed class SubscribeToResult
+        {
+            internal SubscribeToResult(Reply value) => Value = value;
+
+            /// <summary>The reply, for pattern matching.</summary>
+            public Reply Value { get; }
+
+            /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
+            public TResult Match<TResult>(global::System.Func<Subscribed, TResult> subscribed, global::System.Func<Failure, TResult> failure) =>
+                Value is Subscribed subscribedReply ? subscribed(subscribedReply) :
+                failure((Failure)Value);
+        }
+
+        /// <summary>The arguments of an API call, as the actions of its method receive them.</summary>
+        public abstract record MethodArguments
+        {
+            private protected MethodArguments() { }
+        }
+
         /// <summary>Arguments of <see cref="ConnectAsync"/>.</summary>
-        public sealed record ConnectArguments
+        public sealed record ConnectArguments : MethodArguments
         {
             /// <summary>endpoint</summary>
             public required string Endpoint { get; init; }
@@ -154,15 +186,11 @@ namespace Zproto.Generated
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<Reply> ConnectAsync(string endpoint, string identifier, uint timeout, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            var reply = await CallAsync("connect", new ConnectArguments { Endpoint = endpoint, Identifier = identifier, Timeout = timeout }, (int)Event.Connect, dispatches: true,
-                static r => r is Success or Failure, callTimeout, cancellationToken).ConfigureAwait(false);
-            return (Reply)reply!;
-        }
+        public async global::System.Threading.Tasks.Task<StatusResult> ConnectAsync(string endpoint, string identifier, uint timeout, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new StatusResult((await CallAsync("connect", Event.Connect, new ConnectArguments { Endpoint = endpoint, Identifier = identifier, Timeout = timeout }, static r => r is Success or Failure, callTimeout, cancellationToken).ConfigureAwait(false))!);
 
-        /// <summary>Arguments of <see cref="SubscribeAsync"/>.</summary>
-        public sealed record SubscribeArguments
+        /// <summary>Arguments of <see cref="SubscribeToAsync"/>.</summary>
+        public sealed record SubscribeToArguments : MethodArguments
         {
             /// <summary>expression</summary>
             public required string Expression { get; init; }
@@ -175,15 +203,11 @@ namespace Zproto.Generated
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<Reply> SubscribeAsync(string expression, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            var reply = await CallAsync("subscribe", new SubscribeArguments { Expression = expression }, (int)Event.Subscribe, dispatches: true,
-                static r => r is Subscribed or Failure, callTimeout, cancellationToken).ConfigureAwait(false);
-            return (Reply)reply!;
-        }
+        public async global::System.Threading.Tasks.Task<SubscribeToResult> SubscribeToAsync(string expression, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new SubscribeToResult((await CallAsync("subscribe to", Event.SubscribeTo, new SubscribeToArguments { Expression = expression }, static r => r is Subscribed or Failure, callTimeout, cancellationToken).ConfigureAwait(false))!);
 
-        /// <summary>Arguments of <see cref="PublishAsync"/>.</summary>
-        public sealed record PublishArguments
+        /// <summary>Arguments of <see cref="PublishToAsync"/>.</summary>
+        public sealed record PublishToArguments : MethodArguments
         {
             /// <summary>address</summary>
             public required string Address { get; init; }
@@ -199,11 +223,11 @@ namespace Zproto.Generated
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public global::System.Threading.Tasks.Task PublishAsync(string address, global::Zproto.Wire.ZprotoHash headers, global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>> content, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            CallAsync("publish", new PublishArguments { Address = address, Headers = headers, Content = content }, (int)Event.Publish, dispatches: true, null, callTimeout, cancellationToken);
+        public global::System.Threading.Tasks.Task PublishToAsync(string address, global::Zproto.Wire.ZprotoHash headers, global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>> content, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            CallAsync("publish to", Event.PublishTo, new PublishToArguments { Address = address, Headers = headers, Content = content }, null, callTimeout, cancellationToken);
 
-        /// <summary>Arguments of <see cref="DirectAsync"/>.</summary>
-        public sealed record DirectArguments
+        /// <summary>Arguments of <see cref="DirectToAsync"/>.</summary>
+        public sealed record DirectToArguments : MethodArguments
         {
             /// <summary>address</summary>
             public required string Address { get; init; }
@@ -219,11 +243,11 @@ namespace Zproto.Generated
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public global::System.Threading.Tasks.Task DirectAsync(string address, global::Zproto.Wire.ZprotoHash headers, global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>> content, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            CallAsync("direct", new DirectArguments { Address = address, Headers = headers, Content = content }, (int)Event.Direct, dispatches: true, null, callTimeout, cancellationToken);
+        public global::System.Threading.Tasks.Task DirectToAsync(string address, global::Zproto.Wire.ZprotoHash headers, global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>> content, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            CallAsync("direct to", Event.DirectTo, new DirectToArguments { Address = address, Headers = headers, Content = content }, null, callTimeout, cancellationToken);
 
         /// <summary>Arguments of <see cref="DisconnectAsync"/>.</summary>
-        public sealed record DisconnectArguments
+        public sealed record DisconnectArguments : MethodArguments
         {
         }
 
@@ -233,45 +257,41 @@ namespace Zproto.Generated
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<Reply> DisconnectAsync(global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<Disconnected> DisconnectAsync(global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            (Disconnected)(await CallAsync("disconnect", Event.Disconnect, new DisconnectArguments(), static r => r is Disconnected, callTimeout, cancellationToken).ConfigureAwait(false))!;
+
+        /// <inheritdoc />
+        protected override Event? ExpiredEvent => Event.Expired;
+
+        /// <inheritdoc />
+        protected override Event? HeartbeatEvent => null;
+
+        /// <inheritdoc />
+        protected override Event? ConstructorEvent => null;
+
+        /// <inheritdoc />
+        protected override Event? DestructorEvent => null;
+
+        /// <inheritdoc />
+        protected override Event EventOf(global::Zproto.Generated.ZccpMsg.Message message) => message.MessageId switch
         {
-            var reply = await CallAsync("disconnect", new DisconnectArguments(), (int)Event.Disconnect, dispatches: true,
-                static r => r is Disconnected, callTimeout, cancellationToken).ConfigureAwait(false);
-            return (Reply)reply!;
-        }
-
-        /// <inheritdoc />
-        protected override int ExpiredEvent => (int)Event.Expired;
-
-        /// <inheritdoc />
-        protected override int HeartbeatEvent => -1;
-
-        /// <inheritdoc />
-        protected override int ConstructorEvent => -1;
-
-        /// <inheritdoc />
-        protected override int DestructorEvent => -1;
-
-        /// <inheritdoc />
-        protected override int EventOf(global::Zproto.Generated.ZccpMsg.Message message) => message.MessageId switch
-        {
-            global::Zproto.Generated.ZccpMsg.MessageId.Hello => 0,
-            global::Zproto.Generated.ZccpMsg.MessageId.HelloOk => 1,
-            global::Zproto.Generated.ZccpMsg.MessageId.Subscribe => 2,
-            global::Zproto.Generated.ZccpMsg.MessageId.SubscribeOk => 3,
-            global::Zproto.Generated.ZccpMsg.MessageId.Publish => 4,
-            global::Zproto.Generated.ZccpMsg.MessageId.Direct => 5,
-            global::Zproto.Generated.ZccpMsg.MessageId.Deliver => 6,
-            global::Zproto.Generated.ZccpMsg.MessageId.Goodbye => 7,
-            global::Zproto.Generated.ZccpMsg.MessageId.GoodbyeOk => 8,
-            global::Zproto.Generated.ZccpMsg.MessageId.Ping => 9,
-            global::Zproto.Generated.ZccpMsg.MessageId.PingOk => 10,
-            global::Zproto.Generated.ZccpMsg.MessageId.Invalid => 11,
-            _ => -1,
+            global::Zproto.Generated.ZccpMsg.MessageId.Hello => Event.Hello,
+            global::Zproto.Generated.ZccpMsg.MessageId.HelloOk => Event.HelloOk,
+            global::Zproto.Generated.ZccpMsg.MessageId.Subscribe => Event.Subscribe,
+            global::Zproto.Generated.ZccpMsg.MessageId.SubscribeOk => Event.SubscribeOk,
+            global::Zproto.Generated.ZccpMsg.MessageId.Publish => Event.Publish,
+            global::Zproto.Generated.ZccpMsg.MessageId.Direct => Event.Direct,
+            global::Zproto.Generated.ZccpMsg.MessageId.Deliver => Event.Deliver,
+            global::Zproto.Generated.ZccpMsg.MessageId.Goodbye => Event.Goodbye,
+            global::Zproto.Generated.ZccpMsg.MessageId.GoodbyeOk => Event.GoodbyeOk,
+            global::Zproto.Generated.ZccpMsg.MessageId.Ping => Event.Ping,
+            global::Zproto.Generated.ZccpMsg.MessageId.PingOk => Event.PingOk,
+            global::Zproto.Generated.ZccpMsg.MessageId.Invalid => Event.Invalid,
+            _ => throw new global::System.ArgumentOutOfRangeException(nameof(message), message.MessageId, "not a message of this protocol"),
         };
 
         /// <inheritdoc />
-        protected override string EventName(int eventId) => (Event)eventId switch
+        protected override string EventName(Event @event) => @event switch
         {
             Event.Hello => "HELLO",
             Event.HelloOk => "HELLO-OK",
@@ -289,13 +309,16 @@ namespace Zproto.Generated
             Event.Expired => "expired",
             Event.Replay => "replay",
             Event.Replayed => "replayed",
+            Event.SubscribeTo => "subscribe to",
+            Event.PublishTo => "publish to",
+            Event.DirectTo => "direct to",
             Event.Disconnect => "disconnect",
             Event.Heartbeat => "heartbeat",
-            _ => eventId.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
+            _ => @event.ToString(),
         };
 
         /// <inheritdoc />
-        protected override string StateName(int stateValue) => (State)stateValue switch
+        protected override string StateName(State state) => state switch
         {
             State.Start => "start",
             State.Connecting => "connecting",
@@ -305,42 +328,42 @@ namespace Zproto.Generated
             State.Session => "session",
             State.Disconnecting => "disconnecting",
             State.Defaults => "defaults",
-            _ => stateValue.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
+            _ => state.ToString(),
         };
 
         /// <inheritdoc />
-        protected override bool Execute(int eventId)
+        protected override bool Execute(Event @event)
         {
             switch (CurrentState)
             {
                 case State.Start:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.Connect:
                             TraceAction("connect to server");
-                            ConnectToServer();
+                            ConnectToServer((ConnectArguments)CurrentArguments!);
                             if (ExceptionRaised) return true;
                             TraceAction("use connect timeout");
                             UseConnectTimeout();
                             if (ExceptionRaised) return true;
                             TraceAction("send HELLO");
-                            Send(TakeMessage<global::Zproto.Generated.ZccpMsg.Hello>());
-                            CurrentState = State.Connecting;
+                            Send(ComposeHello());
+                            MoveTo(State.Connecting);
                             return true;
                         default:
                             return false;
                     }
                 case State.Connecting:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.HelloOk:
                             TraceAction("signal success");
-                            SignalSuccess();
+                            SignalSuccess((global::Zproto.Generated.ZccpMsg.HelloOk)Message!);
                             if (ExceptionRaised) return true;
                             TraceAction("use presence timeout");
-                            UsePresenceTimeout();
+                            UsePresenceTimeout((global::Zproto.Generated.ZccpMsg.HelloOk)Message!);
                             if (ExceptionRaised) return true;
-                            CurrentState = State.Connected;
+                            MoveTo(State.Connected);
                             return true;
                         case Event.Expired:
                             TraceAction("signal server not reachable");
@@ -349,216 +372,223 @@ namespace Zproto.Generated
                             TraceAction("terminate");
                             Terminate();
                             return true;
-                        case var _ when eventId < 12:
+                        case Event.Hello:
+                        case Event.Subscribe:
+                        case Event.SubscribeOk:
+                        case Event.Publish:
+                        case Event.Direct:
+                        case Event.Deliver:
+                        case Event.Goodbye:
+                        case Event.GoodbyeOk:
+                        case Event.Ping:
+                        case Event.PingOk:
+                        case Event.Invalid:
                             return true;
                         default:
                             return false;
                     }
                 case State.Connected:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.Expired:
                             TraceAction("use connect timeout");
                             UseConnectTimeout();
                             if (ExceptionRaised) return true;
                             TraceAction("send HELLO");
-                            Send(TakeMessage<global::Zproto.Generated.ZccpMsg.Hello>());
-                            CurrentState = State.Reconnecting;
+                            Send(ComposeHello());
+                            MoveTo(State.Reconnecting);
                             return true;
                         case Event.Invalid:
                             TraceAction("fail pending subscriptions");
-                            FailPendingSubscriptions();
+                            FailPendingSubscriptions((global::Zproto.Generated.ZccpMsg.Invalid)Message!);
                             if (ExceptionRaised) return true;
                             TraceAction("use connect timeout");
                             UseConnectTimeout();
                             if (ExceptionRaised) return true;
                             TraceAction("send HELLO");
-                            Send(TakeMessage<global::Zproto.Generated.ZccpMsg.Hello>());
-                            CurrentState = State.Reconnecting;
+                            Send(ComposeHello());
+                            MoveTo(State.Reconnecting);
                             return true;
-                        case Event.Subscribe:
+                        case Event.SubscribeTo:
                             TraceAction("prepare subscribe");
-                            PrepareSubscribe();
+                            PrepareSubscribe((SubscribeToArguments)CurrentArguments!);
                             if (ExceptionRaised) return true;
                             TraceAction("send SUBSCRIBE");
-                            Send(TakeMessage<global::Zproto.Generated.ZccpMsg.Subscribe>());
+                            Send(ComposeSubscribe());
                             return true;
                         case Event.SubscribeOk:
                             TraceAction("signal subscribed");
-                            SignalSubscribed();
-                            if (ExceptionRaised) return true;
+                            SignalSubscribed((global::Zproto.Generated.ZccpMsg.SubscribeOk)Message!);
                             return true;
-                        case Event.Publish:
-                            TraceAction("prepare publish");
-                            PreparePublish();
-                            if (ExceptionRaised) return true;
+                        case Event.PublishTo:
                             TraceAction("send PUBLISH");
-                            Send(TakeMessage<global::Zproto.Generated.ZccpMsg.Publish>());
+                            Send(ComposePublish((PublishToArguments)CurrentArguments!));
                             return true;
-                        case Event.Direct:
-                            TraceAction("prepare direct");
-                            PrepareDirect();
-                            if (ExceptionRaised) return true;
+                        case Event.DirectTo:
                             TraceAction("send DIRECT");
-                            Send(TakeMessage<global::Zproto.Generated.ZccpMsg.Direct>());
+                            Send(ComposeDirect((DirectToArguments)CurrentArguments!));
                             return true;
                         case Event.Deliver:
                             TraceAction("pass delivery");
-                            PassDelivery();
-                            if (ExceptionRaised) return true;
+                            PassDelivery((global::Zproto.Generated.ZccpMsg.Deliver)Message!);
                             return true;
                         case Event.Ping:
                             TraceAction("send PING-OK");
-                            Send(TakeMessage<global::Zproto.Generated.ZccpMsg.PingOk>());
+                            Send(new global::Zproto.Generated.ZccpMsg.PingOk());
                             return true;
                         case Event.Disconnect:
                             TraceAction("use connect timeout");
                             UseConnectTimeout();
                             if (ExceptionRaised) return true;
                             TraceAction("send GOODBYE");
-                            Send(TakeMessage<global::Zproto.Generated.ZccpMsg.Goodbye>());
-                            CurrentState = State.Disconnecting;
+                            Send(new global::Zproto.Generated.ZccpMsg.Goodbye());
+                            MoveTo(State.Disconnecting);
                             return true;
-                        case var _ when eventId < 12:
+                        case Event.Hello:
+                        case Event.HelloOk:
+                        case Event.Subscribe:
+                        case Event.Publish:
+                        case Event.Direct:
+                        case Event.Goodbye:
+                        case Event.GoodbyeOk:
+                        case Event.PingOk:
                             return true;
                         default:
                             return false;
                     }
                 case State.Reconnecting:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.HelloOk:
                             TraceAction("use presence timeout");
-                            UsePresenceTimeout();
+                            UsePresenceTimeout((global::Zproto.Generated.ZccpMsg.HelloOk)Message!);
                             if (ExceptionRaised) return true;
                             TraceAction("start replay");
-                            StartReplay();
+                            StartReplay((global::Zproto.Generated.ZccpMsg.HelloOk)Message!);
                             if (ExceptionRaised) return true;
-                            CurrentState = State.Replaying;
+                            MoveTo(State.Replaying);
                             return true;
                         case Event.Expired:
                             TraceAction("use connect timeout");
                             UseConnectTimeout();
                             if (ExceptionRaised) return true;
                             TraceAction("send HELLO");
-                            Send(TakeMessage<global::Zproto.Generated.ZccpMsg.Hello>());
+                            Send(ComposeHello());
                             return true;
                         case Event.Invalid:
                             return true;
-                        case Event.Subscribe:
+                        case Event.SubscribeTo:
                             TraceAction("prepare subscribe");
-                            PrepareSubscribe();
+                            PrepareSubscribe((SubscribeToArguments)CurrentArguments!);
                             if (ExceptionRaised) return true;
                             TraceAction("send SUBSCRIBE");
-                            Send(TakeMessage<global::Zproto.Generated.ZccpMsg.Subscribe>());
+                            Send(ComposeSubscribe());
                             return true;
                         case Event.SubscribeOk:
                             TraceAction("signal subscribed");
-                            SignalSubscribed();
-                            if (ExceptionRaised) return true;
+                            SignalSubscribed((global::Zproto.Generated.ZccpMsg.SubscribeOk)Message!);
                             return true;
-                        case Event.Publish:
-                            TraceAction("prepare publish");
-                            PreparePublish();
-                            if (ExceptionRaised) return true;
+                        case Event.PublishTo:
                             TraceAction("send PUBLISH");
-                            Send(TakeMessage<global::Zproto.Generated.ZccpMsg.Publish>());
+                            Send(ComposePublish((PublishToArguments)CurrentArguments!));
                             return true;
-                        case Event.Direct:
-                            TraceAction("prepare direct");
-                            PrepareDirect();
-                            if (ExceptionRaised) return true;
+                        case Event.DirectTo:
                             TraceAction("send DIRECT");
-                            Send(TakeMessage<global::Zproto.Generated.ZccpMsg.Direct>());
+                            Send(ComposeDirect((DirectToArguments)CurrentArguments!));
                             return true;
                         case Event.Deliver:
                             TraceAction("pass delivery");
-                            PassDelivery();
-                            if (ExceptionRaised) return true;
+                            PassDelivery((global::Zproto.Generated.ZccpMsg.Deliver)Message!);
                             return true;
                         case Event.Ping:
                             TraceAction("send PING-OK");
-                            Send(TakeMessage<global::Zproto.Generated.ZccpMsg.PingOk>());
+                            Send(new global::Zproto.Generated.ZccpMsg.PingOk());
                             return true;
                         case Event.Disconnect:
                             TraceAction("use connect timeout");
                             UseConnectTimeout();
                             if (ExceptionRaised) return true;
                             TraceAction("send GOODBYE");
-                            Send(TakeMessage<global::Zproto.Generated.ZccpMsg.Goodbye>());
-                            CurrentState = State.Disconnecting;
+                            Send(new global::Zproto.Generated.ZccpMsg.Goodbye());
+                            MoveTo(State.Disconnecting);
                             return true;
-                        case var _ when eventId < 12:
+                        case Event.Hello:
+                        case Event.Subscribe:
+                        case Event.Publish:
+                        case Event.Direct:
+                        case Event.Goodbye:
+                        case Event.GoodbyeOk:
+                        case Event.PingOk:
                             return true;
                         default:
                             return false;
                     }
                 case State.Replaying:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.Replay:
                             TraceAction("prepare next replay");
                             PrepareNextReplay();
                             if (ExceptionRaised) return true;
                             TraceAction("send SUBSCRIBE");
-                            Send(TakeMessage<global::Zproto.Generated.ZccpMsg.Subscribe>());
+                            Send(ComposeSubscribe());
                             return true;
                         case Event.Replayed:
                             TraceAction("signal reconnected");
                             SignalReconnected();
                             if (ExceptionRaised) return true;
-                            CurrentState = State.Connected;
+                            MoveTo(State.Connected);
                             return true;
-                        case Event.Subscribe:
+                        case Event.SubscribeTo:
                             TraceAction("prepare subscribe");
-                            PrepareSubscribe();
+                            PrepareSubscribe((SubscribeToArguments)CurrentArguments!);
                             if (ExceptionRaised) return true;
                             TraceAction("send SUBSCRIBE");
-                            Send(TakeMessage<global::Zproto.Generated.ZccpMsg.Subscribe>());
+                            Send(ComposeSubscribe());
                             return true;
                         case Event.SubscribeOk:
                             TraceAction("signal subscribed");
-                            SignalSubscribed();
-                            if (ExceptionRaised) return true;
+                            SignalSubscribed((global::Zproto.Generated.ZccpMsg.SubscribeOk)Message!);
                             return true;
-                        case Event.Publish:
-                            TraceAction("prepare publish");
-                            PreparePublish();
-                            if (ExceptionRaised) return true;
+                        case Event.PublishTo:
                             TraceAction("send PUBLISH");
-                            Send(TakeMessage<global::Zproto.Generated.ZccpMsg.Publish>());
+                            Send(ComposePublish((PublishToArguments)CurrentArguments!));
                             return true;
-                        case Event.Direct:
-                            TraceAction("prepare direct");
-                            PrepareDirect();
-                            if (ExceptionRaised) return true;
+                        case Event.DirectTo:
                             TraceAction("send DIRECT");
-                            Send(TakeMessage<global::Zproto.Generated.ZccpMsg.Direct>());
+                            Send(ComposeDirect((DirectToArguments)CurrentArguments!));
                             return true;
                         case Event.Deliver:
                             TraceAction("pass delivery");
-                            PassDelivery();
-                            if (ExceptionRaised) return true;
+                            PassDelivery((global::Zproto.Generated.ZccpMsg.Deliver)Message!);
                             return true;
                         case Event.Ping:
                             TraceAction("send PING-OK");
-                            Send(TakeMessage<global::Zproto.Generated.ZccpMsg.PingOk>());
+                            Send(new global::Zproto.Generated.ZccpMsg.PingOk());
                             return true;
                         case Event.Disconnect:
                             TraceAction("use connect timeout");
                             UseConnectTimeout();
                             if (ExceptionRaised) return true;
                             TraceAction("send GOODBYE");
-                            Send(TakeMessage<global::Zproto.Generated.ZccpMsg.Goodbye>());
-                            CurrentState = State.Disconnecting;
+                            Send(new global::Zproto.Generated.ZccpMsg.Goodbye());
+                            MoveTo(State.Disconnecting);
                             return true;
-                        case var _ when eventId < 12:
+                        case Event.Hello:
+                        case Event.HelloOk:
+                        case Event.Subscribe:
+                        case Event.Publish:
+                        case Event.Direct:
+                        case Event.Goodbye:
+                        case Event.GoodbyeOk:
+                        case Event.PingOk:
+                        case Event.Invalid:
                             return true;
                         default:
                             return false;
                     }
                 case State.Disconnecting:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.GoodbyeOk:
                             TraceAction("signal disconnected");
@@ -581,7 +611,16 @@ namespace Zproto.Generated
                             TraceAction("terminate");
                             Terminate();
                             return true;
-                        case var _ when eventId < 12:
+                        case Event.Hello:
+                        case Event.HelloOk:
+                        case Event.Subscribe:
+                        case Event.SubscribeOk:
+                        case Event.Publish:
+                        case Event.Direct:
+                        case Event.Deliver:
+                        case Event.Goodbye:
+                        case Event.Ping:
+                        case Event.PingOk:
                             return true;
                         default:
                             return false;
@@ -591,53 +630,47 @@ namespace Zproto.Generated
             }
         }
 
-        /// <summary>Continues with <paramref name="event"/> once the current event is done.</summary>
-        private void SetNextEvent(Event @event) => SetNextEventCore((int)@event);
-
-        /// <summary>Stops the current action list and runs <paramref name="event"/> instead.</summary>
-        private void RaiseException(Event @event) => RaiseExceptionCore((int)@event);
-
-        /// <summary>Raises <paramref name="event"/> after <paramref name="delay"/>; any other event cancels it.</summary>
-        private void SetWakeup(global::System.TimeSpan delay, Event @event) => SetWakeupCore(delay, (int)@event);
-
-        /// <summary>Completes the earliest waiting call that accepts <paramref name="reply"/>, or keeps it for the next one.</summary>
-        private void SignalReply(Reply reply) => SignalReplyCore(reply);
-
         /// <summary>Action "connect to server" (first used in start / connect).</summary>
-        private partial void ConnectToServer();
+        private partial void ConnectToServer(ConnectArguments arguments);
 
         /// <summary>Action "use connect timeout" (first used in start / connect).</summary>
         private partial void UseConnectTimeout();
 
+        /// <summary>Builds the HELLO message the model sends (first in start / connect).</summary>
+        private partial global::Zproto.Generated.ZccpMsg.Hello ComposeHello();
+
         /// <summary>Action "signal success" (first used in connecting / HELLO-OK).</summary>
-        private partial void SignalSuccess();
+        private partial void SignalSuccess(global::Zproto.Generated.ZccpMsg.HelloOk message);
 
         /// <summary>Action "use presence timeout" (first used in connecting / HELLO-OK).</summary>
-        private partial void UsePresenceTimeout();
+        private partial void UsePresenceTimeout(global::Zproto.Generated.ZccpMsg.HelloOk message);
 
         /// <summary>Action "signal server not reachable" (first used in connecting / expired).</summary>
         private partial void SignalServerNotReachable();
 
         /// <summary>Action "fail pending subscriptions" (first used in connected / INVALID).</summary>
-        private partial void FailPendingSubscriptions();
+        private partial void FailPendingSubscriptions(global::Zproto.Generated.ZccpMsg.Invalid message);
 
-        /// <summary>Action "prepare subscribe" (first used in connected / subscribe).</summary>
-        private partial void PrepareSubscribe();
+        /// <summary>Action "prepare subscribe" (first used in connected / subscribe to).</summary>
+        private partial void PrepareSubscribe(SubscribeToArguments arguments);
+
+        /// <summary>Builds the SUBSCRIBE message the model sends (first in connected / subscribe to).</summary>
+        private partial global::Zproto.Generated.ZccpMsg.Subscribe ComposeSubscribe();
 
         /// <summary>Action "signal subscribed" (first used in connected / SUBSCRIBE-OK).</summary>
-        private partial void SignalSubscribed();
+        private partial void SignalSubscribed(global::Zproto.Generated.ZccpMsg.SubscribeOk message);
 
-        /// <summary>Action "prepare publish" (first used in connected / publish).</summary>
-        private partial void PreparePublish();
+        /// <summary>Builds the PUBLISH message the model sends (first in connected / publish to).</summary>
+        private partial global::Zproto.Generated.ZccpMsg.Publish ComposePublish(PublishToArguments arguments);
 
-        /// <summary>Action "prepare direct" (first used in connected / direct).</summary>
-        private partial void PrepareDirect();
+        /// <summary>Builds the DIRECT message the model sends (first in connected / direct to).</summary>
+        private partial global::Zproto.Generated.ZccpMsg.Direct ComposeDirect(DirectToArguments arguments);
 
         /// <summary>Action "pass delivery" (first used in connected / DELIVER).</summary>
-        private partial void PassDelivery();
+        private partial void PassDelivery(global::Zproto.Generated.ZccpMsg.Deliver message);
 
         /// <summary>Action "start replay" (first used in reconnecting / HELLO-OK).</summary>
-        private partial void StartReplay();
+        private partial void StartReplay(global::Zproto.Generated.ZccpMsg.HelloOk message);
 
         /// <summary>Action "prepare next replay" (first used in replaying / replay).</summary>
         private partial void PrepareNextReplay();

@@ -23,7 +23,7 @@ namespace Zproto.Generated
     /// implement. Actions run on the server's owner thread, one event at a time.
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Zproto.Net", "1.0.0")]
-    public sealed partial class ZccpServer : global::Zproto.Runtime.Servers.ZprotoServer<global::Zproto.Generated.ZccpMsg, global::Zproto.Generated.ZccpMsg.Message, ZccpServer.Client>
+    public sealed partial class ZccpServer : global::Zproto.Runtime.Servers.ZprotoServer<global::Zproto.Generated.ZccpMsg, global::Zproto.Generated.ZccpMsg.Message, ZccpServer.Client, ZccpServer.State, ZccpServer.Event>
     {
         /// <summary>Creates the server; call <c>Start()</c> to bind its endpoints and run it.</summary>
         public ZccpServer(global::Zproto.Runtime.Servers.ServerOptions options, global::Microsoft.Extensions.Logging.ILogger<ZccpServer>? logger = null)
@@ -35,93 +35,87 @@ namespace Zproto.Generated
         public enum State
         {
             /// <summary>start</summary>
-            Start = 0,
+            Start,
             /// <summary>connected</summary>
-            Connected = 1,
+            Connected,
             /// <summary>external</summary>
-            External = 2,
+            External,
         }
 
         /// <summary>Events: the protocol's messages, then the model's internal events.</summary>
         public enum Event
         {
             /// <summary>HELLO</summary>
-            Hello = 0,
+            Hello,
             /// <summary>HELLO-OK</summary>
-            HelloOk = 1,
+            HelloOk,
             /// <summary>SUBSCRIBE</summary>
-            Subscribe = 2,
+            Subscribe,
             /// <summary>SUBSCRIBE-OK</summary>
-            SubscribeOk = 3,
+            SubscribeOk,
             /// <summary>PUBLISH</summary>
-            Publish = 4,
+            Publish,
             /// <summary>DIRECT</summary>
-            Direct = 5,
+            Direct,
             /// <summary>DELIVER</summary>
-            Deliver = 6,
+            Deliver,
             /// <summary>GOODBYE</summary>
-            Goodbye = 7,
+            Goodbye,
             /// <summary>GOODBYE-OK</summary>
-            GoodbyeOk = 8,
+            GoodbyeOk,
             /// <summary>PING</summary>
-            Ping = 9,
+            Ping,
             /// <summary>PING-OK</summary>
-            PingOk = 10,
+            PingOk,
             /// <summary>INVALID</summary>
-            Invalid = 11,
+            Invalid,
             /// <summary>forward</summary>
-            Forward = 12,
+            Forward,
             /// <summary>refused</summary>
-            Refused = 13,
+            Refused,
             /// <summary>heartbeat</summary>
-            Heartbeat = 14,
+            Heartbeat,
             /// <summary>busy</summary>
-            Busy = 15,
+            Busy,
             /// <summary>taken over</summary>
-            TakenOver = 16,
+            TakenOver,
             /// <summary>forbidden</summary>
-            Forbidden = 17,
+            Forbidden,
             /// <summary>expired</summary>
-            Expired = 18,
+            Expired,
         }
 
         /// <summary>One connected client. Add per-client fields in another part of this partial class.</summary>
-        public sealed partial class Client : global::Zproto.Runtime.Servers.ServerClient<global::Zproto.Generated.ZccpMsg.Message>
+        public sealed partial class Client : global::Zproto.Runtime.Servers.ServerClient<global::Zproto.Generated.ZccpMsg.Message, State, Event>
         {
-            /// <summary>The client's current state.</summary>
-            public State State
-            {
-                get => (State)StateValue;
-                set => StateValue = (int)value;
-            }
         }
 
         /// <inheritdoc />
         protected override Client CreateClient() => new Client();
 
         /// <inheritdoc />
-        protected override int ExpiredEvent => (int)Event.Expired;
+        protected override Event? ExpiredEvent => Event.Expired;
 
         /// <inheritdoc />
-        protected override int EventOf(global::Zproto.Generated.ZccpMsg.Message message) => message.MessageId switch
+        protected override Event EventOf(global::Zproto.Generated.ZccpMsg.Message message) => message.MessageId switch
         {
-            global::Zproto.Generated.ZccpMsg.MessageId.Hello => 0,
-            global::Zproto.Generated.ZccpMsg.MessageId.HelloOk => 1,
-            global::Zproto.Generated.ZccpMsg.MessageId.Subscribe => 2,
-            global::Zproto.Generated.ZccpMsg.MessageId.SubscribeOk => 3,
-            global::Zproto.Generated.ZccpMsg.MessageId.Publish => 4,
-            global::Zproto.Generated.ZccpMsg.MessageId.Direct => 5,
-            global::Zproto.Generated.ZccpMsg.MessageId.Deliver => 6,
-            global::Zproto.Generated.ZccpMsg.MessageId.Goodbye => 7,
-            global::Zproto.Generated.ZccpMsg.MessageId.GoodbyeOk => 8,
-            global::Zproto.Generated.ZccpMsg.MessageId.Ping => 9,
-            global::Zproto.Generated.ZccpMsg.MessageId.PingOk => 10,
-            global::Zproto.Generated.ZccpMsg.MessageId.Invalid => 11,
-            _ => -1,
+            global::Zproto.Generated.ZccpMsg.MessageId.Hello => Event.Hello,
+            global::Zproto.Generated.ZccpMsg.MessageId.HelloOk => Event.HelloOk,
+            global::Zproto.Generated.ZccpMsg.MessageId.Subscribe => Event.Subscribe,
+            global::Zproto.Generated.ZccpMsg.MessageId.SubscribeOk => Event.SubscribeOk,
+            global::Zproto.Generated.ZccpMsg.MessageId.Publish => Event.Publish,
+            global::Zproto.Generated.ZccpMsg.MessageId.Direct => Event.Direct,
+            global::Zproto.Generated.ZccpMsg.MessageId.Deliver => Event.Deliver,
+            global::Zproto.Generated.ZccpMsg.MessageId.Goodbye => Event.Goodbye,
+            global::Zproto.Generated.ZccpMsg.MessageId.GoodbyeOk => Event.GoodbyeOk,
+            global::Zproto.Generated.ZccpMsg.MessageId.Ping => Event.Ping,
+            global::Zproto.Generated.ZccpMsg.MessageId.PingOk => Event.PingOk,
+            global::Zproto.Generated.ZccpMsg.MessageId.Invalid => Event.Invalid,
+            _ => throw new global::System.ArgumentOutOfRangeException(nameof(message), message.MessageId, "not a message of this protocol"),
         };
 
         /// <inheritdoc />
-        protected override string EventName(int eventId) => (Event)eventId switch
+        protected override string EventName(Event @event) => @event switch
         {
             Event.Hello => "HELLO",
             Event.HelloOk => "HELLO-OK",
@@ -142,64 +136,64 @@ namespace Zproto.Generated
             Event.TakenOver => "taken over",
             Event.Forbidden => "forbidden",
             Event.Expired => "expired",
-            _ => eventId.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
+            _ => @event.ToString(),
         };
 
         /// <inheritdoc />
-        protected override string StateName(int stateValue) => (State)stateValue switch
+        protected override string StateName(State state) => state switch
         {
             State.Start => "start",
             State.Connected => "connected",
             State.External => "external",
-            _ => stateValue.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
+            _ => state.ToString(),
         };
 
         /// <inheritdoc />
-        protected override global::Zproto.Runtime.Servers.Disposition GetDisposition(Client client, int eventId)
+        protected override global::Zproto.Runtime.Servers.Disposition GetDisposition(Client client, Event @event)
         {
             switch (client.State)
             {
                 case State.Start:
-                    return eventId is 0 or 7 ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Handle;
+                    return global::Zproto.Runtime.Servers.Disposition.Handle;
                 case State.Connected:
-                    return eventId is 2 or 4 or 5 or 10 or 9 or 7 ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Handle;
+                    return global::Zproto.Runtime.Servers.Disposition.Handle;
                 default:
                     return global::Zproto.Runtime.Servers.Disposition.Drop;
             }
         }
 
         /// <inheritdoc />
-        protected override bool Execute(Client client, int eventId)
+        protected override bool Execute(Client client, Event @event)
         {
             switch (client.State)
             {
                 case State.Start:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.Hello:
                             TraceAction(client, "register client");
-                            RegisterClient(client);
-                            if (ExceptionRaised(client)) return true;
+                            RegisterClient(client, (global::Zproto.Generated.ZccpMsg.Hello)client.Request!);
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "start heartbeat");
-                            StartHeartbeat(client);
-                            if (ExceptionRaised(client)) return true;
+                            StartHeartbeat(client, (global::Zproto.Generated.ZccpMsg.Hello)client.Request!);
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send HELLO-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZccpMsg.HelloOk>(client));
+                            Send(client, ComposeHelloOk(client, (global::Zproto.Generated.ZccpMsg.Hello)client.Request!));
                             client.State = State.Connected;
                             return true;
                         case Event.Goodbye:
                             TraceAction(client, "send GOODBYE-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZccpMsg.GoodbyeOk>(client));
+                            Send(client, ComposeGoodbyeOk(client, (global::Zproto.Generated.ZccpMsg.Goodbye)client.Request!));
                             TraceAction(client, "unregister client");
                             UnregisterClient(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
                         case Event.Expired:
                             TraceAction(client, "unregister client");
                             UnregisterClient(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
@@ -207,12 +201,21 @@ namespace Zproto.Generated
                             return true;
                         case Event.Forward:
                             return true;
-                        case var _ when eventId < 12:
+                        case Event.HelloOk:
+                        case Event.Subscribe:
+                        case Event.SubscribeOk:
+                        case Event.Publish:
+                        case Event.Direct:
+                        case Event.Deliver:
+                        case Event.GoodbyeOk:
+                        case Event.Ping:
+                        case Event.PingOk:
+                        case Event.Invalid:
                             TraceAction(client, "send INVALID");
-                            Send(client, TakeReply<global::Zproto.Generated.ZccpMsg.Invalid>(client));
+                            Send(client, new global::Zproto.Generated.ZccpMsg.Invalid());
                             TraceAction(client, "unregister client");
                             UnregisterClient(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
@@ -220,42 +223,40 @@ namespace Zproto.Generated
                             return false;
                     }
                 case State.Connected:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.Subscribe:
                             TraceAction(client, "store subscription");
-                            StoreSubscription(client);
-                            if (ExceptionRaised(client)) return true;
+                            StoreSubscription(client, (global::Zproto.Generated.ZccpMsg.Subscribe)client.Request!);
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send SUBSCRIBE-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZccpMsg.SubscribeOk>(client));
+                            Send(client, new global::Zproto.Generated.ZccpMsg.SubscribeOk());
                             return true;
                         case Event.Publish:
                             TraceAction(client, "forward to subscribers");
-                            ForwardToSubscribers(client);
-                            if (ExceptionRaised(client)) return true;
+                            ForwardToSubscribers(client, (global::Zproto.Generated.ZccpMsg.Publish)client.Request!);
                             return true;
                         case Event.Direct:
                             TraceAction(client, "route to target");
-                            RouteToTarget(client);
-                            if (ExceptionRaised(client)) return true;
+                            RouteToTarget(client, (global::Zproto.Generated.ZccpMsg.Direct)client.Request!);
                             return true;
                         case Event.Forward:
                             TraceAction(client, "take delivery");
                             TakeDelivery(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send DELIVER");
-                            Send(client, TakeReply<global::Zproto.Generated.ZccpMsg.Deliver>(client));
+                            Send(client, ComposeDeliver(client));
                             return true;
                         case Event.Refused:
                             TraceAction(client, "send DELIVER");
-                            Send(client, TakeReply<global::Zproto.Generated.ZccpMsg.Deliver>(client));
+                            Send(client, ComposeDeliver(client));
                             return true;
                         case Event.Heartbeat:
                             TraceAction(client, "check idle");
                             CheckIdle(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send PING");
-                            Send(client, TakeReply<global::Zproto.Generated.ZccpMsg.Ping>(client));
+                            Send(client, new global::Zproto.Generated.ZccpMsg.Ping());
                             return true;
                         case Event.Busy:
                             return true;
@@ -263,48 +264,53 @@ namespace Zproto.Generated
                             return true;
                         case Event.Ping:
                             TraceAction(client, "send PING-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZccpMsg.PingOk>(client));
+                            Send(client, new global::Zproto.Generated.ZccpMsg.PingOk());
                             return true;
                         case Event.TakenOver:
                             TraceAction(client, "send INVALID");
-                            Send(client, TakeReply<global::Zproto.Generated.ZccpMsg.Invalid>(client));
+                            Send(client, new global::Zproto.Generated.ZccpMsg.Invalid());
                             TraceAction(client, "unregister client");
                             UnregisterClient(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
                         case Event.Forbidden:
                             TraceAction(client, "send INVALID");
-                            Send(client, TakeReply<global::Zproto.Generated.ZccpMsg.Invalid>(client));
+                            Send(client, new global::Zproto.Generated.ZccpMsg.Invalid());
                             TraceAction(client, "unregister client");
                             UnregisterClient(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
                         case Event.Goodbye:
                             TraceAction(client, "send GOODBYE-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZccpMsg.GoodbyeOk>(client));
+                            Send(client, ComposeGoodbyeOk(client, (global::Zproto.Generated.ZccpMsg.Goodbye)client.Request!));
                             TraceAction(client, "unregister client");
                             UnregisterClient(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
                         case Event.Expired:
                             TraceAction(client, "unregister client");
                             UnregisterClient(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
-                        case var _ when eventId < 12:
+                        case Event.Hello:
+                        case Event.HelloOk:
+                        case Event.SubscribeOk:
+                        case Event.Deliver:
+                        case Event.GoodbyeOk:
+                        case Event.Invalid:
                             TraceAction(client, "send INVALID");
-                            Send(client, TakeReply<global::Zproto.Generated.ZccpMsg.Invalid>(client));
+                            Send(client, new global::Zproto.Generated.ZccpMsg.Invalid());
                             TraceAction(client, "unregister client");
                             UnregisterClient(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
@@ -316,44 +322,35 @@ namespace Zproto.Generated
             }
         }
 
-        /// <summary>Continues with <paramref name="event"/> once the current event's actions and state change are done.</summary>
-        private void SetNextEvent(Client client, Event @event) => SetNextEventCore(client, (int)@event);
-
-        /// <summary>Stops the current action list and runs <paramref name="event"/> in the current state instead.</summary>
-        private void RaiseException(Client client, Event @event) => RaiseExceptionCore(client, (int)@event);
-
-        /// <summary>Raises <paramref name="event"/> after <paramref name="delay"/>; any other event on the client cancels it.</summary>
-        private void SetWakeup(Client client, global::System.TimeSpan delay, Event @event) => SetWakeupCore(client, delay, (int)@event);
-
-        /// <summary>Raises <paramref name="event"/> after <paramref name="delay"/> unless cancelled; other events do not cancel it.</summary>
-        private void SetDeadline(Client client, global::System.TimeSpan delay, Event @event) => SetDeadlineCore(client, delay, (int)@event);
-
-        /// <summary>Runs <paramref name="event"/> on another client once the current event is done.</summary>
-        private void SendEvent(Client target, Event @event) => SendEventCore(target, (int)@event);
-
-        /// <summary>Runs <paramref name="event"/> on every client except <paramref name="except"/>.</summary>
-        private void Broadcast(Event @event, Client? except = null) => BroadcastCore((int)@event, except);
-
         /// <summary>Action "register client" (first used in start / HELLO).</summary>
-        private partial void RegisterClient(Client client);
+        private partial void RegisterClient(Client client, global::Zproto.Generated.ZccpMsg.Hello request);
 
         /// <summary>Action "start heartbeat" (first used in start / HELLO).</summary>
-        private partial void StartHeartbeat(Client client);
+        private partial void StartHeartbeat(Client client, global::Zproto.Generated.ZccpMsg.Hello request);
+
+        /// <summary>Builds the HELLO-OK message the model sends (first in start / HELLO).</summary>
+        private partial global::Zproto.Generated.ZccpMsg.HelloOk ComposeHelloOk(Client client, global::Zproto.Generated.ZccpMsg.Hello request);
+
+        /// <summary>Builds the GOODBYE-OK message the model sends (first in start / GOODBYE).</summary>
+        private partial global::Zproto.Generated.ZccpMsg.GoodbyeOk ComposeGoodbyeOk(Client client, global::Zproto.Generated.ZccpMsg.Goodbye request);
 
         /// <summary>Action "unregister client" (first used in start / GOODBYE).</summary>
         private partial void UnregisterClient(Client client);
 
         /// <summary>Action "store subscription" (first used in connected / SUBSCRIBE).</summary>
-        private partial void StoreSubscription(Client client);
+        private partial void StoreSubscription(Client client, global::Zproto.Generated.ZccpMsg.Subscribe request);
 
         /// <summary>Action "forward to subscribers" (first used in connected / PUBLISH).</summary>
-        private partial void ForwardToSubscribers(Client client);
+        private partial void ForwardToSubscribers(Client client, global::Zproto.Generated.ZccpMsg.Publish request);
 
         /// <summary>Action "route to target" (first used in connected / DIRECT).</summary>
-        private partial void RouteToTarget(Client client);
+        private partial void RouteToTarget(Client client, global::Zproto.Generated.ZccpMsg.Direct request);
 
         /// <summary>Action "take delivery" (first used in connected / forward).</summary>
         private partial void TakeDelivery(Client client);
+
+        /// <summary>Builds the DELIVER message the model sends (first in connected / forward).</summary>
+        private partial global::Zproto.Generated.ZccpMsg.Deliver ComposeDeliver(Client client);
 
         /// <summary>Action "check idle" (first used in connected / heartbeat).</summary>
         private partial void CheckIdle(Client client);

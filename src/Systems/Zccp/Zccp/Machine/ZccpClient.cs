@@ -15,6 +15,7 @@ public sealed partial class ZccpClient
     private string _identifier = "";
     private uint _connectTimeout;
     private string? _endpoint;
+    private string _nextExpression = "";
 
     /// <summary>How long the broker may stay silent once connected before the client says HELLO again (the broker PINGs idle clients every second by default).</summary>
     public TimeSpan PresenceTimeout { get; init; } = TimeSpan.FromSeconds(3);
@@ -25,79 +26,74 @@ public sealed partial class ZccpClient
     /// <summary>Called on the owner thread each time a lost session was re-established and its subscriptions replayed.</summary>
     public Action? Reconnected { get; init; }
 
-    private partial void ConnectToServer()
+    private partial void ConnectToServer(ConnectArguments arguments)
     {
-        var args = ArgumentsAs<ConnectArguments>();
         if (_endpoint is not null)
             throw new InvalidOperationException($"this client already connected to {_endpoint}");
-        _endpoint = args.Endpoint;
-        _identifier = args.Identifier;
-        _connectTimeout = args.Timeout;
-        Connect(args.Endpoint);
+        _endpoint = arguments.Endpoint;
+        _identifier = arguments.Identifier;
+        _connectTimeout = arguments.Timeout;
+        Connect(arguments.Endpoint);
     }
 
     private partial void UseConnectTimeout()
     {
         SetTimeout(TimeSpan.FromMilliseconds(_connectTimeout));
-        Outgoing = new ZccpMsg.Hello { Identifier = _identifier };
     }
 
-    private partial void SignalSuccess()
+    private partial ZccpMsg.Hello ComposeHello() => new() { Identifier = _identifier };
+
+    private partial void SignalSuccess(ZccpMsg.HelloOk message)
     {
         Connected = true;
         SignalReply(new Success());
     }
 
-    private partial void UsePresenceTimeout() => SetTimeout(PresenceTimeout);
+    private partial void UsePresenceTimeout(ZccpMsg.HelloOk message) => SetTimeout(PresenceTimeout);
 
     private partial void SignalServerNotReachable() => SignalReply(new Failure { Reason = "Server is not reachable" });
 
-    private partial void StartReplay() => SetNextEvent(_subscriptions.StartReplay() ? Event.Replay : Event.Replayed);
+    private partial void StartReplay(ZccpMsg.HelloOk message) => SetNextEvent(_subscriptions.StartReplay() ? Event.Replay : Event.Replayed);
 
     private partial void PrepareNextReplay()
     {
-        Outgoing = new ZccpMsg.Subscribe { Expression = _subscriptions.NextReplay(out var more) };
+        _nextExpression = _subscriptions.NextReplay(out var more);
         SetNextEvent(more ? Event.Replay : Event.Replayed);
     }
 
     private partial void SignalReconnected() => Reconnected?.Invoke();
 
-    private partial void PrepareSubscribe()
+    private partial void PrepareSubscribe(SubscribeToArguments arguments)
     {
-        var expression = ArgumentsAs<SubscribeArguments>().Expression;
-        _subscriptions.Sent(expression);
-        Outgoing = new ZccpMsg.Subscribe { Expression = expression };
+        _subscriptions.Sent(arguments.Expression);
+        _nextExpression = arguments.Expression;
     }
 
-    private partial void SignalSubscribed()
+    // SUBSCRIBE is sent for a call and for a replay: the pattern is the one the preceding action chose.
+    private partial ZccpMsg.Subscribe ComposeSubscribe() => new() { Expression = _nextExpression };
+
+    private partial void SignalSubscribed(ZccpMsg.SubscribeOk message)
     {
         // Acknowledgements of replayed patterns answer no call.
         if (_subscriptions.Acknowledged())
             SignalReply(new Subscribed());
     }
 
-    private partial void FailPendingSubscriptions()
+    private partial void FailPendingSubscriptions(ZccpMsg.Invalid message)
     {
         for (var n = _subscriptions.AbandonPending(); n > 0; n--)
             SignalReply(new Failure { Reason = "the broker ended the session (INVALID) before acknowledging the subscription" });
     }
 
-    private partial void PreparePublish()
-    {
-        var args = ArgumentsAs<PublishArguments>();
-        Outgoing = new ZccpMsg.Publish { Address = args.Address, Headers = args.Headers, Content = args.Content };
-    }
+    private partial ZccpMsg.Publish ComposePublish(PublishToArguments arguments) =>
+        new() { Address = arguments.Address, Headers = arguments.Headers, Content = arguments.Content };
 
-    private partial void PrepareDirect()
-    {
-        var args = ArgumentsAs<DirectArguments>();
-        Outgoing = new ZccpMsg.Direct { Address = args.Address, Headers = args.Headers, Content = args.Content };
-    }
+    private partial ZccpMsg.Direct ComposeDirect(DirectToArguments arguments) =>
+        new() { Address = arguments.Address, Headers = arguments.Headers, Content = arguments.Content };
 
-    private partial void PassDelivery()
+    private partial void PassDelivery(ZccpMsg.Deliver message)
     {
-        var deliver = (ZccpMsg.Deliver)Message!;
-        Deliveries?.Invoke(new Delivery(deliver.Sender, deliver.Address, deliver.Headers, deliver.Content ?? Array.Empty<ReadOnlyMemory<byte>>()));
+        Deliveries?.Invoke(new Delivery(message.Sender, message.Address, message.Headers, message.Content ?? Array.Empty<ReadOnlyMemory<byte>>()));
     }
 
     private partial void SignalDisconnected()
