@@ -1,7 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Threading;
+using System.Threading.Tasks;
 using Zp.Client.Codec;
+using Zproto.Wire;
 
 namespace Zp.Client;
 
@@ -38,19 +41,27 @@ public sealed partial class ZpClient
     /// <summary>Where stream events go; set before the first exec or follow.</summary>
     public IZpStreamSink? Sink { get; set; }
 
-    private partial void ConnectToServer()
+    /// <summary>
+    /// Starts a job; its handle, output and status arrive through the stream sink. (The model's method is
+    /// <c>exec job</c>: a method may not share the EXEC message's name.)
+    /// </summary>
+    public Task ExecAsync(IReadOnlyList<string> args, ZprotoHash aux, TimeSpan? callTimeout = null, CancellationToken cancellationToken = default) =>
+        ExecJobAsync(args, aux, callTimeout, cancellationToken);
+
+    private partial void ConnectToServer(ConnectArguments arguments)
     {
-        _session = ArgumentsAs<ConnectArguments>();
-        Connect(_session.Endpoint);
+        _session = arguments;
+        Connect(arguments.Endpoint);
     }
 
-    private partial void UseConnectTimeout() => SetTimeout(TimeSpan.FromMilliseconds(_session!.Timeout));
+    private partial void UseConnectTimeout(ConnectArguments arguments) => SetTimeout(TimeSpan.FromMilliseconds(arguments.Timeout));
 
-    private partial void PrepareSessionOpen() => Outgoing = new ZpMsg.SessionOpen { ClientId = _session!.ClientId, User = _session.User };
+    // Sent on connect and on every re-open: the session the connect call named.
+    private partial ZpMsg.SessionOpen ComposeSessionOpen() => new() { ClientId = _session!.ClientId, User = _session.User };
 
     private partial void SignalSuccess() => SignalReply(new Success());
 
-    private partial void UseHeartbeat()
+    private partial void UseHeartbeat(ZpMsg.Ok message)
     {
         Connected = true;
         _reconnectAttempts = 0;
@@ -58,103 +69,85 @@ public sealed partial class ZpClient
         SetHeartbeat(HeartbeatInterval);
     }
 
-    private partial void SignalRefused()
-    {
-        var error = (ZpMsg.Error)Message!;
-        SignalReply(new Failure { Code = error.Code, Reason = error.Reason });
-    }
+    private partial void SignalRefused(ZpMsg.Error message) =>
+        SignalReply(new Failure { Code = message.Code, Reason = message.Reason });
 
     private partial void SignalServerNotReachable() =>
         SignalReply(new Failure { Code = 0, Reason = "server not reachable or key mismatch" });
 
-    private partial void DeliverChunk()
+    private partial void DeliverChunk(ZpMsg.ExecChunk message)
     {
-        var chunk = (ZpMsg.ExecChunk)Message!;
-        if (_followed.TryGetValue(chunk.Handle, out var stream))
-            stream.Received(chunk.Fd, chunk.Chunk.Length);
-        Sink?.OnChunk(chunk.Handle, chunk.Fd, chunk.Chunk);
+        if (_followed.TryGetValue(message.Handle, out var stream))
+            stream.Received(message.Fd, message.Chunk.Length);
+        Sink?.OnChunk(message.Handle, message.Fd, message.Chunk);
     }
 
-    private partial void DeliverStatus()
+    private partial void DeliverStatus(ZpMsg.ExecStatusReply message)
     {
-        var status = (ZpMsg.ExecStatusReply)Message!;
-        if (status.Returncode <= 255)
+        if (message.Returncode <= 255)
         {
-            _followed.Remove(status.Handle);
+            _followed.Remove(message.Handle);
         }
-        else if (_execStream is not null && !_followed.ContainsKey(status.Handle))
+        else if (_execStream is not null && !_followed.ContainsKey(message.Handle))
         {
             // The reply to a synchronous EXEC: the server attached this session to the job's output.
-            _followed[status.Handle] = _execStream;
+            _followed[message.Handle] = _execStream;
             _execStream = null;
         }
-        Sink?.OnStatus(status.Handle, status.Returncode);
+        Sink?.OnStatus(message.Handle, message.Returncode);
     }
 
-    private partial void DeliverCredit()
-    {
-        var credit = (ZpMsg.ExecCredit)Message!;
-        Sink?.OnCredit(credit.Handle, credit.Credit);
-    }
+    private partial void DeliverCredit(ZpMsg.ExecCredit message) => Sink?.OnCredit(message.Handle, message.Credit);
 
-    private partial void PrepareExec()
+    private partial void ExpectExecStream(ExecJobArguments arguments)
     {
-        var args = ArgumentsAs<ExecArguments>();
-        var detached = args.Aux.TryGetValue(ExecKeys.Async, out var async) && async == "1";
-        var credit = args.Aux.TryGetValue(ExecKeys.Credit, out var text) && ulong.TryParse(text, out var c) ? c : ExecKeys.DefaultCredit;
+        var detached = arguments.Aux.TryGetValue(ExecKeys.Async, out var async) && async == "1";
+        var credit = arguments.Aux.TryGetValue(ExecKeys.Credit, out var text) && ulong.TryParse(text, out var c) ? c : ExecKeys.DefaultCredit;
         _execStream = detached ? null : new FollowedStream(3, 0, 0, credit);
-        Outgoing = new ZpMsg.Exec { Args = args.Args, Aux = args.Aux };
     }
 
-    private partial void PrepareInput()
+    private partial ZpMsg.Exec ComposeExec(ExecJobArguments arguments) => new() { Args = arguments.Args, Aux = arguments.Aux };
+
+    private partial ZpMsg.ExecChunk ComposeExecChunk(InputArguments arguments) =>
+        new() { Handle = arguments.Handle, Fd = 0, Chunk = arguments.Data };
+
+    private partial void CountGrantedCredit(GrantArguments arguments)
     {
-        var args = ArgumentsAs<InputArguments>();
-        Outgoing = new ZpMsg.ExecChunk { Handle = args.Handle, Fd = 0, Chunk = args.Data };
+        if (_followed.TryGetValue(arguments.Handle, out var stream))
+            stream.Credit += arguments.Credit;
     }
 
-    private partial void PrepareCredit()
-    {
-        var args = ArgumentsAs<GrantArguments>();
-        if (_followed.TryGetValue(args.Handle, out var stream))
-            stream.Credit += args.Credit;
-        Outgoing = new ZpMsg.ExecCredit { Handle = args.Handle, Fd = 1, Credit = args.Credit };
-    }
+    private partial ZpMsg.ExecCredit ComposeExecCredit(GrantArguments arguments) =>
+        new() { Handle = arguments.Handle, Fd = 1, Credit = arguments.Credit };
 
-    private partial void PrepareFollow()
-    {
-        var args = ArgumentsAs<FollowArguments>();
-        var stream = new FollowedStream((byte)args.Mask, 0, 0, args.Credit);
-        _followed[args.Handle] = stream;
-        Outgoing = stream.ToFollow(args.Handle);
-    }
+    private partial void TrackFollowedStream(FollowArguments arguments) =>
+        _followed[arguments.Handle] = new FollowedStream((byte)arguments.Mask, 0, 0, arguments.Credit);
 
-    private partial void SignalJobs()
+    private partial ZpMsg.ExecFollow ComposeExecFollow(FollowArguments arguments) => _followed[arguments.Handle].ToFollow(arguments.Handle);
+
+    private partial void SignalJobs(ZpMsg.ExecListReply message)
     {
         _listPending = false;
-        SignalReply(new Jobs { Handles = ((ZpMsg.ExecListReply)Message!).Handles });
+        SignalReply(new Jobs { Handles = message.Handles });
     }
 
-    private partial void PrepareList() => _listPending = true;
+    private partial void ExpectJobs(ListArguments arguments) => _listPending = true;
 
-    private partial void PrepareDescribe()
-    {
-        _describePending = true;
-        Outgoing = new ZpMsg.ExecInfoGet { Handle = ArgumentsAs<DescribeArguments>().Handle };
-    }
+    private partial void ExpectJobInfo(DescribeArguments arguments) => _describePending = true;
 
-    private partial void SignalJobInfo()
+    private partial ZpMsg.ExecInfoGet ComposeExecInfoGet(DescribeArguments arguments) => new() { Handle = arguments.Handle };
+
+    private partial void SignalJobInfo(ZpMsg.ExecInfo message)
     {
         _describePending = false;
-        var info = (ZpMsg.ExecInfo)Message!;
-        SignalReply(new JobInfo { Handle = info.Handle, Returncode = info.Returncode, Info = info.Info });
+        SignalReply(new JobInfo { Handle = message.Handle, Returncode = message.Returncode, Info = message.Info });
     }
 
-    private partial void PrepareCancel() => Outgoing = new ZpMsg.ExecCancel { Handle = ArgumentsAs<CancelArguments>().Handle };
+    private partial ZpMsg.ExecCancel ComposeExecCancel(CancelArguments arguments) => new() { Handle = arguments.Handle };
 
-    private partial void CheckError()
+    private partial void CheckError(ZpMsg.Error message)
     {
-        var error = (ZpMsg.Error)Message!;
-        if (error.Code == 400 && error.Reason == CommandInvalidReason)
+        if (message.Code == 400 && message.Reason == CommandInvalidReason)
         {
             // The server no longer knows this session (restarted, or expired it): open it again.
             SetNextEvent(Event.SessionLost);
@@ -163,10 +156,10 @@ public sealed partial class ZpClient
         if (_describePending || _listPending || _filePending)
         {
             _describePending = _listPending = _filePending = false;
-            SignalReply(new Failure { Code = error.Code, Reason = error.Reason });
+            SignalReply(new Failure { Code = message.Code, Reason = message.Reason });
             return;
         }
-        Sink?.OnError(error.Code, error.Reason);
+        Sink?.OnError(message.Code, message.Reason);
     }
 
     private partial void ReopenSession()
@@ -174,10 +167,9 @@ public sealed partial class ZpClient
         Connected = false;
         SetHeartbeat(TimeSpan.Zero);
         SetTimeout(ReconnectInterval);
-        Outgoing = new ZpMsg.SessionOpen { ClientId = _session!.ClientId, User = _session.User };
     }
 
-    private partial void ReattachStreams()
+    private partial void ReattachStreams(ZpMsg.Ok message)
     {
         // Replays start where the received bytes end, so nothing is lost or repeated; the credit
         // granted is what the consumer had left.
@@ -191,69 +183,60 @@ public sealed partial class ZpClient
         }
     }
 
-    private partial void PrepareFileOpen()
-    {
-        var args = ArgumentsAs<OpenFileArguments>();
-        _filePending = true;
-        Outgoing = new ZpMsg.FileOpen
-        {
-            Path = args.Path,
-            Size = ulong.Parse(args.Size, CultureInfo.InvariantCulture),
-            Mode = args.Mode,
-            Mtime = ulong.Parse(args.Mtime, CultureInfo.InvariantCulture),
-            Digest = args.Digest,
-        };
-    }
+    private partial void ExpectFileOpened(OpenFileArguments arguments) => _filePending = true;
 
-    private partial void SignalFileOpened()
+    // Method numbers are 32-bit, so the size and mtime arrive as decimal strings.
+    private partial ZpMsg.FileOpen ComposeFileOpen(OpenFileArguments arguments) => new()
+    {
+        Path = arguments.Path,
+        Size = ulong.Parse(arguments.Size, CultureInfo.InvariantCulture),
+        Mode = arguments.Mode,
+        Mtime = ulong.Parse(arguments.Mtime, CultureInfo.InvariantCulture),
+        Digest = arguments.Digest,
+    };
+
+    private partial void SignalFileOpened(ZpMsg.FileOpenReply message)
     {
         _filePending = false;
-        var reply = (ZpMsg.FileOpenReply)Message!;
-        _fileOffsets[reply.Handle] = reply.Offset;
+        _fileOffsets[message.Handle] = message.Offset;
         SignalReply(new FileOpened
         {
-            Handle = reply.Handle,
-            Identical = reply.Identical,
-            Offset = reply.Offset.ToString(CultureInfo.InvariantCulture),
-            Credit = (uint)Math.Min(reply.Credit, uint.MaxValue),
+            Handle = message.Handle,
+            Identical = message.Identical,
+            Offset = message.Offset.ToString(CultureInfo.InvariantCulture),
+            Credit = (uint)Math.Min(message.Credit, uint.MaxValue),
         });
     }
 
-    private partial void PrepareFileChunk()
+    private partial ZpMsg.FileChunk ComposeFileChunk(SendChunkArguments arguments)
     {
-        var args = ArgumentsAs<SendChunkArguments>();
         // Chunks follow each other: the offset is what was sent so far.
-        _fileOffsets.TryGetValue(args.Handle, out var offset);
-        _fileOffsets[args.Handle] = offset + (ulong)args.Data.Length;
-        Outgoing = new ZpMsg.FileChunk { Handle = args.Handle, Offset = offset, Chunk = args.Data };
+        _fileOffsets.TryGetValue(arguments.Handle, out var offset);
+        _fileOffsets[arguments.Handle] = offset + (ulong)arguments.Data.Length;
+        return new() { Handle = arguments.Handle, Offset = offset, Chunk = arguments.Data };
     }
 
-    private partial void PrepareFileClose()
+    private partial void FinishFile(CloseFileArguments arguments)
     {
         _filePending = true;
-        var handle = ArgumentsAs<CloseFileArguments>().Handle;
-        _fileOffsets.Remove(handle);
-        Outgoing = new ZpMsg.FileClose { Handle = handle };
+        _fileOffsets.Remove(arguments.Handle);
     }
 
-    private partial void SignalFileClosed()
+    private partial ZpMsg.FileClose ComposeFileClose(CloseFileArguments arguments) => new() { Handle = arguments.Handle };
+
+    private partial void SignalFileClosed(ZpMsg.Ok message)
     {
         _filePending = false;
         SignalReply(new Success());
     }
 
-    private partial void DeliverFileAck()
-    {
-        var ack = (ZpMsg.FileAck)Message!;
-        Sink?.OnFileAck(ack.Handle, ack.Offset, ack.Credit);
-    }
+    private partial void DeliverFileAck(ZpMsg.FileAck message) => Sink?.OnFileAck(message.Handle, message.Offset, message.Credit);
 
     private partial void CountReconnectAttempt()
     {
+        // Raising stops the action list: no SESSION-OPEN once given up.
         if (++_reconnectAttempts > MaxReconnectAttempts)
             RaiseException(Event.GivenUp);
-        else
-            Outgoing = new ZpMsg.SessionOpen { ClientId = _session!.ClientId, User = _session.User };
     }
 
     private partial void SignalServerLost()

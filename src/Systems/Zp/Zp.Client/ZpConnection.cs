@@ -45,8 +45,9 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
         client.Sink = connection;
         try
         {
+            client.Start();
             var reply = await client.ConnectAsync(options.Endpoint, options.ClientId, options.User, (uint)options.ConnectTimeout.TotalMilliseconds, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (reply is ZpClient.Failure failure)
+            if (reply.Value is ZpClient.Failure failure)
                 throw new ZpTransportException(failure.Code == 0 ? failure.Reason : $"refused: {failure.Code} {failure.Reason}");
         }
         catch
@@ -115,24 +116,18 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
     public async Task<IReadOnlyList<uint>> ListJobsAsync(CancellationToken cancellationToken = default)
     {
         var reply = await Client.ListAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        return reply switch
-        {
-            ZpClient.Jobs jobs => jobs.Handles.Select(h => uint.Parse(h, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
-            ZpClient.Failure f => throw new ZpRequestException((ushort)f.Code, f.Reason),
-            _ => throw new InvalidOperationException($"unexpected reply {reply.GetType().Name}"),
-        };
+        return reply.Match<IReadOnlyList<uint>>(
+            jobs: jobs => jobs.Handles.Select(h => uint.Parse(h, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+            failure: f => throw new ZpRequestException((ushort)f.Code, f.Reason));
     }
 
     /// <summary>A job's details; <see cref="ZpRequestException"/> 404 for an unknown handle.</summary>
     public async Task<ZpJobInfo> DescribeAsync(uint handle, CancellationToken cancellationToken = default)
     {
         var reply = await Client.DescribeAsync(handle, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return reply switch
-        {
-            ZpClient.JobInfo info => new ZpJobInfo(info.Handle, (int)info.Returncode, info.Info.ToDictionary(p => p.Key, p => p.Value)),
-            ZpClient.Failure f => throw new ZpRequestException((ushort)f.Code, f.Reason),
-            _ => throw new InvalidOperationException($"unexpected reply {reply.GetType().Name}"),
-        };
+        return reply.Match(
+            jobInfo: info => new ZpJobInfo(info.Handle, (int)info.Returncode, info.Info.ToDictionary(p => p.Key, p => p.Value)),
+            failure: f => throw new ZpRequestException((ushort)f.Code, f.Reason));
     }
 
     /// <summary>
@@ -156,9 +151,9 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
         try
         {
             var reply = await Client.OpenFileAsync(remotePath, info.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), (uint)mode, mtime.ToString(System.Globalization.CultureInfo.InvariantCulture), digest, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (reply is ZpClient.Failure failure)
-                throw new ZpRequestException((ushort)failure.Code, failure.Reason);
-            var opened = (ZpClient.FileOpened)reply;
+            var opened = reply.Match(
+                fileOpened: opened => opened,
+                failure: failure => throw new ZpRequestException((ushort)failure.Code, failure.Reason));
             if (opened.Identical != 0)
             {
                 progress?.Report(info.Length);
@@ -185,7 +180,7 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
                     progress?.Report(offset);
                 }
                 var closed = await Client.CloseFileAsync(opened.Handle, cancellationToken: cancellationToken).ConfigureAwait(false);
-                if (closed is ZpClient.Failure closeFailure)
+                if (closed.Value is ZpClient.Failure closeFailure)
                     throw new ZpRequestException((ushort)closeFailure.Code, closeFailure.Reason);
                 return new ZpCopyResult(false, resumeAt, info.Length - resumeAt);
             }

@@ -47,6 +47,20 @@ public sealed partial class ZpServer : IJobTransport
 
         /// <summary>The local user the session acts as.</summary>
         public string User { get; set; } = "";
+
+        /// <summary>The reply an action prepared for the model's next <c>send</c> (taken by the composers).</summary>
+        internal ZpMsg.Message? Prepared { get; set; }
+    }
+
+    /// <summary>
+    /// The prepared reply when it is a <typeparamref name="T"/>, else <typeparamref name="T"/> with default fields
+    /// (CONNECTION-CLOSE's OK); the slot is cleared either way.
+    /// </summary>
+    private static T TakePrepared<T>(Client client) where T : ZpMsg.Message, new()
+    {
+        var prepared = client.Prepared;
+        client.Prepared = null;
+        return prepared as T ?? new T();
     }
 
     /// <summary>Jobs not ended yet (for shutdown).</summary>
@@ -72,7 +86,7 @@ public sealed partial class ZpServer : IJobTransport
         };
         if (_policy.Refuse(user) is { } reason)
         {
-            client.Reply = new ZpMsg.Error { Code = 403, Reason = reason };
+            client.Prepared = new ZpMsg.Error { Code = 403, Reason = reason };
             RaiseException(client, Event.Refused);
             return;
         }
@@ -84,8 +98,20 @@ public sealed partial class ZpServer : IJobTransport
         client.LogPrefix = $"{user}/{clientId}";
         // A reconnecting client comes from a new routing id; the newest record serves the session.
         _sessions[owner] = client;
-        client.Reply = new ZpMsg.Ok { Code = 200, Reason = "OK" };
+        client.Prepared = new ZpMsg.Ok { Code = 200, Reason = "OK" };
     }
+
+    private partial ZpMsg.Ok ComposeOk(Client client) => TakePrepared<ZpMsg.Ok>(client);
+
+    private partial ZpMsg.Error ComposeError(Client client) => TakePrepared<ZpMsg.Error>(client);
+
+    private partial ZpMsg.ExecStatusReply ComposeExecStatusReply(Client client) => TakePrepared<ZpMsg.ExecStatusReply>(client);
+
+    private partial ZpMsg.ExecInfo ComposeExecInfo(Client client, ZpMsg.ExecInfoGet request) => TakePrepared<ZpMsg.ExecInfo>(client);
+
+    private partial ZpMsg.FileOpenReply ComposeFileOpenReply(Client client, ZpMsg.FileOpen request) => TakePrepared<ZpMsg.FileOpenReply>(client);
+
+    private partial ZpMsg.FileAck ComposeFileAck(Client client, ZpMsg.FileChunk request) => TakePrepared<ZpMsg.FileAck>(client);
 
     private partial void DeregisterClient(Client client)
     {
@@ -104,70 +130,66 @@ public sealed partial class ZpServer : IJobTransport
     }
 
     private partial void SignalCommandInvalid(Client client) =>
-        client.Reply = new ZpMsg.Error { Code = 400, Reason = ZpClient.CommandInvalidReason };
+        client.Prepared = new ZpMsg.Error { Code = 400, Reason = ZpClient.CommandInvalidReason };
 
     private partial void SignalOperationFailed(Client client) =>
-        client.Reply = new ZpMsg.Error { Code = 500, Reason = "operation failed" };
+        client.Prepared = new ZpMsg.Error { Code = 500, Reason = "operation failed" };
 
-    private partial void StartJob(Client client)
+    private partial void StartJob(Client client, ZpMsg.Exec request)
     {
-        var exec = client.RequestAs<ZpMsg.Exec>();
         Serve(client, () =>
         {
             if (_stopping)
                 throw new JobRequestException(503, "zpd is shutting down");
-            var aux = exec.Aux;
+            var aux = request.Aux;
             var detached = aux.TryGetValue(ExecKeys.Async, out var async) && async == "1";
             var pipeStdin = aux.TryGetValue(ExecKeys.Stdin, out var stdin) && stdin == "pipe";
             var credit = aux.TryGetValue(ExecKeys.Credit, out var text) && ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : ExecKeys.DefaultCredit;
             aux.TryGetValue(ExecKeys.Cwd, out var cwd);
-            var launch = new JobLaunch(exec.Args, exec.Env, cwd, pipeStdin && !detached, _policy.RunAs(client.User));
+            var launch = new JobLaunch(request.Args, request.Env, cwd, pipeStdin && !detached, _policy.RunAs(client.User));
             var job = _jobs.Start(client.Owner, launch, detached, credit);
             Logger.LogInformation("{Client}: job {Handle} started: {Command}", client.LogPrefix, job.Handle, job.CommandLine);
-            client.Reply = new ZpMsg.ExecStatusReply { Handle = job.Handle, Returncode = JobTable.StatusCode(job) };
+            client.Prepared = new ZpMsg.ExecStatusReply { Handle = job.Handle, Returncode = JobTable.StatusCode(job) };
             // After this event, so the client has the handle before its first credit.
             if (launch.PipeStdin)
                 Post(() => _jobs.GrantInitialStdin(job));
         });
     }
 
-    private partial void WriteJobInput(Client client)
+    private partial void WriteJobInput(Client client, ZpMsg.ExecChunk request)
     {
-        var chunk = client.RequestAs<ZpMsg.ExecChunk>();
         Serve(client, () =>
         {
-            if (chunk.Fd != 0)
+            if (request.Fd != 0)
                 throw new JobRequestException(400, "clients send only fd 0 (stdin)");
-            _jobs.WriteInput(_jobs.Get(client.Owner, chunk.Handle), chunk.Chunk);
+            _jobs.WriteInput(_jobs.Get(client.Owner, request.Handle), request.Chunk);
         });
     }
 
-    private partial void AddOutputCredit(Client client)
+    private partial void AddOutputCredit(Client client, ZpMsg.ExecCredit request)
     {
-        var credit = client.RequestAs<ZpMsg.ExecCredit>();
-        _jobs.AddCredit(client.Owner, credit.Handle, credit.Credit);
+        _jobs.AddCredit(client.Owner, request.Handle, request.Credit);
     }
 
-    private partial void FollowJob(Client client)
+    private partial void FollowJob(Client client, ZpMsg.ExecFollow request)
     {
-        var follow = client.RequestAs<ZpMsg.ExecFollow>();
-        Serve(client, () => _jobs.Follow(client.Owner, _jobs.Get(client.Owner, follow.Handle), follow.Mask,
-            (long)Math.Min(follow.StdoutOffset, long.MaxValue), (long)Math.Min(follow.StderrOffset, long.MaxValue), (long)Math.Min(follow.Credit, long.MaxValue)));
+        Serve(client, () => _jobs.Follow(client.Owner, _jobs.Get(client.Owner, request.Handle), request.Mask,
+            (long)Math.Min(request.StdoutOffset, long.MaxValue), (long)Math.Min(request.StderrOffset, long.MaxValue), (long)Math.Min(request.Credit, long.MaxValue)));
     }
 
-    private partial void GetJobStatus(Client client)
+    private partial void GetJobStatus(Client client, ZpMsg.ExecStatusGet request)
     {
-        var handle = client.RequestAs<ZpMsg.ExecStatusGet>().Handle;
-        Serve(client, () => client.Reply = new ZpMsg.ExecStatusReply { Handle = handle, Returncode = JobTable.StatusCode(_jobs.Get(client.Owner, handle)) });
+        var handle = request.Handle;
+        Serve(client, () => client.Prepared = new ZpMsg.ExecStatusReply { Handle = handle, Returncode = JobTable.StatusCode(_jobs.Get(client.Owner, handle)) });
     }
 
-    private partial void GetJobInfo(Client client)
+    private partial void GetJobInfo(Client client, ZpMsg.ExecInfoGet request)
     {
-        var handle = client.RequestAs<ZpMsg.ExecInfoGet>().Handle;
+        var handle = request.Handle;
         Serve(client, () =>
         {
             var job = _jobs.Get(client.Owner, handle);
-            client.Reply = new ZpMsg.ExecInfo
+            client.Prepared = new ZpMsg.ExecInfo
             {
                 Handle = handle,
                 Returncode = JobTable.StatusCode(job),
@@ -176,15 +198,15 @@ public sealed partial class ZpServer : IJobTransport
         });
     }
 
-    private partial void ListJobs(Client client) =>
-        client.Reply = new ZpMsg.ExecListReply
+    private partial ZpMsg.ExecListReply ComposeExecListReply(Client client, ZpMsg.ExecList request) =>
+        new()
         {
             Handles = _jobs.List(client.Owner).Select(j => j.Handle.ToString(CultureInfo.InvariantCulture)).ToArray(),
         };
 
-    private partial void CancelJob(Client client)
+    private partial void CancelJob(Client client, ZpMsg.ExecCancel request)
     {
-        var handle = client.RequestAs<ZpMsg.ExecCancel>().Handle;
+        var handle = request.Handle;
         Serve(client, () =>
         {
             var job = _jobs.Get(client.Owner, handle);
@@ -193,35 +215,32 @@ public sealed partial class ZpServer : IJobTransport
         });
     }
 
-    private partial void OpenFile(Client client)
+    private partial void OpenFile(Client client, ZpMsg.FileOpen request)
     {
-        var open = client.RequestAs<ZpMsg.FileOpen>();
         Serve(client, () =>
         {
             var home = _policy.RunAs(client.User)?.Home ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            var result = _files.Open(client.Owner, home, open.Path, (long)Math.Min(open.Size, long.MaxValue), (int)open.Mode, (long)Math.Min(open.Mtime, long.MaxValue), open.Digest);
-            client.Reply = new ZpMsg.FileOpenReply { Handle = result.Handle, Identical = result.Identical ? (byte)1 : (byte)0, Offset = (ulong)result.Offset, Credit = (ulong)result.Credit };
+            var result = _files.Open(client.Owner, home, request.Path, (long)Math.Min(request.Size, long.MaxValue), (int)request.Mode, (long)Math.Min(request.Mtime, long.MaxValue), request.Digest);
+            client.Prepared = new ZpMsg.FileOpenReply { Handle = result.Handle, Identical = result.Identical ? (byte)1 : (byte)0, Offset = (ulong)result.Offset, Credit = (ulong)result.Credit };
         });
     }
 
-    private partial void WriteFileChunk(Client client)
+    private partial void WriteFileChunk(Client client, ZpMsg.FileChunk request)
     {
-        var chunk = client.RequestAs<ZpMsg.FileChunk>();
         Serve(client, () =>
         {
-            var written = _files.Write(client.Owner, chunk.Handle, (long)Math.Min(chunk.Offset, long.MaxValue), chunk.Chunk.Span);
+            var written = _files.Write(client.Owner, request.Handle, (long)Math.Min(request.Offset, long.MaxValue), request.Chunk.Span);
             // Acknowledge and refill exactly what was written: the sender's window slides.
-            client.Reply = new ZpMsg.FileAck { Handle = chunk.Handle, Offset = (ulong)written, Credit = (ulong)chunk.Chunk.Length };
+            client.Prepared = new ZpMsg.FileAck { Handle = request.Handle, Offset = (ulong)written, Credit = (ulong)request.Chunk.Length };
         });
     }
 
-    private partial void CloseFile(Client client)
+    private partial void CloseFile(Client client, ZpMsg.FileClose request)
     {
-        var close = client.RequestAs<ZpMsg.FileClose>();
         Serve(client, () =>
         {
-            _files.Close(client.Owner, close.Handle);
-            client.Reply = new ZpMsg.Ok { Code = 200, Reason = "file in place" };
+            _files.Close(client.Owner, request.Handle);
+            client.Prepared = new ZpMsg.Ok { Code = 200, Reason = "file in place" };
         });
     }
 
@@ -234,7 +253,7 @@ public sealed partial class ZpServer : IJobTransport
         }
         catch (JobRequestException e)
         {
-            client.Reply = new ZpMsg.Error { Code = e.Code, Reason = e.Message };
+            client.Prepared = new ZpMsg.Error { Code = e.Code, Reason = e.Message };
             RaiseException(client, Event.BadRequest);
         }
     }

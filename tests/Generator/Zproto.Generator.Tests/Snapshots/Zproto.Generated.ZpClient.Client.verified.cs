@@ -20,118 +20,112 @@ namespace Zproto.Generated
     /// called from any thread.
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Zproto.Net", "1.0.0")]
-    public sealed partial class ZpClient : global::Zproto.Runtime.Clients.ZprotoClient<global::Zproto.Generated.ZpMsg, global::Zproto.Generated.ZpMsg.Message>
+    public sealed partial class ZpClient : global::Zproto.Runtime.Clients.ZprotoClient<global::Zproto.Generated.ZpMsg, global::Zproto.Generated.ZpMsg.Message, ZpClient.State, ZpClient.Event, ZpClient.Reply>
     {
-        /// <summary>Creates and starts the client.</summary>
+        /// <summary>Creates the client; call <c>Start()</c> before any method.</summary>
         public ZpClient(global::Zproto.Runtime.Clients.ClientOptions options, global::Microsoft.Extensions.Logging.ILogger<ZpClient>? logger = null)
             : base(options, logger, "zp_client")
         {
-            Start();
         }
 
         /// <summary>The states of the client's state machine.</summary>
         public enum State
         {
             /// <summary>start</summary>
-            Start = 0,
+            Start,
             /// <summary>opening</summary>
-            Opening = 1,
+            Opening,
             /// <summary>ready</summary>
-            Ready = 2,
+            Ready,
             /// <summary>reconnecting</summary>
-            Reconnecting = 3,
+            Reconnecting,
             /// <summary>closing</summary>
-            Closing = 4,
+            Closing,
             /// <summary>streams</summary>
-            Streams = 5,
+            Streams,
         }
 
         /// <summary>Events: the protocol's messages, then API methods and internal events.</summary>
         public enum Event
         {
             /// <summary>CONNECTION-OPEN</summary>
-            ConnectionOpen = 0,
+            ConnectionOpen,
             /// <summary>CONNECTION-PING</summary>
-            ConnectionPing = 1,
+            ConnectionPing,
             /// <summary>CONNECTION-PONG</summary>
-            ConnectionPong = 2,
+            ConnectionPong,
             /// <summary>CONNECTION-CLOSE</summary>
-            ConnectionClose = 3,
+            ConnectionClose,
             /// <summary>OK</summary>
-            Ok = 4,
+            Ok,
             /// <summary>ERROR</summary>
-            Error = 5,
+            Error,
             /// <summary>EXEC</summary>
-            Exec = 6,
+            Exec,
             /// <summary>EXEC-STATUS-REPLY</summary>
-            ExecStatusReply = 7,
+            ExecStatusReply,
             /// <summary>EXEC-CHUNK</summary>
-            ExecChunk = 8,
+            ExecChunk,
             /// <summary>EXEC-LIST-REPLY</summary>
-            ExecListReply = 9,
+            ExecListReply,
             /// <summary>EXEC-STATUS-GET</summary>
-            ExecStatusGet = 10,
+            ExecStatusGet,
             /// <summary>EXEC-LIST</summary>
-            ExecList = 11,
+            ExecList,
             /// <summary>EXEC-CANCEL</summary>
-            ExecCancel = 12,
+            ExecCancel,
             /// <summary>SESSION-OPEN</summary>
-            SessionOpen = 13,
+            SessionOpen,
             /// <summary>EXEC-CREDIT</summary>
-            ExecCredit = 14,
+            ExecCredit,
             /// <summary>EXEC-FOLLOW</summary>
-            ExecFollow = 15,
+            ExecFollow,
             /// <summary>EXEC-INFO-GET</summary>
-            ExecInfoGet = 16,
+            ExecInfoGet,
             /// <summary>EXEC-INFO</summary>
-            ExecInfo = 17,
+            ExecInfo,
             /// <summary>FILE-OPEN</summary>
-            FileOpen = 18,
+            FileOpen,
             /// <summary>FILE-OPEN-REPLY</summary>
-            FileOpenReply = 19,
+            FileOpenReply,
             /// <summary>FILE-CHUNK</summary>
-            FileChunk = 20,
+            FileChunk,
             /// <summary>FILE-ACK</summary>
-            FileAck = 21,
+            FileAck,
             /// <summary>FILE-CLOSE</summary>
-            FileClose = 22,
+            FileClose,
             /// <summary>connect</summary>
-            Connect = 23,
+            Connect,
             /// <summary>expired</summary>
-            Expired = 24,
+            Expired,
+            /// <summary>exec job</summary>
+            ExecJob,
             /// <summary>input</summary>
-            Input = 25,
+            Input,
             /// <summary>grant</summary>
-            Grant = 26,
+            Grant,
             /// <summary>follow</summary>
-            Follow = 27,
+            Follow,
             /// <summary>list</summary>
-            List = 28,
+            List,
             /// <summary>describe</summary>
-            Describe = 29,
+            Describe,
             /// <summary>cancel</summary>
-            Cancel = 30,
+            Cancel,
             /// <summary>open file</summary>
-            OpenFile = 31,
+            OpenFile,
             /// <summary>send chunk</summary>
-            SendChunk = 32,
+            SendChunk,
             /// <summary>close file</summary>
-            CloseFile = 33,
+            CloseFile,
             /// <summary>session lost</summary>
-            SessionLost = 34,
+            SessionLost,
             /// <summary>heartbeat</summary>
-            Heartbeat = 35,
+            Heartbeat,
             /// <summary>disconnect</summary>
-            Disconnect = 36,
+            Disconnect,
             /// <summary>given up</summary>
-            GivenUp = 37,
-        }
-
-        /// <summary>The current state.</summary>
-        public State CurrentState
-        {
-            get => (State)CurrentStateValue;
-            private set => CurrentStateValue = (int)value;
+            GivenUp,
         }
 
         /// <summary>A reply from the client to a waiting API call.</summary>
@@ -231,8 +225,70 @@ namespace Zproto.Generated
             public global::Zproto.Wire.ZprotoHash Info { get; init; } = global::Zproto.Wire.ZprotoHash.Empty;
         }
 
+        /// <summary>What <see cref="ConnectAsync"/>, <see cref="CloseFileAsync"/>, <see cref="DisconnectAsync"/> return: exactly one of <see cref="Success"/>, <see cref="Failure"/>.</summary>
+        public sealed class StatusResult
+        {
+            internal StatusResult(Reply value) => Value = value;
+
+            /// <summary>The reply, for pattern matching.</summary>
+            public Reply Value { get; }
+
+            /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
+            public TResult Match<TResult>(global::System.Func<Success, TResult> success, global::System.Func<Failure, TResult> failure) =>
+                Value is Success successReply ? success(successReply) :
+                failure((Failure)Value);
+        }
+
+        /// <summary>What <see cref="ListAsync"/> return: exactly one of <see cref="Jobs"/>, <see cref="Failure"/>.</summary>
+        public sealed class JobsResult
+        {
+            internal JobsResult(Reply value) => Value = value;
+
+            /// <summary>The reply, for pattern matching.</summary>
+            public Reply Value { get; }
+
+            /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
+            public TResult Match<TResult>(global::System.Func<Jobs, TResult> jobs, global::System.Func<Failure, TResult> failure) =>
+                Value is Jobs jobsReply ? jobs(jobsReply) :
+                failure((Failure)Value);
+        }
+
+        /// <summary>What <see cref="DescribeAsync"/> return: exactly one of <see cref="JobInfo"/>, <see cref="Failure"/>.</summary>
+        public sealed class JobInfoResult
+        {
+            internal JobInfoResult(Reply value) => Value = value;
+
+            /// <summary>The reply, for pattern matching.</summary>
+            public Reply Value { get; }
+
+            /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
+            public TResult Match<TResult>(global::System.Func<JobInfo, TResult> jobInfo, global::System.Func<Failure, TResult> failure) =>
+                Value is JobInfo jobInfoReply ? jobInfo(jobInfoReply) :
+                failure((Failure)Value);
+        }
+
+        /// <summary>What <see cref="OpenFileAsync"/> return: exactly one of <see cref="FileOpened"/>, <see cref="Failure"/>.</summary>
+        public sealed class FileOpenedResult
+        {
+            internal FileOpenedResult(Reply value) => Value = value;
+
+            /// <summary>The reply, for pattern matching.</summary>
+            public Reply Value { get; }
+
+            /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
+            public TResult Match<TResult>(global::System.Func<FileOpened, TResult> fileOpened, global::System.Func<Failure, TResult> failure) =>
+                Value is FileOpened fileOpenedReply ? fileOpened(fileOpenedReply) :
+                failure((Failure)Value);
+        }
+
+        /// <summary>The arguments of an API call, as the actions of its method receive them.</summary>
+        public abstract record MethodArguments
+        {
+            private protected MethodArguments() { }
+        }
+
         /// <summary>Arguments of <see cref="ConnectAsync"/>.</summary>
-        public sealed record ConnectArguments
+        public sealed record ConnectArguments : MethodArguments
         {
             /// <summary>endpoint</summary>
             public required string Endpoint { get; init; }
@@ -250,15 +306,11 @@ namespace Zproto.Generated
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<Reply> ConnectAsync(string endpoint, string clientId, string user, uint timeout, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            var reply = await CallAsync("connect", new ConnectArguments { Endpoint = endpoint, ClientId = clientId, User = user, Timeout = timeout }, (int)Event.Connect, dispatches: true,
-                static r => r is Success or Failure, callTimeout, cancellationToken).ConfigureAwait(false);
-            return (Reply)reply!;
-        }
+        public async global::System.Threading.Tasks.Task<StatusResult> ConnectAsync(string endpoint, string clientId, string user, uint timeout, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new StatusResult((await CallAsync("connect", Event.Connect, new ConnectArguments { Endpoint = endpoint, ClientId = clientId, User = user, Timeout = timeout }, static r => r is Success or Failure, callTimeout, cancellationToken).ConfigureAwait(false))!);
 
-        /// <summary>Arguments of <see cref="ExecAsync"/>.</summary>
-        public sealed record ExecArguments
+        /// <summary>Arguments of <see cref="ExecJobAsync"/>.</summary>
+        public sealed record ExecJobArguments : MethodArguments
         {
             /// <summary>args</summary>
             public required global::System.Collections.Generic.IReadOnlyList<string> Args { get; init; }
@@ -267,16 +319,16 @@ namespace Zproto.Generated
         }
 
         /// <summary>
-        /// Start a job; its handle, output and status arrive through the stream sink.
+        /// Start a job (the library's ExecAsync; a method may not be named like the EXEC message); its handle, output and status arrive through the stream sink.
         /// </summary>
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public global::System.Threading.Tasks.Task ExecAsync(global::System.Collections.Generic.IReadOnlyList<string> args, global::Zproto.Wire.ZprotoHash aux, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            CallAsync("exec", new ExecArguments { Args = args, Aux = aux }, (int)Event.Exec, dispatches: true, null, callTimeout, cancellationToken);
+        public global::System.Threading.Tasks.Task ExecJobAsync(global::System.Collections.Generic.IReadOnlyList<string> args, global::Zproto.Wire.ZprotoHash aux, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            CallAsync("exec job", Event.ExecJob, new ExecJobArguments { Args = args, Aux = aux }, null, callTimeout, cancellationToken);
 
         /// <summary>Arguments of <see cref="InputAsync"/>.</summary>
-        public sealed record InputArguments
+        public sealed record InputArguments : MethodArguments
         {
             /// <summary>handle</summary>
             public required uint Handle { get; init; }
@@ -291,10 +343,10 @@ namespace Zproto.Generated
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
         public global::System.Threading.Tasks.Task InputAsync(uint handle, global::System.ReadOnlyMemory<byte> data, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            CallAsync("input", new InputArguments { Handle = handle, Data = data }, (int)Event.Input, dispatches: true, null, callTimeout, cancellationToken);
+            CallAsync("input", Event.Input, new InputArguments { Handle = handle, Data = data }, null, callTimeout, cancellationToken);
 
         /// <summary>Arguments of <see cref="GrantAsync"/>.</summary>
-        public sealed record GrantArguments
+        public sealed record GrantArguments : MethodArguments
         {
             /// <summary>handle</summary>
             public required uint Handle { get; init; }
@@ -309,10 +361,10 @@ namespace Zproto.Generated
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
         public global::System.Threading.Tasks.Task GrantAsync(uint handle, uint credit, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            CallAsync("grant", new GrantArguments { Handle = handle, Credit = credit }, (int)Event.Grant, dispatches: true, null, callTimeout, cancellationToken);
+            CallAsync("grant", Event.Grant, new GrantArguments { Handle = handle, Credit = credit }, null, callTimeout, cancellationToken);
 
         /// <summary>Arguments of <see cref="FollowAsync"/>.</summary>
-        public sealed record FollowArguments
+        public sealed record FollowArguments : MethodArguments
         {
             /// <summary>handle</summary>
             public required uint Handle { get; init; }
@@ -330,10 +382,10 @@ namespace Zproto.Generated
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
         public global::System.Threading.Tasks.Task FollowAsync(uint handle, uint mask, uint credit, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            CallAsync("follow", new FollowArguments { Handle = handle, Mask = mask, Credit = credit }, (int)Event.Follow, dispatches: true, null, callTimeout, cancellationToken);
+            CallAsync("follow", Event.Follow, new FollowArguments { Handle = handle, Mask = mask, Credit = credit }, null, callTimeout, cancellationToken);
 
         /// <summary>Arguments of <see cref="ListAsync"/>.</summary>
-        public sealed record ListArguments
+        public sealed record ListArguments : MethodArguments
         {
         }
 
@@ -343,15 +395,11 @@ namespace Zproto.Generated
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<Reply> ListAsync(global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            var reply = await CallAsync("list", new ListArguments(), (int)Event.List, dispatches: true,
-                static r => r is Jobs or Failure, callTimeout, cancellationToken).ConfigureAwait(false);
-            return (Reply)reply!;
-        }
+        public async global::System.Threading.Tasks.Task<JobsResult> ListAsync(global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new JobsResult((await CallAsync("list", Event.List, new ListArguments(), static r => r is Jobs or Failure, callTimeout, cancellationToken).ConfigureAwait(false))!);
 
         /// <summary>Arguments of <see cref="DescribeAsync"/>.</summary>
-        public sealed record DescribeArguments
+        public sealed record DescribeArguments : MethodArguments
         {
             /// <summary>handle</summary>
             public required uint Handle { get; init; }
@@ -363,15 +411,11 @@ namespace Zproto.Generated
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<Reply> DescribeAsync(uint handle, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            var reply = await CallAsync("describe", new DescribeArguments { Handle = handle }, (int)Event.Describe, dispatches: true,
-                static r => r is JobInfo or Failure, callTimeout, cancellationToken).ConfigureAwait(false);
-            return (Reply)reply!;
-        }
+        public async global::System.Threading.Tasks.Task<JobInfoResult> DescribeAsync(uint handle, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new JobInfoResult((await CallAsync("describe", Event.Describe, new DescribeArguments { Handle = handle }, static r => r is JobInfo or Failure, callTimeout, cancellationToken).ConfigureAwait(false))!);
 
         /// <summary>Arguments of <see cref="CancelAsync"/>.</summary>
-        public sealed record CancelArguments
+        public sealed record CancelArguments : MethodArguments
         {
             /// <summary>handle</summary>
             public required uint Handle { get; init; }
@@ -384,10 +428,10 @@ namespace Zproto.Generated
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
         public global::System.Threading.Tasks.Task CancelAsync(uint handle, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            CallAsync("cancel", new CancelArguments { Handle = handle }, (int)Event.Cancel, dispatches: true, null, callTimeout, cancellationToken);
+            CallAsync("cancel", Event.Cancel, new CancelArguments { Handle = handle }, null, callTimeout, cancellationToken);
 
         /// <summary>Arguments of <see cref="OpenFileAsync"/>.</summary>
-        public sealed record OpenFileArguments
+        public sealed record OpenFileArguments : MethodArguments
         {
             /// <summary>path</summary>
             public required string Path { get; init; }
@@ -407,15 +451,11 @@ namespace Zproto.Generated
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<Reply> OpenFileAsync(string path, string size, uint mode, string mtime, string digest, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            var reply = await CallAsync("open file", new OpenFileArguments { Path = path, Size = size, Mode = mode, Mtime = mtime, Digest = digest }, (int)Event.OpenFile, dispatches: true,
-                static r => r is FileOpened or Failure, callTimeout, cancellationToken).ConfigureAwait(false);
-            return (Reply)reply!;
-        }
+        public async global::System.Threading.Tasks.Task<FileOpenedResult> OpenFileAsync(string path, string size, uint mode, string mtime, string digest, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new FileOpenedResult((await CallAsync("open file", Event.OpenFile, new OpenFileArguments { Path = path, Size = size, Mode = mode, Mtime = mtime, Digest = digest }, static r => r is FileOpened or Failure, callTimeout, cancellationToken).ConfigureAwait(false))!);
 
         /// <summary>Arguments of <see cref="SendChunkAsync"/>.</summary>
-        public sealed record SendChunkArguments
+        public sealed record SendChunkArguments : MethodArguments
         {
             /// <summary>handle</summary>
             public required uint Handle { get; init; }
@@ -430,10 +470,10 @@ namespace Zproto.Generated
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
         public global::System.Threading.Tasks.Task SendChunkAsync(uint handle, global::System.ReadOnlyMemory<byte> data, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            CallAsync("send chunk", new SendChunkArguments { Handle = handle, Data = data }, (int)Event.SendChunk, dispatches: true, null, callTimeout, cancellationToken);
+            CallAsync("send chunk", Event.SendChunk, new SendChunkArguments { Handle = handle, Data = data }, null, callTimeout, cancellationToken);
 
         /// <summary>Arguments of <see cref="CloseFileAsync"/>.</summary>
-        public sealed record CloseFileArguments
+        public sealed record CloseFileArguments : MethodArguments
         {
             /// <summary>handle</summary>
             public required uint Handle { get; init; }
@@ -445,15 +485,11 @@ namespace Zproto.Generated
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<Reply> CloseFileAsync(uint handle, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            var reply = await CallAsync("close file", new CloseFileArguments { Handle = handle }, (int)Event.CloseFile, dispatches: true,
-                static r => r is Success or Failure, callTimeout, cancellationToken).ConfigureAwait(false);
-            return (Reply)reply!;
-        }
+        public async global::System.Threading.Tasks.Task<StatusResult> CloseFileAsync(uint handle, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new StatusResult((await CallAsync("close file", Event.CloseFile, new CloseFileArguments { Handle = handle }, static r => r is Success or Failure, callTimeout, cancellationToken).ConfigureAwait(false))!);
 
         /// <summary>Arguments of <see cref="DisconnectAsync"/>.</summary>
-        public sealed record DisconnectArguments
+        public sealed record DisconnectArguments : MethodArguments
         {
         }
 
@@ -463,56 +499,52 @@ namespace Zproto.Generated
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<Reply> DisconnectAsync(global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<StatusResult> DisconnectAsync(global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new StatusResult((await CallAsync("disconnect", Event.Disconnect, new DisconnectArguments(), static r => r is Success or Failure, callTimeout, cancellationToken).ConfigureAwait(false))!);
+
+        /// <inheritdoc />
+        protected override Event? ExpiredEvent => Event.Expired;
+
+        /// <inheritdoc />
+        protected override Event? HeartbeatEvent => Event.Heartbeat;
+
+        /// <inheritdoc />
+        protected override Event? ConstructorEvent => null;
+
+        /// <inheritdoc />
+        protected override Event? DestructorEvent => null;
+
+        /// <inheritdoc />
+        protected override Event EventOf(global::Zproto.Generated.ZpMsg.Message message) => message.MessageId switch
         {
-            var reply = await CallAsync("disconnect", new DisconnectArguments(), (int)Event.Disconnect, dispatches: true,
-                static r => r is Success or Failure, callTimeout, cancellationToken).ConfigureAwait(false);
-            return (Reply)reply!;
-        }
-
-        /// <inheritdoc />
-        protected override int ExpiredEvent => (int)Event.Expired;
-
-        /// <inheritdoc />
-        protected override int HeartbeatEvent => (int)Event.Heartbeat;
-
-        /// <inheritdoc />
-        protected override int ConstructorEvent => -1;
-
-        /// <inheritdoc />
-        protected override int DestructorEvent => -1;
-
-        /// <inheritdoc />
-        protected override int EventOf(global::Zproto.Generated.ZpMsg.Message message) => message.MessageId switch
-        {
-            global::Zproto.Generated.ZpMsg.MessageId.ConnectionOpen => 0,
-            global::Zproto.Generated.ZpMsg.MessageId.ConnectionPing => 1,
-            global::Zproto.Generated.ZpMsg.MessageId.ConnectionPong => 2,
-            global::Zproto.Generated.ZpMsg.MessageId.ConnectionClose => 3,
-            global::Zproto.Generated.ZpMsg.MessageId.Ok => 4,
-            global::Zproto.Generated.ZpMsg.MessageId.Error => 5,
-            global::Zproto.Generated.ZpMsg.MessageId.Exec => 6,
-            global::Zproto.Generated.ZpMsg.MessageId.ExecStatusReply => 7,
-            global::Zproto.Generated.ZpMsg.MessageId.ExecChunk => 8,
-            global::Zproto.Generated.ZpMsg.MessageId.ExecListReply => 9,
-            global::Zproto.Generated.ZpMsg.MessageId.ExecStatusGet => 10,
-            global::Zproto.Generated.ZpMsg.MessageId.ExecList => 11,
-            global::Zproto.Generated.ZpMsg.MessageId.ExecCancel => 12,
-            global::Zproto.Generated.ZpMsg.MessageId.SessionOpen => 13,
-            global::Zproto.Generated.ZpMsg.MessageId.ExecCredit => 14,
-            global::Zproto.Generated.ZpMsg.MessageId.ExecFollow => 15,
-            global::Zproto.Generated.ZpMsg.MessageId.ExecInfoGet => 16,
-            global::Zproto.Generated.ZpMsg.MessageId.ExecInfo => 17,
-            global::Zproto.Generated.ZpMsg.MessageId.FileOpen => 18,
-            global::Zproto.Generated.ZpMsg.MessageId.FileOpenReply => 19,
-            global::Zproto.Generated.ZpMsg.MessageId.FileChunk => 20,
-            global::Zproto.Generated.ZpMsg.MessageId.FileAck => 21,
-            global::Zproto.Generated.ZpMsg.MessageId.FileClose => 22,
-            _ => -1,
+            global::Zproto.Generated.ZpMsg.MessageId.ConnectionOpen => Event.ConnectionOpen,
+            global::Zproto.Generated.ZpMsg.MessageId.ConnectionPing => Event.ConnectionPing,
+            global::Zproto.Generated.ZpMsg.MessageId.ConnectionPong => Event.ConnectionPong,
+            global::Zproto.Generated.ZpMsg.MessageId.ConnectionClose => Event.ConnectionClose,
+            global::Zproto.Generated.ZpMsg.MessageId.Ok => Event.Ok,
+            global::Zproto.Generated.ZpMsg.MessageId.Error => Event.Error,
+            global::Zproto.Generated.ZpMsg.MessageId.Exec => Event.Exec,
+            global::Zproto.Generated.ZpMsg.MessageId.ExecStatusReply => Event.ExecStatusReply,
+            global::Zproto.Generated.ZpMsg.MessageId.ExecChunk => Event.ExecChunk,
+            global::Zproto.Generated.ZpMsg.MessageId.ExecListReply => Event.ExecListReply,
+            global::Zproto.Generated.ZpMsg.MessageId.ExecStatusGet => Event.ExecStatusGet,
+            global::Zproto.Generated.ZpMsg.MessageId.ExecList => Event.ExecList,
+            global::Zproto.Generated.ZpMsg.MessageId.ExecCancel => Event.ExecCancel,
+            global::Zproto.Generated.ZpMsg.MessageId.SessionOpen => Event.SessionOpen,
+            global::Zproto.Generated.ZpMsg.MessageId.ExecCredit => Event.ExecCredit,
+            global::Zproto.Generated.ZpMsg.MessageId.ExecFollow => Event.ExecFollow,
+            global::Zproto.Generated.ZpMsg.MessageId.ExecInfoGet => Event.ExecInfoGet,
+            global::Zproto.Generated.ZpMsg.MessageId.ExecInfo => Event.ExecInfo,
+            global::Zproto.Generated.ZpMsg.MessageId.FileOpen => Event.FileOpen,
+            global::Zproto.Generated.ZpMsg.MessageId.FileOpenReply => Event.FileOpenReply,
+            global::Zproto.Generated.ZpMsg.MessageId.FileChunk => Event.FileChunk,
+            global::Zproto.Generated.ZpMsg.MessageId.FileAck => Event.FileAck,
+            global::Zproto.Generated.ZpMsg.MessageId.FileClose => Event.FileClose,
+            _ => throw new global::System.ArgumentOutOfRangeException(nameof(message), message.MessageId, "not a message of this protocol"),
         };
 
         /// <inheritdoc />
-        protected override string EventName(int eventId) => (Event)eventId switch
+        protected override string EventName(Event @event) => @event switch
         {
             Event.ConnectionOpen => "CONNECTION-OPEN",
             Event.ConnectionPing => "CONNECTION-PING",
@@ -539,6 +571,7 @@ namespace Zproto.Generated
             Event.FileClose => "FILE-CLOSE",
             Event.Connect => "connect",
             Event.Expired => "expired",
+            Event.ExecJob => "exec job",
             Event.Input => "input",
             Event.Grant => "grant",
             Event.Follow => "follow",
@@ -552,11 +585,11 @@ namespace Zproto.Generated
             Event.Heartbeat => "heartbeat",
             Event.Disconnect => "disconnect",
             Event.GivenUp => "given up",
-            _ => eventId.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
+            _ => @event.ToString(),
         };
 
         /// <inheritdoc />
-        protected override string StateName(int stateValue) => (State)stateValue switch
+        protected override string StateName(State state) => state switch
         {
             State.Start => "start",
             State.Opening => "opening",
@@ -564,49 +597,46 @@ namespace Zproto.Generated
             State.Reconnecting => "reconnecting",
             State.Closing => "closing",
             State.Streams => "streams",
-            _ => stateValue.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
+            _ => state.ToString(),
         };
 
         /// <inheritdoc />
-        protected override bool Execute(int eventId)
+        protected override bool Execute(Event @event)
         {
             switch (CurrentState)
             {
                 case State.Start:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.Connect:
                             TraceAction("connect to server");
-                            ConnectToServer();
+                            ConnectToServer((ConnectArguments)CurrentArguments!);
                             if (ExceptionRaised) return true;
                             TraceAction("use connect timeout");
-                            UseConnectTimeout();
-                            if (ExceptionRaised) return true;
-                            TraceAction("prepare session open");
-                            PrepareSessionOpen();
+                            UseConnectTimeout((ConnectArguments)CurrentArguments!);
                             if (ExceptionRaised) return true;
                             TraceAction("send SESSION-OPEN");
-                            Send(TakeMessage<global::Zproto.Generated.ZpMsg.SessionOpen>());
-                            CurrentState = State.Opening;
+                            Send(ComposeSessionOpen());
+                            MoveTo(State.Opening);
                             return true;
                         default:
                             return false;
                     }
                 case State.Opening:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.Ok:
                             TraceAction("signal success");
                             SignalSuccess();
                             if (ExceptionRaised) return true;
                             TraceAction("use heartbeat");
-                            UseHeartbeat();
+                            UseHeartbeat((global::Zproto.Generated.ZpMsg.Ok)Message!);
                             if (ExceptionRaised) return true;
-                            CurrentState = State.Ready;
+                            MoveTo(State.Ready);
                             return true;
                         case Event.Error:
                             TraceAction("signal refused");
-                            SignalRefused();
+                            SignalRefused((global::Zproto.Generated.ZpMsg.Error)Message!);
                             if (ExceptionRaised) return true;
                             TraceAction("terminate");
                             Terminate();
@@ -620,138 +650,136 @@ namespace Zproto.Generated
                             return true;
                         case Event.ExecChunk:
                             TraceAction("deliver chunk");
-                            DeliverChunk();
-                            if (ExceptionRaised) return true;
+                            DeliverChunk((global::Zproto.Generated.ZpMsg.ExecChunk)Message!);
                             return true;
                         case Event.ExecStatusReply:
                             TraceAction("deliver status");
-                            DeliverStatus();
-                            if (ExceptionRaised) return true;
+                            DeliverStatus((global::Zproto.Generated.ZpMsg.ExecStatusReply)Message!);
                             return true;
                         case Event.ExecCredit:
                             TraceAction("deliver credit");
-                            DeliverCredit();
-                            if (ExceptionRaised) return true;
+                            DeliverCredit((global::Zproto.Generated.ZpMsg.ExecCredit)Message!);
                             return true;
                         case Event.FileAck:
                             TraceAction("deliver file ack");
-                            DeliverFileAck();
-                            if (ExceptionRaised) return true;
+                            DeliverFileAck((global::Zproto.Generated.ZpMsg.FileAck)Message!);
                             return true;
-                        case var _ when eventId < 23:
+                        case Event.ConnectionOpen:
+                        case Event.ConnectionPing:
+                        case Event.ConnectionPong:
+                        case Event.ConnectionClose:
+                        case Event.Exec:
+                        case Event.ExecListReply:
+                        case Event.ExecStatusGet:
+                        case Event.ExecList:
+                        case Event.ExecCancel:
+                        case Event.SessionOpen:
+                        case Event.ExecFollow:
+                        case Event.ExecInfoGet:
+                        case Event.ExecInfo:
+                        case Event.FileOpen:
+                        case Event.FileOpenReply:
+                        case Event.FileChunk:
+                        case Event.FileClose:
                             return true;
                         default:
                             return false;
                     }
                 case State.Ready:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
-                        case Event.Exec:
-                            TraceAction("prepare exec");
-                            PrepareExec();
+                        case Event.ExecJob:
+                            TraceAction("expect exec stream");
+                            ExpectExecStream((ExecJobArguments)CurrentArguments!);
                             if (ExceptionRaised) return true;
                             TraceAction("send EXEC");
-                            Send(TakeMessage<global::Zproto.Generated.ZpMsg.Exec>());
+                            Send(ComposeExec((ExecJobArguments)CurrentArguments!));
                             return true;
                         case Event.Input:
-                            TraceAction("prepare input");
-                            PrepareInput();
-                            if (ExceptionRaised) return true;
                             TraceAction("send EXEC-CHUNK");
-                            Send(TakeMessage<global::Zproto.Generated.ZpMsg.ExecChunk>());
+                            Send(ComposeExecChunk((InputArguments)CurrentArguments!));
                             return true;
                         case Event.Grant:
-                            TraceAction("prepare credit");
-                            PrepareCredit();
+                            TraceAction("count granted credit");
+                            CountGrantedCredit((GrantArguments)CurrentArguments!);
                             if (ExceptionRaised) return true;
                             TraceAction("send EXEC-CREDIT");
-                            Send(TakeMessage<global::Zproto.Generated.ZpMsg.ExecCredit>());
+                            Send(ComposeExecCredit((GrantArguments)CurrentArguments!));
                             return true;
                         case Event.Follow:
-                            TraceAction("prepare follow");
-                            PrepareFollow();
+                            TraceAction("track followed stream");
+                            TrackFollowedStream((FollowArguments)CurrentArguments!);
                             if (ExceptionRaised) return true;
                             TraceAction("send EXEC-FOLLOW");
-                            Send(TakeMessage<global::Zproto.Generated.ZpMsg.ExecFollow>());
+                            Send(ComposeExecFollow((FollowArguments)CurrentArguments!));
                             return true;
                         case Event.List:
-                            TraceAction("prepare list");
-                            PrepareList();
+                            TraceAction("expect jobs");
+                            ExpectJobs((ListArguments)CurrentArguments!);
                             if (ExceptionRaised) return true;
                             TraceAction("send EXEC-LIST");
-                            Send(TakeMessage<global::Zproto.Generated.ZpMsg.ExecList>());
+                            Send(new global::Zproto.Generated.ZpMsg.ExecList());
                             return true;
                         case Event.ExecListReply:
                             TraceAction("signal jobs");
-                            SignalJobs();
-                            if (ExceptionRaised) return true;
+                            SignalJobs((global::Zproto.Generated.ZpMsg.ExecListReply)Message!);
                             return true;
                         case Event.Describe:
-                            TraceAction("prepare describe");
-                            PrepareDescribe();
+                            TraceAction("expect job info");
+                            ExpectJobInfo((DescribeArguments)CurrentArguments!);
                             if (ExceptionRaised) return true;
                             TraceAction("send EXEC-INFO-GET");
-                            Send(TakeMessage<global::Zproto.Generated.ZpMsg.ExecInfoGet>());
+                            Send(ComposeExecInfoGet((DescribeArguments)CurrentArguments!));
                             return true;
                         case Event.ExecInfo:
                             TraceAction("signal job info");
-                            SignalJobInfo();
-                            if (ExceptionRaised) return true;
+                            SignalJobInfo((global::Zproto.Generated.ZpMsg.ExecInfo)Message!);
                             return true;
                         case Event.Cancel:
-                            TraceAction("prepare cancel");
-                            PrepareCancel();
-                            if (ExceptionRaised) return true;
                             TraceAction("send EXEC-CANCEL");
-                            Send(TakeMessage<global::Zproto.Generated.ZpMsg.ExecCancel>());
+                            Send(ComposeExecCancel((CancelArguments)CurrentArguments!));
                             return true;
                         case Event.OpenFile:
-                            TraceAction("prepare file open");
-                            PrepareFileOpen();
+                            TraceAction("expect file opened");
+                            ExpectFileOpened((OpenFileArguments)CurrentArguments!);
                             if (ExceptionRaised) return true;
                             TraceAction("send FILE-OPEN");
-                            Send(TakeMessage<global::Zproto.Generated.ZpMsg.FileOpen>());
+                            Send(ComposeFileOpen((OpenFileArguments)CurrentArguments!));
                             return true;
                         case Event.FileOpenReply:
                             TraceAction("signal file opened");
-                            SignalFileOpened();
-                            if (ExceptionRaised) return true;
+                            SignalFileOpened((global::Zproto.Generated.ZpMsg.FileOpenReply)Message!);
                             return true;
                         case Event.SendChunk:
-                            TraceAction("prepare file chunk");
-                            PrepareFileChunk();
-                            if (ExceptionRaised) return true;
                             TraceAction("send FILE-CHUNK");
-                            Send(TakeMessage<global::Zproto.Generated.ZpMsg.FileChunk>());
+                            Send(ComposeFileChunk((SendChunkArguments)CurrentArguments!));
                             return true;
                         case Event.CloseFile:
-                            TraceAction("prepare file close");
-                            PrepareFileClose();
+                            TraceAction("finish file");
+                            FinishFile((CloseFileArguments)CurrentArguments!);
                             if (ExceptionRaised) return true;
                             TraceAction("send FILE-CLOSE");
-                            Send(TakeMessage<global::Zproto.Generated.ZpMsg.FileClose>());
+                            Send(ComposeFileClose((CloseFileArguments)CurrentArguments!));
                             return true;
                         case Event.Ok:
                             TraceAction("signal file closed");
-                            SignalFileClosed();
-                            if (ExceptionRaised) return true;
+                            SignalFileClosed((global::Zproto.Generated.ZpMsg.Ok)Message!);
                             return true;
                         case Event.Error:
                             TraceAction("check error");
-                            CheckError();
-                            if (ExceptionRaised) return true;
+                            CheckError((global::Zproto.Generated.ZpMsg.Error)Message!);
                             return true;
                         case Event.SessionLost:
                             TraceAction("reopen session");
                             ReopenSession();
                             if (ExceptionRaised) return true;
                             TraceAction("send SESSION-OPEN");
-                            Send(TakeMessage<global::Zproto.Generated.ZpMsg.SessionOpen>());
-                            CurrentState = State.Reconnecting;
+                            Send(ComposeSessionOpen());
+                            MoveTo(State.Reconnecting);
                             return true;
                         case Event.Heartbeat:
                             TraceAction("send CONNECTION-PING");
-                            Send(TakeMessage<global::Zproto.Generated.ZpMsg.ConnectionPing>());
+                            Send(new global::Zproto.Generated.ZpMsg.ConnectionPing());
                             return true;
                         case Event.ConnectionPong:
                             return true;
@@ -760,50 +788,58 @@ namespace Zproto.Generated
                             ReopenSession();
                             if (ExceptionRaised) return true;
                             TraceAction("send SESSION-OPEN");
-                            Send(TakeMessage<global::Zproto.Generated.ZpMsg.SessionOpen>());
-                            CurrentState = State.Reconnecting;
+                            Send(ComposeSessionOpen());
+                            MoveTo(State.Reconnecting);
                             return true;
                         case Event.Disconnect:
                             TraceAction("send CONNECTION-CLOSE");
-                            Send(TakeMessage<global::Zproto.Generated.ZpMsg.ConnectionClose>());
-                            CurrentState = State.Closing;
+                            Send(new global::Zproto.Generated.ZpMsg.ConnectionClose());
+                            MoveTo(State.Closing);
                             return true;
                         case Event.ExecChunk:
                             TraceAction("deliver chunk");
-                            DeliverChunk();
-                            if (ExceptionRaised) return true;
+                            DeliverChunk((global::Zproto.Generated.ZpMsg.ExecChunk)Message!);
                             return true;
                         case Event.ExecStatusReply:
                             TraceAction("deliver status");
-                            DeliverStatus();
-                            if (ExceptionRaised) return true;
+                            DeliverStatus((global::Zproto.Generated.ZpMsg.ExecStatusReply)Message!);
                             return true;
                         case Event.ExecCredit:
                             TraceAction("deliver credit");
-                            DeliverCredit();
-                            if (ExceptionRaised) return true;
+                            DeliverCredit((global::Zproto.Generated.ZpMsg.ExecCredit)Message!);
                             return true;
                         case Event.FileAck:
                             TraceAction("deliver file ack");
-                            DeliverFileAck();
-                            if (ExceptionRaised) return true;
+                            DeliverFileAck((global::Zproto.Generated.ZpMsg.FileAck)Message!);
                             return true;
-                        case var _ when eventId < 23:
+                        case Event.ConnectionOpen:
+                        case Event.ConnectionPing:
+                        case Event.ConnectionClose:
+                        case Event.Exec:
+                        case Event.ExecStatusGet:
+                        case Event.ExecList:
+                        case Event.ExecCancel:
+                        case Event.SessionOpen:
+                        case Event.ExecFollow:
+                        case Event.ExecInfoGet:
+                        case Event.FileOpen:
+                        case Event.FileChunk:
+                        case Event.FileClose:
                             return true;
                         default:
                             return false;
                     }
                 case State.Reconnecting:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.Ok:
                             TraceAction("use heartbeat");
-                            UseHeartbeat();
+                            UseHeartbeat((global::Zproto.Generated.ZpMsg.Ok)Message!);
                             if (ExceptionRaised) return true;
                             TraceAction("reattach streams");
-                            ReattachStreams();
+                            ReattachStreams((global::Zproto.Generated.ZpMsg.Ok)Message!);
                             if (ExceptionRaised) return true;
-                            CurrentState = State.Ready;
+                            MoveTo(State.Ready);
                             return true;
                         case Event.Error:
                             return true;
@@ -812,7 +848,7 @@ namespace Zproto.Generated
                             CountReconnectAttempt();
                             if (ExceptionRaised) return true;
                             TraceAction("send SESSION-OPEN");
-                            Send(TakeMessage<global::Zproto.Generated.ZpMsg.SessionOpen>());
+                            Send(ComposeSessionOpen());
                             return true;
                         case Event.GivenUp:
                             TraceAction("signal server lost");
@@ -823,31 +859,43 @@ namespace Zproto.Generated
                             return true;
                         case Event.ExecChunk:
                             TraceAction("deliver chunk");
-                            DeliverChunk();
-                            if (ExceptionRaised) return true;
+                            DeliverChunk((global::Zproto.Generated.ZpMsg.ExecChunk)Message!);
                             return true;
                         case Event.ExecStatusReply:
                             TraceAction("deliver status");
-                            DeliverStatus();
-                            if (ExceptionRaised) return true;
+                            DeliverStatus((global::Zproto.Generated.ZpMsg.ExecStatusReply)Message!);
                             return true;
                         case Event.ExecCredit:
                             TraceAction("deliver credit");
-                            DeliverCredit();
-                            if (ExceptionRaised) return true;
+                            DeliverCredit((global::Zproto.Generated.ZpMsg.ExecCredit)Message!);
                             return true;
                         case Event.FileAck:
                             TraceAction("deliver file ack");
-                            DeliverFileAck();
-                            if (ExceptionRaised) return true;
+                            DeliverFileAck((global::Zproto.Generated.ZpMsg.FileAck)Message!);
                             return true;
-                        case var _ when eventId < 23:
+                        case Event.ConnectionOpen:
+                        case Event.ConnectionPing:
+                        case Event.ConnectionPong:
+                        case Event.ConnectionClose:
+                        case Event.Exec:
+                        case Event.ExecListReply:
+                        case Event.ExecStatusGet:
+                        case Event.ExecList:
+                        case Event.ExecCancel:
+                        case Event.SessionOpen:
+                        case Event.ExecFollow:
+                        case Event.ExecInfoGet:
+                        case Event.ExecInfo:
+                        case Event.FileOpen:
+                        case Event.FileOpenReply:
+                        case Event.FileChunk:
+                        case Event.FileClose:
                             return true;
                         default:
                             return false;
                     }
                 case State.Closing:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.Ok:
                             TraceAction("signal success");
@@ -872,25 +920,37 @@ namespace Zproto.Generated
                             return true;
                         case Event.ExecChunk:
                             TraceAction("deliver chunk");
-                            DeliverChunk();
-                            if (ExceptionRaised) return true;
+                            DeliverChunk((global::Zproto.Generated.ZpMsg.ExecChunk)Message!);
                             return true;
                         case Event.ExecStatusReply:
                             TraceAction("deliver status");
-                            DeliverStatus();
-                            if (ExceptionRaised) return true;
+                            DeliverStatus((global::Zproto.Generated.ZpMsg.ExecStatusReply)Message!);
                             return true;
                         case Event.ExecCredit:
                             TraceAction("deliver credit");
-                            DeliverCredit();
-                            if (ExceptionRaised) return true;
+                            DeliverCredit((global::Zproto.Generated.ZpMsg.ExecCredit)Message!);
                             return true;
                         case Event.FileAck:
                             TraceAction("deliver file ack");
-                            DeliverFileAck();
-                            if (ExceptionRaised) return true;
+                            DeliverFileAck((global::Zproto.Generated.ZpMsg.FileAck)Message!);
                             return true;
-                        case var _ when eventId < 23:
+                        case Event.ConnectionOpen:
+                        case Event.ConnectionPing:
+                        case Event.ConnectionPong:
+                        case Event.ConnectionClose:
+                        case Event.Exec:
+                        case Event.ExecListReply:
+                        case Event.ExecStatusGet:
+                        case Event.ExecList:
+                        case Event.ExecCancel:
+                        case Event.SessionOpen:
+                        case Event.ExecFollow:
+                        case Event.ExecInfoGet:
+                        case Event.ExecInfo:
+                        case Event.FileOpen:
+                        case Event.FileOpenReply:
+                        case Event.FileChunk:
+                        case Event.FileClose:
                             return true;
                         default:
                             return false;
@@ -900,101 +960,107 @@ namespace Zproto.Generated
             }
         }
 
-        /// <summary>Continues with <paramref name="event"/> once the current event is done.</summary>
-        private void SetNextEvent(Event @event) => SetNextEventCore((int)@event);
-
-        /// <summary>Stops the current action list and runs <paramref name="event"/> instead.</summary>
-        private void RaiseException(Event @event) => RaiseExceptionCore((int)@event);
-
-        /// <summary>Raises <paramref name="event"/> after <paramref name="delay"/>; any other event cancels it.</summary>
-        private void SetWakeup(global::System.TimeSpan delay, Event @event) => SetWakeupCore(delay, (int)@event);
-
-        /// <summary>Completes the earliest waiting call that accepts <paramref name="reply"/>, or keeps it for the next one.</summary>
-        private void SignalReply(Reply reply) => SignalReplyCore(reply);
-
         /// <summary>Action "connect to server" (first used in start / connect).</summary>
-        private partial void ConnectToServer();
+        private partial void ConnectToServer(ConnectArguments arguments);
 
         /// <summary>Action "use connect timeout" (first used in start / connect).</summary>
-        private partial void UseConnectTimeout();
+        private partial void UseConnectTimeout(ConnectArguments arguments);
 
-        /// <summary>Action "prepare session open" (first used in start / connect).</summary>
-        private partial void PrepareSessionOpen();
+        /// <summary>Builds the SESSION-OPEN message the model sends (first in start / connect).</summary>
+        private partial global::Zproto.Generated.ZpMsg.SessionOpen ComposeSessionOpen();
 
         /// <summary>Action "signal success" (first used in opening / OK).</summary>
         private partial void SignalSuccess();
 
         /// <summary>Action "use heartbeat" (first used in opening / OK).</summary>
-        private partial void UseHeartbeat();
+        private partial void UseHeartbeat(global::Zproto.Generated.ZpMsg.Ok message);
 
         /// <summary>Action "signal refused" (first used in opening / ERROR).</summary>
-        private partial void SignalRefused();
+        private partial void SignalRefused(global::Zproto.Generated.ZpMsg.Error message);
 
         /// <summary>Action "signal server not reachable" (first used in opening / expired).</summary>
         private partial void SignalServerNotReachable();
 
         /// <summary>Action "deliver chunk" (first used in opening / EXEC-CHUNK).</summary>
-        private partial void DeliverChunk();
+        private partial void DeliverChunk(global::Zproto.Generated.ZpMsg.ExecChunk message);
 
         /// <summary>Action "deliver status" (first used in opening / EXEC-STATUS-REPLY).</summary>
-        private partial void DeliverStatus();
+        private partial void DeliverStatus(global::Zproto.Generated.ZpMsg.ExecStatusReply message);
 
         /// <summary>Action "deliver credit" (first used in opening / EXEC-CREDIT).</summary>
-        private partial void DeliverCredit();
+        private partial void DeliverCredit(global::Zproto.Generated.ZpMsg.ExecCredit message);
 
         /// <summary>Action "deliver file ack" (first used in opening / FILE-ACK).</summary>
-        private partial void DeliverFileAck();
+        private partial void DeliverFileAck(global::Zproto.Generated.ZpMsg.FileAck message);
 
-        /// <summary>Action "prepare exec" (first used in ready / exec).</summary>
-        private partial void PrepareExec();
+        /// <summary>Action "expect exec stream" (first used in ready / exec job).</summary>
+        private partial void ExpectExecStream(ExecJobArguments arguments);
 
-        /// <summary>Action "prepare input" (first used in ready / input).</summary>
-        private partial void PrepareInput();
+        /// <summary>Builds the EXEC message the model sends (first in ready / exec job).</summary>
+        private partial global::Zproto.Generated.ZpMsg.Exec ComposeExec(ExecJobArguments arguments);
 
-        /// <summary>Action "prepare credit" (first used in ready / grant).</summary>
-        private partial void PrepareCredit();
+        /// <summary>Builds the EXEC-CHUNK message the model sends (first in ready / input).</summary>
+        private partial global::Zproto.Generated.ZpMsg.ExecChunk ComposeExecChunk(InputArguments arguments);
 
-        /// <summary>Action "prepare follow" (first used in ready / follow).</summary>
-        private partial void PrepareFollow();
+        /// <summary>Action "count granted credit" (first used in ready / grant).</summary>
+        private partial void CountGrantedCredit(GrantArguments arguments);
 
-        /// <summary>Action "prepare list" (first used in ready / list).</summary>
-        private partial void PrepareList();
+        /// <summary>Builds the EXEC-CREDIT message the model sends (first in ready / grant).</summary>
+        private partial global::Zproto.Generated.ZpMsg.ExecCredit ComposeExecCredit(GrantArguments arguments);
+
+        /// <summary>Action "track followed stream" (first used in ready / follow).</summary>
+        private partial void TrackFollowedStream(FollowArguments arguments);
+
+        /// <summary>Builds the EXEC-FOLLOW message the model sends (first in ready / follow).</summary>
+        private partial global::Zproto.Generated.ZpMsg.ExecFollow ComposeExecFollow(FollowArguments arguments);
+
+        /// <summary>Action "expect jobs" (first used in ready / list).</summary>
+        private partial void ExpectJobs(ListArguments arguments);
 
         /// <summary>Action "signal jobs" (first used in ready / EXEC-LIST-REPLY).</summary>
-        private partial void SignalJobs();
+        private partial void SignalJobs(global::Zproto.Generated.ZpMsg.ExecListReply message);
 
-        /// <summary>Action "prepare describe" (first used in ready / describe).</summary>
-        private partial void PrepareDescribe();
+        /// <summary>Action "expect job info" (first used in ready / describe).</summary>
+        private partial void ExpectJobInfo(DescribeArguments arguments);
+
+        /// <summary>Builds the EXEC-INFO-GET message the model sends (first in ready / describe).</summary>
+        private partial global::Zproto.Generated.ZpMsg.ExecInfoGet ComposeExecInfoGet(DescribeArguments arguments);
 
         /// <summary>Action "signal job info" (first used in ready / EXEC-INFO).</summary>
-        private partial void SignalJobInfo();
+        private partial void SignalJobInfo(global::Zproto.Generated.ZpMsg.ExecInfo message);
 
-        /// <summary>Action "prepare cancel" (first used in ready / cancel).</summary>
-        private partial void PrepareCancel();
+        /// <summary>Builds the EXEC-CANCEL message the model sends (first in ready / cancel).</summary>
+        private partial global::Zproto.Generated.ZpMsg.ExecCancel ComposeExecCancel(CancelArguments arguments);
 
-        /// <summary>Action "prepare file open" (first used in ready / open file).</summary>
-        private partial void PrepareFileOpen();
+        /// <summary>Action "expect file opened" (first used in ready / open file).</summary>
+        private partial void ExpectFileOpened(OpenFileArguments arguments);
+
+        /// <summary>Builds the FILE-OPEN message the model sends (first in ready / open file).</summary>
+        private partial global::Zproto.Generated.ZpMsg.FileOpen ComposeFileOpen(OpenFileArguments arguments);
 
         /// <summary>Action "signal file opened" (first used in ready / FILE-OPEN-REPLY).</summary>
-        private partial void SignalFileOpened();
+        private partial void SignalFileOpened(global::Zproto.Generated.ZpMsg.FileOpenReply message);
 
-        /// <summary>Action "prepare file chunk" (first used in ready / send chunk).</summary>
-        private partial void PrepareFileChunk();
+        /// <summary>Builds the FILE-CHUNK message the model sends (first in ready / send chunk).</summary>
+        private partial global::Zproto.Generated.ZpMsg.FileChunk ComposeFileChunk(SendChunkArguments arguments);
 
-        /// <summary>Action "prepare file close" (first used in ready / close file).</summary>
-        private partial void PrepareFileClose();
+        /// <summary>Action "finish file" (first used in ready / close file).</summary>
+        private partial void FinishFile(CloseFileArguments arguments);
+
+        /// <summary>Builds the FILE-CLOSE message the model sends (first in ready / close file).</summary>
+        private partial global::Zproto.Generated.ZpMsg.FileClose ComposeFileClose(CloseFileArguments arguments);
 
         /// <summary>Action "signal file closed" (first used in ready / OK).</summary>
-        private partial void SignalFileClosed();
+        private partial void SignalFileClosed(global::Zproto.Generated.ZpMsg.Ok message);
 
         /// <summary>Action "check error" (first used in ready / ERROR).</summary>
-        private partial void CheckError();
+        private partial void CheckError(global::Zproto.Generated.ZpMsg.Error message);
 
         /// <summary>Action "reopen session" (first used in ready / session lost).</summary>
         private partial void ReopenSession();
 
         /// <summary>Action "reattach streams" (first used in reconnecting / OK).</summary>
-        private partial void ReattachStreams();
+        private partial void ReattachStreams(global::Zproto.Generated.ZpMsg.Ok message);
 
         /// <summary>Action "count reconnect attempt" (first used in reconnecting / expired).</summary>
         private partial void CountReconnectAttempt();

@@ -23,7 +23,7 @@ namespace Zproto.Generated
     /// implement. Actions run on the server's owner thread, one event at a time.
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Zproto.Net", "1.0.0")]
-    public sealed partial class ZpServer : global::Zproto.Runtime.Servers.ZprotoServer<global::Zproto.Generated.ZpMsg, global::Zproto.Generated.ZpMsg.Message, ZpServer.Client>
+    public sealed partial class ZpServer : global::Zproto.Runtime.Servers.ZprotoServer<global::Zproto.Generated.ZpMsg, global::Zproto.Generated.ZpMsg.Message, ZpServer.Client, ZpServer.State, ZpServer.Event>
     {
         /// <summary>Creates the server; call <c>Start()</c> to bind its endpoints and run it.</summary>
         public ZpServer(global::Zproto.Runtime.Servers.ServerOptions options, global::Microsoft.Extensions.Logging.ILogger<ZpServer>? logger = null)
@@ -35,124 +35,118 @@ namespace Zproto.Generated
         public enum State
         {
             /// <summary>start</summary>
-            Start = 0,
+            Start,
             /// <summary>connected</summary>
-            Connected = 1,
+            Connected,
             /// <summary>settling</summary>
-            Settling = 2,
+            Settling,
             /// <summary>defaults</summary>
-            Defaults = 3,
+            Defaults,
         }
 
         /// <summary>Events: the protocol's messages, then the model's internal events.</summary>
         public enum Event
         {
             /// <summary>CONNECTION-OPEN</summary>
-            ConnectionOpen = 0,
+            ConnectionOpen,
             /// <summary>CONNECTION-PING</summary>
-            ConnectionPing = 1,
+            ConnectionPing,
             /// <summary>CONNECTION-PONG</summary>
-            ConnectionPong = 2,
+            ConnectionPong,
             /// <summary>CONNECTION-CLOSE</summary>
-            ConnectionClose = 3,
+            ConnectionClose,
             /// <summary>OK</summary>
-            Ok = 4,
+            Ok,
             /// <summary>ERROR</summary>
-            Error = 5,
+            Error,
             /// <summary>EXEC</summary>
-            Exec = 6,
+            Exec,
             /// <summary>EXEC-STATUS-REPLY</summary>
-            ExecStatusReply = 7,
+            ExecStatusReply,
             /// <summary>EXEC-CHUNK</summary>
-            ExecChunk = 8,
+            ExecChunk,
             /// <summary>EXEC-LIST-REPLY</summary>
-            ExecListReply = 9,
+            ExecListReply,
             /// <summary>EXEC-STATUS-GET</summary>
-            ExecStatusGet = 10,
+            ExecStatusGet,
             /// <summary>EXEC-LIST</summary>
-            ExecList = 11,
+            ExecList,
             /// <summary>EXEC-CANCEL</summary>
-            ExecCancel = 12,
+            ExecCancel,
             /// <summary>SESSION-OPEN</summary>
-            SessionOpen = 13,
+            SessionOpen,
             /// <summary>EXEC-CREDIT</summary>
-            ExecCredit = 14,
+            ExecCredit,
             /// <summary>EXEC-FOLLOW</summary>
-            ExecFollow = 15,
+            ExecFollow,
             /// <summary>EXEC-INFO-GET</summary>
-            ExecInfoGet = 16,
+            ExecInfoGet,
             /// <summary>EXEC-INFO</summary>
-            ExecInfo = 17,
+            ExecInfo,
             /// <summary>FILE-OPEN</summary>
-            FileOpen = 18,
+            FileOpen,
             /// <summary>FILE-OPEN-REPLY</summary>
-            FileOpenReply = 19,
+            FileOpenReply,
             /// <summary>FILE-CHUNK</summary>
-            FileChunk = 20,
+            FileChunk,
             /// <summary>FILE-ACK</summary>
-            FileAck = 21,
+            FileAck,
             /// <summary>FILE-CLOSE</summary>
-            FileClose = 22,
+            FileClose,
             /// <summary>refused</summary>
-            Refused = 23,
+            Refused,
             /// <summary>bad request</summary>
-            BadRequest = 24,
+            BadRequest,
             /// <summary>settled</summary>
-            Settled = 25,
+            Settled,
             /// <summary>expired</summary>
-            Expired = 26,
+            Expired,
             /// <summary>exception</summary>
-            Exception = 27,
+            Exception,
         }
 
         /// <summary>One connected client. Add per-client fields in another part of this partial class.</summary>
-        public sealed partial class Client : global::Zproto.Runtime.Servers.ServerClient<global::Zproto.Generated.ZpMsg.Message>
+        public sealed partial class Client : global::Zproto.Runtime.Servers.ServerClient<global::Zproto.Generated.ZpMsg.Message, State, Event>
         {
-            /// <summary>The client's current state.</summary>
-            public State State
-            {
-                get => (State)StateValue;
-                set => StateValue = (int)value;
-            }
         }
 
         /// <inheritdoc />
         protected override Client CreateClient() => new Client();
 
         /// <inheritdoc />
-        protected override int ExpiredEvent => (int)Event.Expired;
+        protected override Event? ExpiredEvent => Event.Expired;
 
         /// <inheritdoc />
-        protected override int EventOf(global::Zproto.Generated.ZpMsg.Message message) => message.MessageId switch
+        protected override Event EventOf(global::Zproto.Generated.ZpMsg.Message message) => message.MessageId switch
         {
-            global::Zproto.Generated.ZpMsg.MessageId.ConnectionOpen => 0,
-            global::Zproto.Generated.ZpMsg.MessageId.ConnectionPing => 1,
-            global::Zproto.Generated.ZpMsg.MessageId.ConnectionPong => 2,
-            global::Zproto.Generated.ZpMsg.MessageId.ConnectionClose => 3,
-            global::Zproto.Generated.ZpMsg.MessageId.Ok => 4,
-            global::Zproto.Generated.ZpMsg.MessageId.Error => 5,
-            global::Zproto.Generated.ZpMsg.MessageId.Exec => 6,
-            global::Zproto.Generated.ZpMsg.MessageId.ExecStatusReply => 7,
-            global::Zproto.Generated.ZpMsg.MessageId.ExecChunk => 8,
-            global::Zproto.Generated.ZpMsg.MessageId.ExecListReply => 9,
-            global::Zproto.Generated.ZpMsg.MessageId.ExecStatusGet => 10,
-            global::Zproto.Generated.ZpMsg.MessageId.ExecList => 11,
-            global::Zproto.Generated.ZpMsg.MessageId.ExecCancel => 12,
-            global::Zproto.Generated.ZpMsg.MessageId.SessionOpen => 13,
-            global::Zproto.Generated.ZpMsg.MessageId.ExecCredit => 14,
-            global::Zproto.Generated.ZpMsg.MessageId.ExecFollow => 15,
-            global::Zproto.Generated.ZpMsg.MessageId.ExecInfoGet => 16,
-            global::Zproto.Generated.ZpMsg.MessageId.ExecInfo => 17,
-            global::Zproto.Generated.ZpMsg.MessageId.FileOpen => 18,
-            global::Zproto.Generated.ZpMsg.MessageId.FileOpenReply => 19,
-            global::Zproto.Generated.ZpMsg.MessageId.FileChunk => 20,
-            global::Zproto.Generated.ZpMsg.MessageId.FileAck => 21,
-            global::Zproto.Generated.ZpMsg.MessageId.FileClose => 22,
-            _ => -1,
+            global::Zproto.Generated.ZpMsg.MessageId.ConnectionOpen => Event.ConnectionOpen,
+            global::Zproto.Generated.ZpMsg.MessageId.ConnectionPing => Event.ConnectionPing,
+            global::Zproto.Generated.ZpMsg.MessageId.ConnectionPong => Event.ConnectionPong,
+            global::Zproto.Generated.ZpMsg.MessageId.ConnectionClose => Event.ConnectionClose,
+            global::Zproto.Generated.ZpMsg.MessageId.Ok => Event.Ok,
+            global::Zproto.Generated.ZpMsg.MessageId.Error => Event.Error,
+            global::Zproto.Generated.ZpMsg.MessageId.Exec => Event.Exec,
+            global::Zproto.Generated.ZpMsg.MessageId.ExecStatusReply => Event.ExecStatusReply,
+            global::Zproto.Generated.ZpMsg.MessageId.ExecChunk => Event.ExecChunk,
+            global::Zproto.Generated.ZpMsg.MessageId.ExecListReply => Event.ExecListReply,
+            global::Zproto.Generated.ZpMsg.MessageId.ExecStatusGet => Event.ExecStatusGet,
+            global::Zproto.Generated.ZpMsg.MessageId.ExecList => Event.ExecList,
+            global::Zproto.Generated.ZpMsg.MessageId.ExecCancel => Event.ExecCancel,
+            global::Zproto.Generated.ZpMsg.MessageId.SessionOpen => Event.SessionOpen,
+            global::Zproto.Generated.ZpMsg.MessageId.ExecCredit => Event.ExecCredit,
+            global::Zproto.Generated.ZpMsg.MessageId.ExecFollow => Event.ExecFollow,
+            global::Zproto.Generated.ZpMsg.MessageId.ExecInfoGet => Event.ExecInfoGet,
+            global::Zproto.Generated.ZpMsg.MessageId.ExecInfo => Event.ExecInfo,
+            global::Zproto.Generated.ZpMsg.MessageId.FileOpen => Event.FileOpen,
+            global::Zproto.Generated.ZpMsg.MessageId.FileOpenReply => Event.FileOpenReply,
+            global::Zproto.Generated.ZpMsg.MessageId.FileChunk => Event.FileChunk,
+            global::Zproto.Generated.ZpMsg.MessageId.FileAck => Event.FileAck,
+            global::Zproto.Generated.ZpMsg.MessageId.FileClose => Event.FileClose,
+            _ => throw new global::System.ArgumentOutOfRangeException(nameof(message), message.MessageId, "not a message of this protocol"),
         };
 
         /// <inheritdoc />
-        protected override string EventName(int eventId) => (Event)eventId switch
+        protected override string EventName(Event @event) => @event switch
         {
             Event.ConnectionOpen => "CONNECTION-OPEN",
             Event.ConnectionPing => "CONNECTION-PING",
@@ -182,241 +176,260 @@ namespace Zproto.Generated
             Event.Settled => "settled",
             Event.Expired => "expired",
             Event.Exception => "exception",
-            _ => eventId.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
+            _ => @event.ToString(),
         };
 
         /// <inheritdoc />
-        protected override string StateName(int stateValue) => (State)stateValue switch
+        protected override string StateName(State state) => state switch
         {
             State.Start => "start",
             State.Connected => "connected",
             State.Settling => "settling",
             State.Defaults => "defaults",
-            _ => stateValue.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
+            _ => state.ToString(),
         };
 
         /// <inheritdoc />
-        protected override global::Zproto.Runtime.Servers.Disposition GetDisposition(Client client, int eventId)
+        protected override global::Zproto.Runtime.Servers.Disposition GetDisposition(Client client, Event @event)
         {
             switch (client.State)
             {
                 case State.Start:
-                    return eventId is 0 or 13 or 3 ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Handle;
+                    return global::Zproto.Runtime.Servers.Disposition.Handle;
                 case State.Connected:
-                    return eventId is 1 or 6 or 8 or 14 or 15 or 10 or 16 or 11 or 12 or 18 or 20 or 22 or 0 or 13 or 3 ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Handle;
+                    return global::Zproto.Runtime.Servers.Disposition.Handle;
                 case State.Settling:
-                    return eventId is 0 or 13 ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Handle;
+                    return global::Zproto.Runtime.Servers.Disposition.Handle;
                 default:
                     return global::Zproto.Runtime.Servers.Disposition.Drop;
             }
         }
 
         /// <inheritdoc />
-        protected override bool Execute(Client client, int eventId)
+        protected override bool Execute(Client client, Event @event)
         {
             switch (client.State)
             {
                 case State.Start:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.ConnectionOpen:
                             TraceAction(client, "register client");
                             RegisterClient(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpMsg.Ok>(client));
+                            Send(client, ComposeOk(client));
                             client.State = State.Connected;
                             return true;
                         case Event.SessionOpen:
                             TraceAction(client, "register client");
                             RegisterClient(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpMsg.Ok>(client));
+                            Send(client, ComposeOk(client));
                             client.State = State.Connected;
                             return true;
                         case Event.Refused:
                             TraceAction(client, "send ERROR");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpMsg.Error>(client));
+                            Send(client, ComposeError(client));
                             return true;
                         case Event.ConnectionClose:
                             TraceAction(client, "send OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpMsg.Ok>(client));
+                            Send(client, ComposeOk(client));
                             TraceAction(client, "deregister client");
                             DeregisterClient(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             client.State = State.Settling;
                             return true;
                         case Event.Expired:
                             TraceAction(client, "deregister client");
                             DeregisterClient(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             client.State = State.Settling;
                             return true;
                         case Event.Exception:
                             TraceAction(client, "signal operation failed");
                             SignalOperationFailed(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send ERROR");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpMsg.Error>(client));
+                            Send(client, ComposeError(client));
                             TraceAction(client, "deregister client");
                             DeregisterClient(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             client.State = State.Settling;
                             return true;
-                        case var _ when eventId < 23:
+                        case Event.ConnectionPing:
+                        case Event.ConnectionPong:
+                        case Event.Ok:
+                        case Event.Error:
+                        case Event.Exec:
+                        case Event.ExecStatusReply:
+                        case Event.ExecChunk:
+                        case Event.ExecListReply:
+                        case Event.ExecStatusGet:
+                        case Event.ExecList:
+                        case Event.ExecCancel:
+                        case Event.ExecCredit:
+                        case Event.ExecFollow:
+                        case Event.ExecInfoGet:
+                        case Event.ExecInfo:
+                        case Event.FileOpen:
+                        case Event.FileOpenReply:
+                        case Event.FileChunk:
+                        case Event.FileAck:
+                        case Event.FileClose:
                             TraceAction(client, "signal command invalid");
                             SignalCommandInvalid(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send ERROR");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpMsg.Error>(client));
+                            Send(client, ComposeError(client));
                             return true;
                         default:
                             return false;
                     }
                 case State.Connected:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.ConnectionPing:
                             TraceAction(client, "send CONNECTION-PONG");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpMsg.ConnectionPong>(client));
+                            Send(client, new global::Zproto.Generated.ZpMsg.ConnectionPong());
                             return true;
                         case Event.Exec:
                             TraceAction(client, "start job");
-                            StartJob(client);
-                            if (ExceptionRaised(client)) return true;
+                            StartJob(client, (global::Zproto.Generated.ZpMsg.Exec)client.Request!);
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send EXEC-STATUS-REPLY");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpMsg.ExecStatusReply>(client));
+                            Send(client, ComposeExecStatusReply(client));
                             return true;
                         case Event.ExecChunk:
                             TraceAction(client, "write job input");
-                            WriteJobInput(client);
-                            if (ExceptionRaised(client)) return true;
+                            WriteJobInput(client, (global::Zproto.Generated.ZpMsg.ExecChunk)client.Request!);
                             return true;
                         case Event.ExecCredit:
                             TraceAction(client, "add output credit");
-                            AddOutputCredit(client);
-                            if (ExceptionRaised(client)) return true;
+                            AddOutputCredit(client, (global::Zproto.Generated.ZpMsg.ExecCredit)client.Request!);
                             return true;
                         case Event.ExecFollow:
                             TraceAction(client, "follow job");
-                            FollowJob(client);
-                            if (ExceptionRaised(client)) return true;
+                            FollowJob(client, (global::Zproto.Generated.ZpMsg.ExecFollow)client.Request!);
                             return true;
                         case Event.ExecStatusGet:
                             TraceAction(client, "get job status");
-                            GetJobStatus(client);
-                            if (ExceptionRaised(client)) return true;
+                            GetJobStatus(client, (global::Zproto.Generated.ZpMsg.ExecStatusGet)client.Request!);
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send EXEC-STATUS-REPLY");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpMsg.ExecStatusReply>(client));
+                            Send(client, ComposeExecStatusReply(client));
                             return true;
                         case Event.ExecInfoGet:
                             TraceAction(client, "get job info");
-                            GetJobInfo(client);
-                            if (ExceptionRaised(client)) return true;
+                            GetJobInfo(client, (global::Zproto.Generated.ZpMsg.ExecInfoGet)client.Request!);
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send EXEC-INFO");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpMsg.ExecInfo>(client));
+                            Send(client, ComposeExecInfo(client, (global::Zproto.Generated.ZpMsg.ExecInfoGet)client.Request!));
                             return true;
                         case Event.ExecList:
-                            TraceAction(client, "list jobs");
-                            ListJobs(client);
-                            if (ExceptionRaised(client)) return true;
                             TraceAction(client, "send EXEC-LIST-REPLY");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpMsg.ExecListReply>(client));
+                            Send(client, ComposeExecListReply(client, (global::Zproto.Generated.ZpMsg.ExecList)client.Request!));
                             return true;
                         case Event.ExecCancel:
                             TraceAction(client, "cancel job");
-                            CancelJob(client);
-                            if (ExceptionRaised(client)) return true;
+                            CancelJob(client, (global::Zproto.Generated.ZpMsg.ExecCancel)client.Request!);
                             return true;
                         case Event.FileOpen:
                             TraceAction(client, "open file");
-                            OpenFile(client);
-                            if (ExceptionRaised(client)) return true;
+                            OpenFile(client, (global::Zproto.Generated.ZpMsg.FileOpen)client.Request!);
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send FILE-OPEN-REPLY");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpMsg.FileOpenReply>(client));
+                            Send(client, ComposeFileOpenReply(client, (global::Zproto.Generated.ZpMsg.FileOpen)client.Request!));
                             return true;
                         case Event.FileChunk:
                             TraceAction(client, "write file chunk");
-                            WriteFileChunk(client);
-                            if (ExceptionRaised(client)) return true;
+                            WriteFileChunk(client, (global::Zproto.Generated.ZpMsg.FileChunk)client.Request!);
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send FILE-ACK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpMsg.FileAck>(client));
+                            Send(client, ComposeFileAck(client, (global::Zproto.Generated.ZpMsg.FileChunk)client.Request!));
                             return true;
                         case Event.FileClose:
                             TraceAction(client, "close file");
-                            CloseFile(client);
-                            if (ExceptionRaised(client)) return true;
+                            CloseFile(client, (global::Zproto.Generated.ZpMsg.FileClose)client.Request!);
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpMsg.Ok>(client));
+                            Send(client, ComposeOk(client));
                             return true;
                         case Event.ConnectionOpen:
                             TraceAction(client, "register client");
                             RegisterClient(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpMsg.Ok>(client));
+                            Send(client, ComposeOk(client));
                             return true;
                         case Event.SessionOpen:
                             TraceAction(client, "register client");
                             RegisterClient(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpMsg.Ok>(client));
+                            Send(client, ComposeOk(client));
                             return true;
                         case Event.BadRequest:
                             TraceAction(client, "send ERROR");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpMsg.Error>(client));
+                            Send(client, ComposeError(client));
                             return true;
                         case Event.Refused:
                             TraceAction(client, "send ERROR");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpMsg.Error>(client));
+                            Send(client, ComposeError(client));
                             TraceAction(client, "deregister client");
                             DeregisterClient(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             client.State = State.Settling;
                             return true;
                         case Event.ConnectionClose:
                             TraceAction(client, "send OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpMsg.Ok>(client));
+                            Send(client, ComposeOk(client));
                             TraceAction(client, "deregister client");
                             DeregisterClient(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             client.State = State.Settling;
                             return true;
                         case Event.Expired:
                             TraceAction(client, "deregister client");
                             DeregisterClient(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             client.State = State.Settling;
                             return true;
                         case Event.Exception:
                             TraceAction(client, "signal operation failed");
                             SignalOperationFailed(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send ERROR");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpMsg.Error>(client));
+                            Send(client, ComposeError(client));
                             TraceAction(client, "deregister client");
                             DeregisterClient(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             client.State = State.Settling;
                             return true;
-                        case var _ when eventId < 23:
+                        case Event.ConnectionPong:
+                        case Event.Ok:
+                        case Event.Error:
+                        case Event.ExecStatusReply:
+                        case Event.ExecListReply:
+                        case Event.ExecInfo:
+                        case Event.FileOpenReply:
+                        case Event.FileAck:
                             TraceAction(client, "signal command invalid");
                             SignalCommandInvalid(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send ERROR");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpMsg.Error>(client));
+                            Send(client, ComposeError(client));
                             TraceAction(client, "deregister client");
                             DeregisterClient(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             client.State = State.Settling;
                             return true;
                         default:
                             return false;
                     }
                 case State.Settling:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.Settled:
                             TraceAction(client, "terminate");
@@ -429,29 +442,49 @@ namespace Zproto.Generated
                         case Event.ConnectionOpen:
                             TraceAction(client, "register client");
                             RegisterClient(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpMsg.Ok>(client));
+                            Send(client, ComposeOk(client));
                             client.State = State.Connected;
                             return true;
                         case Event.SessionOpen:
                             TraceAction(client, "register client");
                             RegisterClient(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpMsg.Ok>(client));
+                            Send(client, ComposeOk(client));
                             client.State = State.Connected;
                             return true;
                         case Event.Refused:
                             TraceAction(client, "send ERROR");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpMsg.Error>(client));
+                            Send(client, ComposeError(client));
                             return true;
-                        case var _ when eventId < 23:
+                        case Event.ConnectionPing:
+                        case Event.ConnectionPong:
+                        case Event.ConnectionClose:
+                        case Event.Ok:
+                        case Event.Error:
+                        case Event.Exec:
+                        case Event.ExecStatusReply:
+                        case Event.ExecChunk:
+                        case Event.ExecListReply:
+                        case Event.ExecStatusGet:
+                        case Event.ExecList:
+                        case Event.ExecCancel:
+                        case Event.ExecCredit:
+                        case Event.ExecFollow:
+                        case Event.ExecInfoGet:
+                        case Event.ExecInfo:
+                        case Event.FileOpen:
+                        case Event.FileOpenReply:
+                        case Event.FileChunk:
+                        case Event.FileAck:
+                        case Event.FileClose:
                             TraceAction(client, "signal command invalid");
                             SignalCommandInvalid(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send ERROR");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpMsg.Error>(client));
+                            Send(client, ComposeError(client));
                             return true;
                         default:
                             return false;
@@ -461,26 +494,14 @@ namespace Zproto.Generated
             }
         }
 
-        /// <summary>Continues with <paramref name="event"/> once the current event's actions and state change are done.</summary>
-        private void SetNextEvent(Client client, Event @event) => SetNextEventCore(client, (int)@event);
-
-        /// <summary>Stops the current action list and runs <paramref name="event"/> in the current state instead.</summary>
-        private void RaiseException(Client client, Event @event) => RaiseExceptionCore(client, (int)@event);
-
-        /// <summary>Raises <paramref name="event"/> after <paramref name="delay"/>; any other event on the client cancels it.</summary>
-        private void SetWakeup(Client client, global::System.TimeSpan delay, Event @event) => SetWakeupCore(client, delay, (int)@event);
-
-        /// <summary>Raises <paramref name="event"/> after <paramref name="delay"/> unless cancelled; other events do not cancel it.</summary>
-        private void SetDeadline(Client client, global::System.TimeSpan delay, Event @event) => SetDeadlineCore(client, delay, (int)@event);
-
-        /// <summary>Runs <paramref name="event"/> on another client once the current event is done.</summary>
-        private void SendEvent(Client target, Event @event) => SendEventCore(target, (int)@event);
-
-        /// <summary>Runs <paramref name="event"/> on every client except <paramref name="except"/>.</summary>
-        private void Broadcast(Event @event, Client? except = null) => BroadcastCore((int)@event, except);
-
         /// <summary>Action "register client" (first used in start / CONNECTION-OPEN).</summary>
         private partial void RegisterClient(Client client);
+
+        /// <summary>Builds the OK message the model sends (first in start / CONNECTION-OPEN).</summary>
+        private partial global::Zproto.Generated.ZpMsg.Ok ComposeOk(Client client);
+
+        /// <summary>Builds the ERROR message the model sends (first in start / refused).</summary>
+        private partial global::Zproto.Generated.ZpMsg.Error ComposeError(Client client);
 
         /// <summary>Action "deregister client" (first used in start / CONNECTION-CLOSE).</summary>
         private partial void DeregisterClient(Client client);
@@ -492,36 +513,48 @@ namespace Zproto.Generated
         private partial void SignalCommandInvalid(Client client);
 
         /// <summary>Action "start job" (first used in connected / EXEC).</summary>
-        private partial void StartJob(Client client);
+        private partial void StartJob(Client client, global::Zproto.Generated.ZpMsg.Exec request);
+
+        /// <summary>Builds the EXEC-STATUS-REPLY message the model sends (first in connected / EXEC).</summary>
+        private partial global::Zproto.Generated.ZpMsg.ExecStatusReply ComposeExecStatusReply(Client client);
 
         /// <summary>Action "write job input" (first used in connected / EXEC-CHUNK).</summary>
-        private partial void WriteJobInput(Client client);
+        private partial void WriteJobInput(Client client, global::Zproto.Generated.ZpMsg.ExecChunk request);
 
         /// <summary>Action "add output credit" (first used in connected / EXEC-CREDIT).</summary>
-        private partial void AddOutputCredit(Client client);
+        private partial void AddOutputCredit(Client client, global::Zproto.Generated.ZpMsg.ExecCredit request);
 
         /// <summary>Action "follow job" (first used in connected / EXEC-FOLLOW).</summary>
-        private partial void FollowJob(Client client);
+        private partial void FollowJob(Client client, global::Zproto.Generated.ZpMsg.ExecFollow request);
 
         /// <summary>Action "get job status" (first used in connected / EXEC-STATUS-GET).</summary>
-        private partial void GetJobStatus(Client client);
+        private partial void GetJobStatus(Client client, global::Zproto.Generated.ZpMsg.ExecStatusGet request);
 
         /// <summary>Action "get job info" (first used in connected / EXEC-INFO-GET).</summary>
-        private partial void GetJobInfo(Client client);
+        private partial void GetJobInfo(Client client, global::Zproto.Generated.ZpMsg.ExecInfoGet request);
 
-        /// <summary>Action "list jobs" (first used in connected / EXEC-LIST).</summary>
-        private partial void ListJobs(Client client);
+        /// <summary>Builds the EXEC-INFO message the model sends (first in connected / EXEC-INFO-GET).</summary>
+        private partial global::Zproto.Generated.ZpMsg.ExecInfo ComposeExecInfo(Client client, global::Zproto.Generated.ZpMsg.ExecInfoGet request);
+
+        /// <summary>Builds the EXEC-LIST-REPLY message the model sends (first in connected / EXEC-LIST).</summary>
+        private partial global::Zproto.Generated.ZpMsg.ExecListReply ComposeExecListReply(Client client, global::Zproto.Generated.ZpMsg.ExecList request);
 
         /// <summary>Action "cancel job" (first used in connected / EXEC-CANCEL).</summary>
-        private partial void CancelJob(Client client);
+        private partial void CancelJob(Client client, global::Zproto.Generated.ZpMsg.ExecCancel request);
 
         /// <summary>Action "open file" (first used in connected / FILE-OPEN).</summary>
-        private partial void OpenFile(Client client);
+        private partial void OpenFile(Client client, global::Zproto.Generated.ZpMsg.FileOpen request);
+
+        /// <summary>Builds the FILE-OPEN-REPLY message the model sends (first in connected / FILE-OPEN).</summary>
+        private partial global::Zproto.Generated.ZpMsg.FileOpenReply ComposeFileOpenReply(Client client, global::Zproto.Generated.ZpMsg.FileOpen request);
 
         /// <summary>Action "write file chunk" (first used in connected / FILE-CHUNK).</summary>
-        private partial void WriteFileChunk(Client client);
+        private partial void WriteFileChunk(Client client, global::Zproto.Generated.ZpMsg.FileChunk request);
+
+        /// <summary>Builds the FILE-ACK message the model sends (first in connected / FILE-CHUNK).</summary>
+        private partial global::Zproto.Generated.ZpMsg.FileAck ComposeFileAck(Client client, global::Zproto.Generated.ZpMsg.FileChunk request);
 
         /// <summary>Action "close file" (first used in connected / FILE-CLOSE).</summary>
-        private partial void CloseFile(Client client);
+        private partial void CloseFile(Client client, global::Zproto.Generated.ZpMsg.FileClose request);
     }
 }
