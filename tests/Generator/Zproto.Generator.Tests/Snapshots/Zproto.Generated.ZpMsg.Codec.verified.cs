@@ -229,7 +229,7 @@ namespace Zproto.Generated
                     message = new global::Zproto.Generated.ZpMsg.ExecCancel { Handle = fHandle };
                     break;
                 }
-                case 14:
+                case (byte)MessageId.SessionOpen:
                 {
                     if (!r.TryReadString("client_id", out var fClientId))
                         goto fail;
@@ -237,17 +237,10 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("SESSION-OPEN"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "SESSION-OPEN", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.SessionOpen { ClientId = fClientId, User = fUser };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 15:
+                case (byte)MessageId.ExecCredit:
                 {
                     if (!r.TryReadNumber4("handle", out var fHandle))
                         goto fail;
@@ -257,17 +250,10 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC-CREDIT"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-CREDIT", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecCredit { Handle = fHandle, Fd = fFd, Credit = fCredit };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 16:
+                case (byte)MessageId.ExecFollow:
                 {
                     if (!r.TryReadNumber4("handle", out var fHandle))
                         goto fail;
@@ -281,33 +267,19 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC-FOLLOW"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-FOLLOW", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecFollow { Handle = fHandle, Mask = fMask, StdoutOffset = fStdoutOffset, StderrOffset = fStderrOffset, Credit = fCredit };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 17:
+                case (byte)MessageId.ExecInfoGet:
                 {
                     if (!r.TryReadNumber4("handle", out var fHandle))
                         goto fail;
                     if (!r.TryReadEnd("EXEC-INFO-GET"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-INFO-GET", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecInfoGet { Handle = fHandle };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 18:
+                case (byte)MessageId.ExecInfo:
                 {
                     if (!r.TryReadNumber4("handle", out var fHandle))
                         goto fail;
@@ -317,17 +289,10 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC-INFO"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-INFO", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecInfo { Handle = fHandle, Returncode = fReturncode, Info = fInfo };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 19:
+                case (byte)MessageId.FileOpen:
                 {
                     if (!r.TryReadLongstr("path", out var fPath))
                         goto fail;
@@ -341,17 +306,10 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("FILE-OPEN"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "FILE-OPEN", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.FileOpen { Path = fPath, Size = fSize, Mode = fMode, Mtime = fMtime, Digest = fDigest };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 20:
+                case (byte)MessageId.FileOpenReply:
                 {
                     if (!r.TryReadNumber4("handle", out var fHandle))
                         goto fail;
@@ -363,17 +321,10 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("FILE-OPEN-REPLY"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "FILE-OPEN-REPLY", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.FileOpenReply { Handle = fHandle, Identical = fIdentical, Offset = fOffset, Credit = fCredit };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 21:
+                case (byte)MessageId.FileChunk:
                 {
                     if (!r.TryReadNumber4("handle", out var fHandle))
                         goto fail;
@@ -383,17 +334,10 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("FILE-CHUNK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "FILE-CHUNK", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.FileChunk { Handle = fHandle, Offset = fOffset, Chunk = fChunk };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 22:
+                case (byte)MessageId.FileAck:
                 {
                     if (!r.TryReadNumber4("handle", out var fHandle))
                         goto fail;
@@ -403,31 +347,17 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("FILE-ACK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "FILE-ACK", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.FileAck { Handle = fHandle, Offset = fOffset, Credit = fCredit };
-                    error = default;
-                    return true;
+                    break;
                 }
-                case 23:
+                case (byte)MessageId.FileClose:
                 {
                     if (!r.TryReadNumber4("handle", out var fHandle))
                         goto fail;
                     if (!r.TryReadEnd("FILE-CLOSE"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        message = null;
-                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "FILE-CLOSE", 1, 0, frameCount - 1);
-                        return false;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.FileClose { Handle = fHandle };
-                    error = default;
-                    return true;
+                    break;
                 }
                 default:
                     r.Fail(global::Zproto.Wire.DecodeErrorKind.UnknownMessageId, "id", 2, id);
