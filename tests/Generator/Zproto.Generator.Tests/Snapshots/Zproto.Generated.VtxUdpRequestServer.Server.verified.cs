@@ -128,9 +128,9 @@ namespace Zproto.Generated
             switch (client.State)
             {
                 case State.Idle:
-                    return global::Zproto.Runtime.Servers.Disposition.Defer;
+                    return global::Zproto.Runtime.Servers.Disposition.Handle;
                 case State.Waiting:
-                    return global::Zproto.Runtime.Servers.Disposition.Defer;
+                    return global::Zproto.Runtime.Servers.Disposition.Handle;
                 default:
                     return global::Zproto.Runtime.Servers.Disposition.Drop;
             }
@@ -162,6 +162,8 @@ namespace Zproto.Generated
                             return true;
                         case Event.DuplicateReply:
                             return true;
+                        case var _ when eventId < 6:
+                            return true;
                         default:
                             return false;
                     }
@@ -190,6 +192,8 @@ namespace Zproto.Generated
                             client.State = State.Idle;
                             return true;
                         case Event.DuplicateReply:
+                            return true;
+                        case var _ when eventId < 6:
                             return true;
                         default:
                             return false;
