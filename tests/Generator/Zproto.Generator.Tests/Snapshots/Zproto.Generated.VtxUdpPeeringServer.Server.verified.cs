@@ -23,7 +23,7 @@ namespace Zproto.Generated
     /// implement. Actions run on the server's owner thread, one event at a time.
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Zproto.Net", "1.0.0")]
-    public sealed partial class VtxUdpPeeringServer : global::Zproto.Runtime.Servers.ZprotoServer<global::Zproto.Generated.VtxNom1, global::Zproto.Generated.VtxNom1.Message, VtxUdpPeeringServer.Client>
+    public sealed partial class VtxUdpPeeringServer : global::Zproto.Runtime.Servers.ZprotoServer<global::Zproto.Generated.VtxNom1, global::Zproto.Generated.VtxNom1.Message, VtxUdpPeeringServer.Client, VtxUdpPeeringServer.State, VtxUdpPeeringServer.Event>
     {
         /// <summary>Creates the server; call <c>Start()</c> to bind its endpoints and run it.</summary>
         public VtxUdpPeeringServer(global::Zproto.Runtime.Servers.ServerOptions options, global::Microsoft.Extensions.Logging.ILogger<VtxUdpPeeringServer>? logger = null)
@@ -35,77 +35,71 @@ namespace Zproto.Generated
         public enum State
         {
             /// <summary>start</summary>
-            Start = 0,
+            Start,
             /// <summary>connecting</summary>
-            Connecting = 1,
+            Connecting,
             /// <summary>live</summary>
-            Live = 2,
+            Live,
             /// <summary>defaults</summary>
-            Defaults = 3,
+            Defaults,
         }
 
         /// <summary>Events: the protocol's messages, then the model's internal events.</summary>
         public enum Event
         {
             /// <summary>ROTFL</summary>
-            Rotfl = 0,
+            Rotfl,
             /// <summary>OHAI</summary>
-            Ohai = 1,
+            Ohai,
             /// <summary>OHAI-OK</summary>
-            OhaiOk = 2,
+            OhaiOk,
             /// <summary>HUGZ</summary>
-            Hugz = 3,
+            Hugz,
             /// <summary>HUGZ-OK</summary>
-            HugzOk = 4,
+            HugzOk,
             /// <summary>NOM</summary>
-            Nom = 5,
+            Nom,
             /// <summary>connect</summary>
-            Connect = 6,
+            Connect,
             /// <summary>peering limit</summary>
-            PeeringLimit = 7,
+            PeeringLimit,
             /// <summary>monitor</summary>
-            Monitor = 8,
+            Monitor,
             /// <summary>silent</summary>
-            Silent = 9,
+            Silent,
             /// <summary>expired</summary>
-            Expired = 10,
+            Expired,
             /// <summary>lost</summary>
-            Lost = 11,
+            Lost,
             /// <summary>close</summary>
-            Close = 12,
+            Close,
         }
 
         /// <summary>One connected client. Add per-client fields in another part of this partial class.</summary>
-        public sealed partial class Client : global::Zproto.Runtime.Servers.ServerClient<global::Zproto.Generated.VtxNom1.Message>
+        public sealed partial class Client : global::Zproto.Runtime.Servers.ServerClient<global::Zproto.Generated.VtxNom1.Message, State, Event>
         {
-            /// <summary>The client's current state.</summary>
-            public State State
-            {
-                get => (State)StateValue;
-                set => StateValue = (int)value;
-            }
         }
 
         /// <inheritdoc />
         protected override Client CreateClient() => new Client();
 
         /// <inheritdoc />
-        protected override int ExpiredEvent => (int)Event.Expired;
+        protected override Event? ExpiredEvent => Event.Expired;
 
         /// <inheritdoc />
-        protected override int EventOf(global::Zproto.Generated.VtxNom1.Message message) => message.MessageId switch
+        protected override Event EventOf(global::Zproto.Generated.VtxNom1.Message message) => message.MessageId switch
         {
-            global::Zproto.Generated.VtxNom1.MessageId.Rotfl => 0,
-            global::Zproto.Generated.VtxNom1.MessageId.Ohai => 1,
-            global::Zproto.Generated.VtxNom1.MessageId.OhaiOk => 2,
-            global::Zproto.Generated.VtxNom1.MessageId.Hugz => 3,
-            global::Zproto.Generated.VtxNom1.MessageId.HugzOk => 4,
-            global::Zproto.Generated.VtxNom1.MessageId.Nom => 5,
-            _ => -1,
+            global::Zproto.Generated.VtxNom1.MessageId.Rotfl => Event.Rotfl,
+            global::Zproto.Generated.VtxNom1.MessageId.Ohai => Event.Ohai,
+            global::Zproto.Generated.VtxNom1.MessageId.OhaiOk => Event.OhaiOk,
+            global::Zproto.Generated.VtxNom1.MessageId.Hugz => Event.Hugz,
+            global::Zproto.Generated.VtxNom1.MessageId.HugzOk => Event.HugzOk,
+            global::Zproto.Generated.VtxNom1.MessageId.Nom => Event.Nom,
+            _ => throw new global::System.ArgumentOutOfRangeException(nameof(message), message.MessageId, "not a message of this protocol"),
         };
 
         /// <inheritdoc />
-        protected override string EventName(int eventId) => (Event)eventId switch
+        protected override string EventName(Event @event) => @event switch
         {
             Event.Rotfl => "ROTFL",
             Event.Ohai => "OHAI",
@@ -120,59 +114,59 @@ namespace Zproto.Generated
             Event.Expired => "expired",
             Event.Lost => "lost",
             Event.Close => "close",
-            _ => eventId.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
+            _ => @event.ToString(),
         };
 
         /// <inheritdoc />
-        protected override string StateName(int stateValue) => (State)stateValue switch
+        protected override string StateName(State state) => state switch
         {
             State.Start => "start",
             State.Connecting => "connecting",
             State.Live => "live",
             State.Defaults => "defaults",
-            _ => stateValue.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
+            _ => state.ToString(),
         };
 
         /// <inheritdoc />
-        protected override global::Zproto.Runtime.Servers.Disposition GetDisposition(Client client, int eventId)
+        protected override global::Zproto.Runtime.Servers.Disposition GetDisposition(Client client, Event @event)
         {
             switch (client.State)
             {
                 case State.Start:
-                    return eventId is 1 ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Defer;
+                    return @event is Event.Ohai ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Defer;
                 case State.Connecting:
-                    return eventId is 2 or 1 or 3 or 4 or 5 or 0 ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Defer;
+                    return @event is Event.OhaiOk or Event.Ohai or Event.Hugz or Event.HugzOk or Event.Nom or Event.Rotfl ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Defer;
                 case State.Live:
-                    return eventId is 1 or 2 or 3 or 4 or 5 or 0 ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Defer;
+                    return @event is Event.Ohai or Event.OhaiOk or Event.Hugz or Event.HugzOk or Event.Nom or Event.Rotfl ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Defer;
                 default:
                     return global::Zproto.Runtime.Servers.Disposition.Drop;
             }
         }
 
         /// <inheritdoc />
-        protected override bool Execute(Client client, int eventId)
+        protected override bool Execute(Client client, Event @event)
         {
             switch (client.State)
             {
                 case State.Start:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.Connect:
                             TraceAction(client, "send OHAI");
-                            Send(client, TakeReply<global::Zproto.Generated.VtxNom1.Ohai>(client));
+                            Send(client, ComposeOhai(client));
                             client.State = State.Connecting;
                             return true;
                         case Event.Ohai:
                             TraceAction(client, "send OHAI-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.VtxNom1.OhaiOk>(client));
+                            Send(client, ComposeOhaiOk(client, (global::Zproto.Generated.VtxNom1.Ohai)client.Request!));
                             TraceAction(client, "raise peering");
                             RaisePeering(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             client.State = State.Live;
                             return true;
                         case Event.PeeringLimit:
                             TraceAction(client, "send ROTFL");
-                            Send(client, TakeReply<global::Zproto.Generated.VtxNom1.Rotfl>(client));
+                            Send(client, ComposeRotfl(client));
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
@@ -180,63 +174,63 @@ namespace Zproto.Generated
                             return false;
                     }
                 case State.Connecting:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.Monitor:
                             TraceAction(client, "send OHAI");
-                            Send(client, TakeReply<global::Zproto.Generated.VtxNom1.Ohai>(client));
+                            Send(client, ComposeOhai(client));
                             return true;
                         case Event.OhaiOk:
                             TraceAction(client, "focus peering");
-                            FocusPeering(client);
-                            if (ExceptionRaised(client)) return true;
+                            FocusPeering(client, (global::Zproto.Generated.VtxNom1.OhaiOk)client.Request!);
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "raise peering");
                             RaisePeering(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             client.State = State.Live;
                             return true;
                         case Event.Ohai:
                             TraceAction(client, "send OHAI-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.VtxNom1.OhaiOk>(client));
+                            Send(client, ComposeOhaiOk(client, (global::Zproto.Generated.VtxNom1.Ohai)client.Request!));
                             TraceAction(client, "raise peering");
                             RaisePeering(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             client.State = State.Live;
                             return true;
                         case Event.Hugz:
                             TraceAction(client, "send HUGZ-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.VtxNom1.HugzOk>(client));
+                            Send(client, new global::Zproto.Generated.VtxNom1.HugzOk());
                             TraceAction(client, "raise peering");
                             RaisePeering(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             client.State = State.Live;
                             return true;
                         case Event.HugzOk:
                             TraceAction(client, "raise peering");
                             RaisePeering(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             client.State = State.Live;
                             return true;
                         case Event.Nom:
                             TraceAction(client, "raise peering");
                             RaisePeering(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "receive nom");
-                            ReceiveNom(client);
-                            if (ExceptionRaised(client)) return true;
+                            ReceiveNom(client, (global::Zproto.Generated.VtxNom1.Nom)client.Request!);
+                            if (client.ExceptionRaised) return true;
                             client.State = State.Live;
                             return true;
                         case Event.Rotfl:
                             TraceAction(client, "lower peering");
                             LowerPeering(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
                         case Event.Close:
                             TraceAction(client, "lower peering");
                             LowerPeering(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
@@ -244,17 +238,17 @@ namespace Zproto.Generated
                             return false;
                     }
                 case State.Live:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.Ohai:
                             TraceAction(client, "send OHAI-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.VtxNom1.OhaiOk>(client));
+                            Send(client, ComposeOhaiOk(client, (global::Zproto.Generated.VtxNom1.Ohai)client.Request!));
                             return true;
                         case Event.OhaiOk:
                             return true;
                         case Event.Hugz:
                             TraceAction(client, "send HUGZ-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.VtxNom1.HugzOk>(client));
+                            Send(client, new global::Zproto.Generated.VtxNom1.HugzOk());
                             return true;
                         case Event.HugzOk:
                             return true;
@@ -262,40 +256,39 @@ namespace Zproto.Generated
                             return true;
                         case Event.Nom:
                             TraceAction(client, "receive nom");
-                            ReceiveNom(client);
-                            if (ExceptionRaised(client)) return true;
+                            ReceiveNom(client, (global::Zproto.Generated.VtxNom1.Nom)client.Request!);
                             return true;
                         case Event.Silent:
                             TraceAction(client, "send HUGZ");
-                            Send(client, TakeReply<global::Zproto.Generated.VtxNom1.Hugz>(client));
+                            Send(client, new global::Zproto.Generated.VtxNom1.Hugz());
                             return true;
                         case Event.Expired:
                             TraceAction(client, "lower peering");
                             LowerPeering(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
                         case Event.Lost:
                             TraceAction(client, "lower peering");
                             LowerPeering(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "unfocus peering");
                             UnfocusPeering(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             client.State = State.Connecting;
                             return true;
                         case Event.Rotfl:
                             TraceAction(client, "lower peering");
                             LowerPeering(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
                         case Event.Close:
                             TraceAction(client, "lower peering");
                             LowerPeering(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
@@ -307,32 +300,23 @@ namespace Zproto.Generated
             }
         }
 
-        /// <summary>Continues with <paramref name="event"/> once the current event's actions and state change are done.</summary>
-        private void SetNextEvent(Client client, Event @event) => SetNextEventCore(client, (int)@event);
+        /// <summary>Builds the OHAI message the model sends (first in start / connect).</summary>
+        private partial global::Zproto.Generated.VtxNom1.Ohai ComposeOhai(Client client);
 
-        /// <summary>Stops the current action list and runs <paramref name="event"/> in the current state instead.</summary>
-        private void RaiseException(Client client, Event @event) => RaiseExceptionCore(client, (int)@event);
-
-        /// <summary>Raises <paramref name="event"/> after <paramref name="delay"/>; any other event on the client cancels it.</summary>
-        private void SetWakeup(Client client, global::System.TimeSpan delay, Event @event) => SetWakeupCore(client, delay, (int)@event);
-
-        /// <summary>Raises <paramref name="event"/> after <paramref name="delay"/> unless cancelled; other events do not cancel it.</summary>
-        private void SetDeadline(Client client, global::System.TimeSpan delay, Event @event) => SetDeadlineCore(client, delay, (int)@event);
-
-        /// <summary>Runs <paramref name="event"/> on another client once the current event is done.</summary>
-        private void SendEvent(Client target, Event @event) => SendEventCore(target, (int)@event);
-
-        /// <summary>Runs <paramref name="event"/> on every client except <paramref name="except"/>.</summary>
-        private void Broadcast(Event @event, Client? except = null) => BroadcastCore((int)@event, except);
+        /// <summary>Builds the OHAI-OK message the model sends (first in start / OHAI).</summary>
+        private partial global::Zproto.Generated.VtxNom1.OhaiOk ComposeOhaiOk(Client client, global::Zproto.Generated.VtxNom1.Ohai request);
 
         /// <summary>Action "raise peering" (first used in start / OHAI).</summary>
         private partial void RaisePeering(Client client);
 
+        /// <summary>Builds the ROTFL message the model sends (first in start / peering limit).</summary>
+        private partial global::Zproto.Generated.VtxNom1.Rotfl ComposeRotfl(Client client);
+
         /// <summary>Action "focus peering" (first used in connecting / OHAI-OK).</summary>
-        private partial void FocusPeering(Client client);
+        private partial void FocusPeering(Client client, global::Zproto.Generated.VtxNom1.OhaiOk request);
 
         /// <summary>Action "receive nom" (first used in connecting / NOM).</summary>
-        private partial void ReceiveNom(Client client);
+        private partial void ReceiveNom(Client client, global::Zproto.Generated.VtxNom1.Nom request);
 
         /// <summary>Action "lower peering" (first used in connecting / ROTFL).</summary>
         private partial void LowerPeering(Client client);

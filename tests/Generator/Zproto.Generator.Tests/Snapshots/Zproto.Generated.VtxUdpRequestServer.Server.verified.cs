@@ -21,7 +21,7 @@ namespace Zproto.Generated
     /// implement. Actions run on the server's owner thread, one event at a time.
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Zproto.Net", "1.0.0")]
-    public sealed partial class VtxUdpRequestServer : global::Zproto.Runtime.Servers.ZprotoServer<global::Zproto.Generated.VtxNom1, global::Zproto.Generated.VtxNom1.Message, VtxUdpRequestServer.Client>
+    public sealed partial class VtxUdpRequestServer : global::Zproto.Runtime.Servers.ZprotoServer<global::Zproto.Generated.VtxNom1, global::Zproto.Generated.VtxNom1.Message, VtxUdpRequestServer.Client, VtxUdpRequestServer.State, VtxUdpRequestServer.Event>
     {
         /// <summary>Creates the server; call <c>Start()</c> to bind its endpoints and run it.</summary>
         public VtxUdpRequestServer(global::Zproto.Runtime.Servers.ServerOptions options, global::Microsoft.Extensions.Logging.ILogger<VtxUdpRequestServer>? logger = null)
@@ -33,71 +33,65 @@ namespace Zproto.Generated
         public enum State
         {
             /// <summary>idle</summary>
-            Idle = 0,
+            Idle,
             /// <summary>waiting</summary>
-            Waiting = 1,
+            Waiting,
             /// <summary>defaults</summary>
-            Defaults = 2,
+            Defaults,
         }
 
         /// <summary>Events: the protocol's messages, then the model's internal events.</summary>
         public enum Event
         {
             /// <summary>ROTFL</summary>
-            Rotfl = 0,
+            Rotfl,
             /// <summary>OHAI</summary>
-            Ohai = 1,
+            Ohai,
             /// <summary>OHAI-OK</summary>
-            OhaiOk = 2,
+            OhaiOk,
             /// <summary>HUGZ</summary>
-            Hugz = 3,
+            Hugz,
             /// <summary>HUGZ-OK</summary>
-            HugzOk = 4,
+            HugzOk,
             /// <summary>NOM</summary>
-            Nom = 5,
+            Nom,
             /// <summary>request</summary>
-            Request = 6,
+            Request,
             /// <summary>reply</summary>
-            Reply = 7,
+            Reply,
             /// <summary>resend</summary>
-            Resend = 8,
+            Resend,
             /// <summary>duplicate reply</summary>
-            DuplicateReply = 9,
+            DuplicateReply,
             /// <summary>expired</summary>
-            Expired = 10,
+            Expired,
         }
 
         /// <summary>One connected client. Add per-client fields in another part of this partial class.</summary>
-        public sealed partial class Client : global::Zproto.Runtime.Servers.ServerClient<global::Zproto.Generated.VtxNom1.Message>
+        public sealed partial class Client : global::Zproto.Runtime.Servers.ServerClient<global::Zproto.Generated.VtxNom1.Message, State, Event>
         {
-            /// <summary>The client's current state.</summary>
-            public State State
-            {
-                get => (State)StateValue;
-                set => StateValue = (int)value;
-            }
         }
 
         /// <inheritdoc />
         protected override Client CreateClient() => new Client();
 
         /// <inheritdoc />
-        protected override int ExpiredEvent => -1;
+        protected override Event? ExpiredEvent => null;
 
         /// <inheritdoc />
-        protected override int EventOf(global::Zproto.Generated.VtxNom1.Message message) => message.MessageId switch
+        protected override Event EventOf(global::Zproto.Generated.VtxNom1.Message message) => message.MessageId switch
         {
-            global::Zproto.Generated.VtxNom1.MessageId.Rotfl => 0,
-            global::Zproto.Generated.VtxNom1.MessageId.Ohai => 1,
-            global::Zproto.Generated.VtxNom1.MessageId.OhaiOk => 2,
-            global::Zproto.Generated.VtxNom1.MessageId.Hugz => 3,
-            global::Zproto.Generated.VtxNom1.MessageId.HugzOk => 4,
-            global::Zproto.Generated.VtxNom1.MessageId.Nom => 5,
-            _ => -1,
+            global::Zproto.Generated.VtxNom1.MessageId.Rotfl => Event.Rotfl,
+            global::Zproto.Generated.VtxNom1.MessageId.Ohai => Event.Ohai,
+            global::Zproto.Generated.VtxNom1.MessageId.OhaiOk => Event.OhaiOk,
+            global::Zproto.Generated.VtxNom1.MessageId.Hugz => Event.Hugz,
+            global::Zproto.Generated.VtxNom1.MessageId.HugzOk => Event.HugzOk,
+            global::Zproto.Generated.VtxNom1.MessageId.Nom => Event.Nom,
+            _ => throw new global::System.ArgumentOutOfRangeException(nameof(message), message.MessageId, "not a message of this protocol"),
         };
 
         /// <inheritdoc />
-        protected override string EventName(int eventId) => (Event)eventId switch
+        protected override string EventName(Event @event) => @event switch
         {
             Event.Rotfl => "ROTFL",
             Event.Ohai => "OHAI",
@@ -110,20 +104,20 @@ namespace Zproto.Generated
             Event.Resend => "resend",
             Event.DuplicateReply => "duplicate reply",
             Event.Expired => "expired",
-            _ => eventId.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
+            _ => @event.ToString(),
         };
 
         /// <inheritdoc />
-        protected override string StateName(int stateValue) => (State)stateValue switch
+        protected override string StateName(State state) => state switch
         {
             State.Idle => "idle",
             State.Waiting => "waiting",
             State.Defaults => "defaults",
-            _ => stateValue.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
+            _ => state.ToString(),
         };
 
         /// <inheritdoc />
-        protected override global::Zproto.Runtime.Servers.Disposition GetDisposition(Client client, int eventId)
+        protected override global::Zproto.Runtime.Servers.Disposition GetDisposition(Client client, Event @event)
         {
             switch (client.State)
             {
@@ -137,63 +131,71 @@ namespace Zproto.Generated
         }
 
         /// <inheritdoc />
-        protected override bool Execute(Client client, int eventId)
+        protected override bool Execute(Client client, Event @event)
         {
             switch (client.State)
             {
                 case State.Idle:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.Request:
                             TraceAction(client, "next sequence");
                             NextSequence(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "store request");
                             StoreRequest(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send NOM");
-                            Send(client, TakeReply<global::Zproto.Generated.VtxNom1.Nom>(client));
+                            Send(client, ComposeNom(client));
                             client.State = State.Waiting;
                             return true;
                         case Event.Reply:
                             TraceAction(client, "deliver reply");
                             DeliverReply(client);
-                            if (ExceptionRaised(client)) return true;
                             return true;
                         case Event.DuplicateReply:
                             return true;
-                        case var _ when eventId < 6:
+                        case Event.Rotfl:
+                        case Event.Ohai:
+                        case Event.OhaiOk:
+                        case Event.Hugz:
+                        case Event.HugzOk:
+                        case Event.Nom:
                             return true;
                         default:
                             return false;
                     }
                 case State.Waiting:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.Request:
                             TraceAction(client, "refuse request");
                             RefuseRequest(client);
-                            if (ExceptionRaised(client)) return true;
                             return true;
                         case Event.Resend:
                             TraceAction(client, "flag resend");
                             FlagResend(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send NOM");
-                            Send(client, TakeReply<global::Zproto.Generated.VtxNom1.Nom>(client));
+                            Send(client, ComposeNom(client));
                             return true;
                         case Event.Reply:
                             TraceAction(client, "clear request");
                             ClearRequest(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "deliver reply");
                             DeliverReply(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             client.State = State.Idle;
                             return true;
                         case Event.DuplicateReply:
                             return true;
-                        case var _ when eventId < 6:
+                        case Event.Rotfl:
+                        case Event.Ohai:
+                        case Event.OhaiOk:
+                        case Event.Hugz:
+                        case Event.HugzOk:
+                        case Event.Nom:
                             return true;
                         default:
                             return false;
@@ -203,29 +205,14 @@ namespace Zproto.Generated
             }
         }
 
-        /// <summary>Continues with <paramref name="event"/> once the current event's actions and state change are done.</summary>
-        private void SetNextEvent(Client client, Event @event) => SetNextEventCore(client, (int)@event);
-
-        /// <summary>Stops the current action list and runs <paramref name="event"/> in the current state instead.</summary>
-        private void RaiseException(Client client, Event @event) => RaiseExceptionCore(client, (int)@event);
-
-        /// <summary>Raises <paramref name="event"/> after <paramref name="delay"/>; any other event on the client cancels it.</summary>
-        private void SetWakeup(Client client, global::System.TimeSpan delay, Event @event) => SetWakeupCore(client, delay, (int)@event);
-
-        /// <summary>Raises <paramref name="event"/> after <paramref name="delay"/> unless cancelled; other events do not cancel it.</summary>
-        private void SetDeadline(Client client, global::System.TimeSpan delay, Event @event) => SetDeadlineCore(client, delay, (int)@event);
-
-        /// <summary>Runs <paramref name="event"/> on another client once the current event is done.</summary>
-        private void SendEvent(Client target, Event @event) => SendEventCore(target, (int)@event);
-
-        /// <summary>Runs <paramref name="event"/> on every client except <paramref name="except"/>.</summary>
-        private void Broadcast(Event @event, Client? except = null) => BroadcastCore((int)@event, except);
-
         /// <summary>Action "next sequence" (first used in idle / request).</summary>
         private partial void NextSequence(Client client);
 
         /// <summary>Action "store request" (first used in idle / request).</summary>
         private partial void StoreRequest(Client client);
+
+        /// <summary>Builds the NOM message the model sends (first in idle / request).</summary>
+        private partial global::Zproto.Generated.VtxNom1.Nom ComposeNom(Client client);
 
         /// <summary>Action "deliver reply" (first used in idle / reply).</summary>
         private partial void DeliverReply(Client client);

@@ -28,7 +28,7 @@ namespace Zproto.Generated
     /// implement. Actions run on the server's owner thread, one event at a time.
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Zproto.Net", "1.0.0")]
-    public sealed partial class ZpipesServer : global::Zproto.Runtime.Servers.ZprotoServer<global::Zproto.Generated.ZpipesMsg, global::Zproto.Generated.ZpipesMsg.Message, ZpipesServer.Client>
+    public sealed partial class ZpipesServer : global::Zproto.Runtime.Servers.ZprotoServer<global::Zproto.Generated.ZpipesMsg, global::Zproto.Generated.ZpipesMsg.Message, ZpipesServer.Client, ZpipesServer.State, ZpipesServer.Event>
     {
         /// <summary>Creates the server; call <c>Start()</c> to bind its endpoints and run it.</summary>
         public ZpipesServer(global::Zproto.Runtime.Servers.ServerOptions options, global::Microsoft.Extensions.Logging.ILogger<ZpipesServer>? logger = null)
@@ -40,146 +40,140 @@ namespace Zproto.Generated
         public enum State
         {
             /// <summary>start</summary>
-            Start = 0,
+            Start,
             /// <summary>before writing</summary>
-            BeforeWriting = 1,
+            BeforeWriting,
             /// <summary>writing</summary>
-            Writing = 2,
+            Writing,
             /// <summary>processing write</summary>
-            ProcessingWrite = 3,
+            ProcessingWrite,
             /// <summary>before reading</summary>
-            BeforeReading = 4,
+            BeforeReading,
             /// <summary>reading</summary>
-            Reading = 5,
+            Reading,
             /// <summary>processing read</summary>
-            ProcessingRead = 6,
+            ProcessingRead,
             /// <summary>external</summary>
-            External = 7,
+            External,
             /// <summary>internal</summary>
-            Internal = 8,
+            Internal,
         }
 
         /// <summary>Events: the protocol's messages, then the model's internal events.</summary>
         public enum Event
         {
             /// <summary>input</summary>
-            Input = 0,
+            Input,
             /// <summary>input ok</summary>
-            InputOk = 1,
+            InputOk,
             /// <summary>input failed</summary>
-            InputFailed = 2,
+            InputFailed,
             /// <summary>output</summary>
-            Output = 3,
+            Output,
             /// <summary>output ok</summary>
-            OutputOk = 4,
+            OutputOk,
             /// <summary>output failed</summary>
-            OutputFailed = 5,
+            OutputFailed,
             /// <summary>read</summary>
-            Read = 6,
+            Read,
             /// <summary>read ok</summary>
-            ReadOk = 7,
+            ReadOk,
             /// <summary>read end</summary>
-            ReadEnd = 8,
+            ReadEnd,
             /// <summary>read timeout</summary>
-            ReadTimeout = 9,
+            ReadTimeout,
             /// <summary>read failed</summary>
-            ReadFailed = 10,
+            ReadFailed,
             /// <summary>write</summary>
-            Write = 11,
+            Write,
             /// <summary>write ok</summary>
-            WriteOk = 12,
+            WriteOk,
             /// <summary>write timeout</summary>
-            WriteTimeout = 13,
+            WriteTimeout,
             /// <summary>write failed</summary>
-            WriteFailed = 14,
+            WriteFailed,
             /// <summary>close</summary>
-            Close = 15,
+            Close,
             /// <summary>close ok</summary>
-            CloseOk = 16,
+            CloseOk,
             /// <summary>close failed</summary>
-            CloseFailed = 17,
+            CloseFailed,
             /// <summary>ping</summary>
-            Ping = 18,
+            Ping,
             /// <summary>ping ok</summary>
-            PingOk = 19,
+            PingOk,
             /// <summary>invalid</summary>
-            Invalid = 20,
+            Invalid,
             /// <summary>ok</summary>
-            Ok = 21,
+            Ok,
             /// <summary>error</summary>
-            Error = 22,
+            Error,
             /// <summary>reader dropped</summary>
-            ReaderDropped = 23,
+            ReaderDropped,
             /// <summary>have reader</summary>
-            HaveReader = 24,
+            HaveReader,
             /// <summary>have room</summary>
-            HaveRoom = 25,
+            HaveRoom,
             /// <summary>pipe full</summary>
-            PipeFull = 26,
+            PipeFull,
             /// <summary>timeout</summary>
-            Timeout = 27,
+            Timeout,
             /// <summary>pipe shut</summary>
-            PipeShut = 28,
+            PipeShut,
             /// <summary>writer dropped</summary>
-            WriterDropped = 29,
+            WriterDropped,
             /// <summary>have data</summary>
-            HaveData = 30,
+            HaveData,
             /// <summary>data ready</summary>
-            DataReady = 31,
+            DataReady,
             /// <summary>zero read</summary>
-            ZeroRead = 32,
+            ZeroRead,
             /// <summary>have writer</summary>
-            HaveWriter = 33,
+            HaveWriter,
             /// <summary>expired</summary>
-            Expired = 34,
+            Expired,
         }
 
         /// <summary>One connected client. Add per-client fields in another part of this partial class.</summary>
-        public sealed partial class Client : global::Zproto.Runtime.Servers.ServerClient<global::Zproto.Generated.ZpipesMsg.Message>
+        public sealed partial class Client : global::Zproto.Runtime.Servers.ServerClient<global::Zproto.Generated.ZpipesMsg.Message, State, Event>
         {
-            /// <summary>The client's current state.</summary>
-            public State State
-            {
-                get => (State)StateValue;
-                set => StateValue = (int)value;
-            }
         }
 
         /// <inheritdoc />
         protected override Client CreateClient() => new Client();
 
         /// <inheritdoc />
-        protected override int ExpiredEvent => (int)Event.Expired;
+        protected override Event? ExpiredEvent => Event.Expired;
 
         /// <inheritdoc />
-        protected override int EventOf(global::Zproto.Generated.ZpipesMsg.Message message) => message.MessageId switch
+        protected override Event EventOf(global::Zproto.Generated.ZpipesMsg.Message message) => message.MessageId switch
         {
-            global::Zproto.Generated.ZpipesMsg.MessageId.Input => 0,
-            global::Zproto.Generated.ZpipesMsg.MessageId.InputOk => 1,
-            global::Zproto.Generated.ZpipesMsg.MessageId.InputFailed => 2,
-            global::Zproto.Generated.ZpipesMsg.MessageId.Output => 3,
-            global::Zproto.Generated.ZpipesMsg.MessageId.OutputOk => 4,
-            global::Zproto.Generated.ZpipesMsg.MessageId.OutputFailed => 5,
-            global::Zproto.Generated.ZpipesMsg.MessageId.Read => 6,
-            global::Zproto.Generated.ZpipesMsg.MessageId.ReadOk => 7,
-            global::Zproto.Generated.ZpipesMsg.MessageId.ReadEnd => 8,
-            global::Zproto.Generated.ZpipesMsg.MessageId.ReadTimeout => 9,
-            global::Zproto.Generated.ZpipesMsg.MessageId.ReadFailed => 10,
-            global::Zproto.Generated.ZpipesMsg.MessageId.Write => 11,
-            global::Zproto.Generated.ZpipesMsg.MessageId.WriteOk => 12,
-            global::Zproto.Generated.ZpipesMsg.MessageId.WriteTimeout => 13,
-            global::Zproto.Generated.ZpipesMsg.MessageId.WriteFailed => 14,
-            global::Zproto.Generated.ZpipesMsg.MessageId.Close => 15,
-            global::Zproto.Generated.ZpipesMsg.MessageId.CloseOk => 16,
-            global::Zproto.Generated.ZpipesMsg.MessageId.CloseFailed => 17,
-            global::Zproto.Generated.ZpipesMsg.MessageId.Ping => 18,
-            global::Zproto.Generated.ZpipesMsg.MessageId.PingOk => 19,
-            global::Zproto.Generated.ZpipesMsg.MessageId.Invalid => 20,
-            _ => -1,
+            global::Zproto.Generated.ZpipesMsg.MessageId.Input => Event.Input,
+            global::Zproto.Generated.ZpipesMsg.MessageId.InputOk => Event.InputOk,
+            global::Zproto.Generated.ZpipesMsg.MessageId.InputFailed => Event.InputFailed,
+            global::Zproto.Generated.ZpipesMsg.MessageId.Output => Event.Output,
+            global::Zproto.Generated.ZpipesMsg.MessageId.OutputOk => Event.OutputOk,
+            global::Zproto.Generated.ZpipesMsg.MessageId.OutputFailed => Event.OutputFailed,
+            global::Zproto.Generated.ZpipesMsg.MessageId.Read => Event.Read,
+            global::Zproto.Generated.ZpipesMsg.MessageId.ReadOk => Event.ReadOk,
+            global::Zproto.Generated.ZpipesMsg.MessageId.ReadEnd => Event.ReadEnd,
+            global::Zproto.Generated.ZpipesMsg.MessageId.ReadTimeout => Event.ReadTimeout,
+            global::Zproto.Generated.ZpipesMsg.MessageId.ReadFailed => Event.ReadFailed,
+            global::Zproto.Generated.ZpipesMsg.MessageId.Write => Event.Write,
+            global::Zproto.Generated.ZpipesMsg.MessageId.WriteOk => Event.WriteOk,
+            global::Zproto.Generated.ZpipesMsg.MessageId.WriteTimeout => Event.WriteTimeout,
+            global::Zproto.Generated.ZpipesMsg.MessageId.WriteFailed => Event.WriteFailed,
+            global::Zproto.Generated.ZpipesMsg.MessageId.Close => Event.Close,
+            global::Zproto.Generated.ZpipesMsg.MessageId.CloseOk => Event.CloseOk,
+            global::Zproto.Generated.ZpipesMsg.MessageId.CloseFailed => Event.CloseFailed,
+            global::Zproto.Generated.ZpipesMsg.MessageId.Ping => Event.Ping,
+            global::Zproto.Generated.ZpipesMsg.MessageId.PingOk => Event.PingOk,
+            global::Zproto.Generated.ZpipesMsg.MessageId.Invalid => Event.Invalid,
+            _ => throw new global::System.ArgumentOutOfRangeException(nameof(message), message.MessageId, "not a message of this protocol"),
         };
 
         /// <inheritdoc />
-        protected override string EventName(int eventId) => (Event)eventId switch
+        protected override string EventName(Event @event) => @event switch
         {
             Event.Input => "input",
             Event.InputOk => "input ok",
@@ -216,11 +210,11 @@ namespace Zproto.Generated
             Event.ZeroRead => "zero read",
             Event.HaveWriter => "have writer",
             Event.Expired => "expired",
-            _ => eventId.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
+            _ => @event.ToString(),
         };
 
         /// <inheritdoc />
-        protected override string StateName(int stateValue) => (State)stateValue switch
+        protected override string StateName(State state) => state switch
         {
             State.Start => "start",
             State.BeforeWriting => "before writing",
@@ -231,61 +225,61 @@ namespace Zproto.Generated
             State.ProcessingRead => "processing read",
             State.External => "external",
             State.Internal => "internal",
-            _ => stateValue.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
+            _ => state.ToString(),
         };
 
         /// <inheritdoc />
-        protected override global::Zproto.Runtime.Servers.Disposition GetDisposition(Client client, int eventId)
+        protected override global::Zproto.Runtime.Servers.Disposition GetDisposition(Client client, Event @event)
         {
             switch (client.State)
             {
                 case State.Start:
-                    return eventId is 3 or 0 or 18 ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Handle;
+                    return global::Zproto.Runtime.Servers.Disposition.Handle;
                 case State.BeforeWriting:
-                    return eventId is 18 ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Defer;
+                    return @event is Event.Ping ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Defer;
                 case State.Writing:
-                    return eventId is 11 or 6 or 15 or 18 ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Handle;
+                    return global::Zproto.Runtime.Servers.Disposition.Handle;
                 case State.ProcessingWrite:
-                    return eventId is 15 or 18 ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Defer;
+                    return @event is Event.Close or Event.Ping ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Defer;
                 case State.BeforeReading:
-                    return eventId is 18 ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Defer;
+                    return @event is Event.Ping ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Defer;
                 case State.Reading:
-                    return eventId is 6 or 11 or 15 or 18 ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Handle;
+                    return global::Zproto.Runtime.Servers.Disposition.Handle;
                 case State.ProcessingRead:
-                    return eventId is 15 or 18 ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Defer;
+                    return @event is Event.Close or Event.Ping ? global::Zproto.Runtime.Servers.Disposition.Handle : global::Zproto.Runtime.Servers.Disposition.Defer;
                 default:
                     return global::Zproto.Runtime.Servers.Disposition.Drop;
             }
         }
 
         /// <inheritdoc />
-        protected override bool Execute(Client client, int eventId)
+        protected override bool Execute(Client client, Event @event)
         {
             switch (client.State)
             {
                 case State.Start:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.Output:
                             TraceAction(client, "attach writer to pipe");
-                            AttachWriterToPipe(client);
-                            if (ExceptionRaised(client)) return true;
+                            AttachWriterToPipe(client, (global::Zproto.Generated.ZpipesMsg.Output)client.Request!);
+                            if (client.ExceptionRaised) return true;
                             client.State = State.BeforeWriting;
                             return true;
                         case Event.Input:
                             TraceAction(client, "attach reader to pipe");
-                            AttachReaderToPipe(client);
-                            if (ExceptionRaised(client)) return true;
+                            AttachReaderToPipe(client, (global::Zproto.Generated.ZpipesMsg.Input)client.Request!);
+                            if (client.ExceptionRaised) return true;
                             client.State = State.BeforeReading;
                             return true;
                         case Event.Ping:
                             TraceAction(client, "send PING-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.PingOk>(client));
+                            Send(client, new global::Zproto.Generated.ZpipesMsg.PingOk());
                             return true;
                         case Event.Expired:
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
@@ -301,12 +295,29 @@ namespace Zproto.Generated
                             return true;
                         case Event.WriterDropped:
                             return true;
-                        case var _ when eventId < 21:
+                        case Event.InputOk:
+                        case Event.InputFailed:
+                        case Event.OutputOk:
+                        case Event.OutputFailed:
+                        case Event.Read:
+                        case Event.ReadOk:
+                        case Event.ReadEnd:
+                        case Event.ReadTimeout:
+                        case Event.ReadFailed:
+                        case Event.Write:
+                        case Event.WriteOk:
+                        case Event.WriteTimeout:
+                        case Event.WriteFailed:
+                        case Event.Close:
+                        case Event.CloseOk:
+                        case Event.CloseFailed:
+                        case Event.PingOk:
+                        case Event.Invalid:
                             TraceAction(client, "send INVALID");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.Invalid>(client));
+                            Send(client, new global::Zproto.Generated.ZpipesMsg.Invalid());
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
@@ -314,27 +325,27 @@ namespace Zproto.Generated
                             return false;
                     }
                 case State.BeforeWriting:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.Ok:
                             TraceAction(client, "send OUTPUT-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.OutputOk>(client));
+                            Send(client, new global::Zproto.Generated.ZpipesMsg.OutputOk());
                             client.State = State.Writing;
                             return true;
                         case Event.Error:
                             TraceAction(client, "send OUTPUT-FAILED");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.OutputFailed>(client));
+                            Send(client, ComposeOutputFailed(client));
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
                         case Event.Ping:
                             TraceAction(client, "send PING-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.PingOk>(client));
+                            Send(client, new global::Zproto.Generated.ZpipesMsg.PingOk());
                             return true;
                         case Event.Expired:
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
@@ -348,39 +359,38 @@ namespace Zproto.Generated
                             return false;
                     }
                 case State.Writing:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.Write:
                             TraceAction(client, "start write request");
-                            StartWriteRequest(client);
-                            if (ExceptionRaised(client)) return true;
+                            StartWriteRequest(client, (global::Zproto.Generated.ZpipesMsg.Write)client.Request!);
+                            if (client.ExceptionRaised) return true;
                             client.State = State.ProcessingWrite;
                             return true;
                         case Event.Read:
                             TraceAction(client, "send INVALID");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.Invalid>(client));
+                            Send(client, new global::Zproto.Generated.ZpipesMsg.Invalid());
                             return true;
                         case Event.Close:
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send CLOSE-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.CloseOk>(client));
+                            Send(client, new global::Zproto.Generated.ZpipesMsg.CloseOk());
                             client.State = State.Start;
                             return true;
                         case Event.ReaderDropped:
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (ExceptionRaised(client)) return true;
                             return true;
                         case Event.Ping:
                             TraceAction(client, "send PING-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.PingOk>(client));
+                            Send(client, new global::Zproto.Generated.ZpipesMsg.PingOk());
                             return true;
                         case Event.Expired:
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
@@ -394,12 +404,28 @@ namespace Zproto.Generated
                             return true;
                         case Event.WriterDropped:
                             return true;
-                        case var _ when eventId < 21:
+                        case Event.Input:
+                        case Event.InputOk:
+                        case Event.InputFailed:
+                        case Event.Output:
+                        case Event.OutputOk:
+                        case Event.OutputFailed:
+                        case Event.ReadOk:
+                        case Event.ReadEnd:
+                        case Event.ReadTimeout:
+                        case Event.ReadFailed:
+                        case Event.WriteOk:
+                        case Event.WriteTimeout:
+                        case Event.WriteFailed:
+                        case Event.CloseOk:
+                        case Event.CloseFailed:
+                        case Event.PingOk:
+                        case Event.Invalid:
                             TraceAction(client, "send INVALID");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.Invalid>(client));
+                            Send(client, new global::Zproto.Generated.ZpipesMsg.Invalid());
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
@@ -407,22 +433,22 @@ namespace Zproto.Generated
                             return false;
                     }
                 case State.ProcessingWrite:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.HaveReader:
                             TraceAction(client, "pass data to reader");
                             PassDataToReader(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send WRITE-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.WriteOk>(client));
+                            Send(client, new global::Zproto.Generated.ZpipesMsg.WriteOk());
                             client.State = State.Writing;
                             return true;
                         case Event.HaveRoom:
                             TraceAction(client, "pass data to reader");
                             PassDataToReader(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send WRITE-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.WriteOk>(client));
+                            Send(client, new global::Zproto.Generated.ZpipesMsg.WriteOk());
                             client.State = State.Writing;
                             return true;
                         case Event.PipeFull:
@@ -430,48 +456,47 @@ namespace Zproto.Generated
                         case Event.Timeout:
                             TraceAction(client, "discard write");
                             DiscardWrite(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send WRITE-TIMEOUT");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.WriteTimeout>(client));
+                            Send(client, new global::Zproto.Generated.ZpipesMsg.WriteTimeout());
                             client.State = State.Writing;
                             return true;
                         case Event.PipeShut:
                             TraceAction(client, "discard write");
                             DiscardWrite(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send WRITE-FAILED");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.WriteFailed>(client));
+                            Send(client, ComposeWriteFailed(client));
                             client.State = State.Writing;
                             return true;
                         case Event.ReaderDropped:
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "check pipe for write");
                             CheckPipeForWrite(client);
-                            if (ExceptionRaised(client)) return true;
                             return true;
                         case Event.Close:
                             TraceAction(client, "discard write");
                             DiscardWrite(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send WRITE-FAILED");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.WriteFailed>(client));
+                            Send(client, ComposeWriteFailed(client));
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send CLOSE-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.CloseOk>(client));
+                            Send(client, new global::Zproto.Generated.ZpipesMsg.CloseOk());
                             client.State = State.Start;
                             return true;
                         case Event.Ping:
                             TraceAction(client, "send PING-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.PingOk>(client));
+                            Send(client, new global::Zproto.Generated.ZpipesMsg.PingOk());
                             return true;
                         case Event.Expired:
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
@@ -481,27 +506,27 @@ namespace Zproto.Generated
                             return false;
                     }
                 case State.BeforeReading:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.Ok:
                             TraceAction(client, "send INPUT-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.InputOk>(client));
+                            Send(client, new global::Zproto.Generated.ZpipesMsg.InputOk());
                             client.State = State.Reading;
                             return true;
                         case Event.Error:
                             TraceAction(client, "send INPUT-FAILED");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.InputFailed>(client));
+                            Send(client, ComposeInputFailed(client));
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
                         case Event.Ping:
                             TraceAction(client, "send PING-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.PingOk>(client));
+                            Send(client, new global::Zproto.Generated.ZpipesMsg.PingOk());
                             return true;
                         case Event.Expired:
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
@@ -515,42 +540,41 @@ namespace Zproto.Generated
                             return false;
                     }
                 case State.Reading:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.Read:
                             TraceAction(client, "start read request");
-                            StartReadRequest(client);
-                            if (ExceptionRaised(client)) return true;
+                            StartReadRequest(client, (global::Zproto.Generated.ZpipesMsg.Read)client.Request!);
+                            if (client.ExceptionRaised) return true;
                             client.State = State.ProcessingRead;
                             return true;
                         case Event.Write:
                             TraceAction(client, "send INVALID");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.Invalid>(client));
+                            Send(client, new global::Zproto.Generated.ZpipesMsg.Invalid());
                             return true;
                         case Event.Close:
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "drop queued data");
-                            DropQueuedData(client);
-                            if (ExceptionRaised(client)) return true;
+                            DropQueuedData(client, (global::Zproto.Generated.ZpipesMsg.Close)client.Request!);
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send CLOSE-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.CloseOk>(client));
+                            Send(client, new global::Zproto.Generated.ZpipesMsg.CloseOk());
                             client.State = State.Start;
                             return true;
                         case Event.WriterDropped:
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (ExceptionRaised(client)) return true;
                             return true;
                         case Event.Ping:
                             TraceAction(client, "send PING-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.PingOk>(client));
+                            Send(client, new global::Zproto.Generated.ZpipesMsg.PingOk());
                             return true;
                         case Event.Expired:
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
@@ -564,12 +588,28 @@ namespace Zproto.Generated
                             return true;
                         case Event.ReaderDropped:
                             return true;
-                        case var _ when eventId < 21:
+                        case Event.Input:
+                        case Event.InputOk:
+                        case Event.InputFailed:
+                        case Event.Output:
+                        case Event.OutputOk:
+                        case Event.OutputFailed:
+                        case Event.ReadOk:
+                        case Event.ReadEnd:
+                        case Event.ReadTimeout:
+                        case Event.ReadFailed:
+                        case Event.WriteOk:
+                        case Event.WriteTimeout:
+                        case Event.WriteFailed:
+                        case Event.CloseOk:
+                        case Event.CloseFailed:
+                        case Event.PingOk:
+                        case Event.Invalid:
                             TraceAction(client, "send INVALID");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.Invalid>(client));
+                            Send(client, new global::Zproto.Generated.ZpipesMsg.Invalid());
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
@@ -577,67 +617,65 @@ namespace Zproto.Generated
                             return false;
                     }
                 case State.ProcessingRead:
-                    switch ((Event)eventId)
+                    switch (@event)
                     {
                         case Event.HaveData:
                             TraceAction(client, "collect data");
                             CollectData(client);
-                            if (ExceptionRaised(client)) return true;
                             return true;
                         case Event.DataReady:
                             TraceAction(client, "send READ-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.ReadOk>(client));
+                            Send(client, ComposeReadOk(client));
                             client.State = State.Reading;
                             return true;
                         case Event.ZeroRead:
                             TraceAction(client, "send READ-END");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.ReadEnd>(client));
+                            Send(client, new global::Zproto.Generated.ZpipesMsg.ReadEnd());
                             client.State = State.Reading;
                             return true;
                         case Event.PipeShut:
                             TraceAction(client, "send READ-END");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.ReadEnd>(client));
+                            Send(client, new global::Zproto.Generated.ZpipesMsg.ReadEnd());
                             client.State = State.Reading;
                             return true;
                         case Event.Timeout:
                             TraceAction(client, "send READ-TIMEOUT");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.ReadTimeout>(client));
+                            Send(client, new global::Zproto.Generated.ZpipesMsg.ReadTimeout());
                             client.State = State.Reading;
                             return true;
                         case Event.WriterDropped:
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "collect data");
                             CollectData(client);
-                            if (ExceptionRaised(client)) return true;
                             return true;
                         case Event.HaveWriter:
                             return true;
                         case Event.Close:
                             TraceAction(client, "cancel read");
-                            CancelRead(client);
-                            if (ExceptionRaised(client)) return true;
+                            CancelRead(client, (global::Zproto.Generated.ZpipesMsg.Close)client.Request!);
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send READ-FAILED");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.ReadFailed>(client));
+                            Send(client, ComposeReadFailed(client, (global::Zproto.Generated.ZpipesMsg.Close)client.Request!));
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "drop queued data");
-                            DropQueuedData(client);
-                            if (ExceptionRaised(client)) return true;
+                            DropQueuedData(client, (global::Zproto.Generated.ZpipesMsg.Close)client.Request!);
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send CLOSE-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.CloseOk>(client));
+                            Send(client, new global::Zproto.Generated.ZpipesMsg.CloseOk());
                             client.State = State.Start;
                             return true;
                         case Event.Ping:
                             TraceAction(client, "send PING-OK");
-                            Send(client, TakeReply<global::Zproto.Generated.ZpipesMsg.PingOk>(client));
+                            Send(client, new global::Zproto.Generated.ZpipesMsg.PingOk());
                             return true;
                         case Event.Expired:
                             TraceAction(client, "detach from pipe");
                             DetachFromPipe(client);
-                            if (ExceptionRaised(client)) return true;
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
@@ -653,35 +691,20 @@ namespace Zproto.Generated
             }
         }
 
-        /// <summary>Continues with <paramref name="event"/> once the current event's actions and state change are done.</summary>
-        private void SetNextEvent(Client client, Event @event) => SetNextEventCore(client, (int)@event);
-
-        /// <summary>Stops the current action list and runs <paramref name="event"/> in the current state instead.</summary>
-        private void RaiseException(Client client, Event @event) => RaiseExceptionCore(client, (int)@event);
-
-        /// <summary>Raises <paramref name="event"/> after <paramref name="delay"/>; any other event on the client cancels it.</summary>
-        private void SetWakeup(Client client, global::System.TimeSpan delay, Event @event) => SetWakeupCore(client, delay, (int)@event);
-
-        /// <summary>Raises <paramref name="event"/> after <paramref name="delay"/> unless cancelled; other events do not cancel it.</summary>
-        private void SetDeadline(Client client, global::System.TimeSpan delay, Event @event) => SetDeadlineCore(client, delay, (int)@event);
-
-        /// <summary>Runs <paramref name="event"/> on another client once the current event is done.</summary>
-        private void SendEvent(Client target, Event @event) => SendEventCore(target, (int)@event);
-
-        /// <summary>Runs <paramref name="event"/> on every client except <paramref name="except"/>.</summary>
-        private void Broadcast(Event @event, Client? except = null) => BroadcastCore((int)@event, except);
-
         /// <summary>Action "attach writer to pipe" (first used in start / OUTPUT).</summary>
-        private partial void AttachWriterToPipe(Client client);
+        private partial void AttachWriterToPipe(Client client, global::Zproto.Generated.ZpipesMsg.Output request);
 
         /// <summary>Action "attach reader to pipe" (first used in start / INPUT).</summary>
-        private partial void AttachReaderToPipe(Client client);
+        private partial void AttachReaderToPipe(Client client, global::Zproto.Generated.ZpipesMsg.Input request);
 
         /// <summary>Action "detach from pipe" (first used in start / expired).</summary>
         private partial void DetachFromPipe(Client client);
 
+        /// <summary>Builds the output failed message the model sends (first in before writing / error).</summary>
+        private partial global::Zproto.Generated.ZpipesMsg.OutputFailed ComposeOutputFailed(Client client);
+
         /// <summary>Action "start write request" (first used in writing / WRITE).</summary>
-        private partial void StartWriteRequest(Client client);
+        private partial void StartWriteRequest(Client client, global::Zproto.Generated.ZpipesMsg.Write request);
 
         /// <summary>Action "pass data to reader" (first used in processing write / have reader).</summary>
         private partial void PassDataToReader(Client client);
@@ -689,19 +712,31 @@ namespace Zproto.Generated
         /// <summary>Action "discard write" (first used in processing write / timeout).</summary>
         private partial void DiscardWrite(Client client);
 
+        /// <summary>Builds the write failed message the model sends (first in processing write / pipe shut).</summary>
+        private partial global::Zproto.Generated.ZpipesMsg.WriteFailed ComposeWriteFailed(Client client);
+
         /// <summary>Action "check pipe for write" (first used in processing write / reader dropped).</summary>
         private partial void CheckPipeForWrite(Client client);
 
+        /// <summary>Builds the input failed message the model sends (first in before reading / error).</summary>
+        private partial global::Zproto.Generated.ZpipesMsg.InputFailed ComposeInputFailed(Client client);
+
         /// <summary>Action "start read request" (first used in reading / READ).</summary>
-        private partial void StartReadRequest(Client client);
+        private partial void StartReadRequest(Client client, global::Zproto.Generated.ZpipesMsg.Read request);
 
         /// <summary>Action "drop queued data" (first used in reading / CLOSE).</summary>
-        private partial void DropQueuedData(Client client);
+        private partial void DropQueuedData(Client client, global::Zproto.Generated.ZpipesMsg.Close request);
 
         /// <summary>Action "collect data" (first used in processing read / have data).</summary>
         private partial void CollectData(Client client);
 
+        /// <summary>Builds the read ok message the model sends (first in processing read / data ready).</summary>
+        private partial global::Zproto.Generated.ZpipesMsg.ReadOk ComposeReadOk(Client client);
+
         /// <summary>Action "cancel read" (first used in processing read / CLOSE).</summary>
-        private partial void CancelRead(Client client);
+        private partial void CancelRead(Client client, global::Zproto.Generated.ZpipesMsg.Close request);
+
+        /// <summary>Builds the read failed message the model sends (first in processing read / CLOSE).</summary>
+        private partial global::Zproto.Generated.ZpipesMsg.ReadFailed ComposeReadFailed(Client client, global::Zproto.Generated.ZpipesMsg.Close request);
     }
 }
