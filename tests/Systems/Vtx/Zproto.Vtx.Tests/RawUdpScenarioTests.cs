@@ -257,7 +257,7 @@ public class RawUdpScenarioTests
             UdpVtx.Send(router, identity, "yo");
             Assert.Equal("10510279" + "6F", Nom1.Hex(peer.Receive(UdpVtx.Long)!));
             UdpVtx.WaitUntil(() => vtx.Driver.Statistics.DatagramsSent == 2, "OHAI-OK and NOM to be counted");
-            UdpVtx.Send(router, "udp://10.9.9.9:1", "lost");
+            UdpVtx.Send(router, "udp://127.0.0.9:1", "lost"); // no peering with that address
             UdpVtx.Send(router, $"tcp://127.0.0.1:{peer.Port}", "lost");
             UdpVtx.Send(router, identity, "found");
             Assert.Equal("Found", "F" + Nom1.Body(peer.Receive(UdpVtx.Long)!)[2..]);

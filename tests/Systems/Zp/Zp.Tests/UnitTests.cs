@@ -69,7 +69,7 @@ public sealed class ZpTargetTests
     [InlineData("alice@localhost", null, "alice", "localhost", 6522)]
     [InlineData("alice@localhost", 2200, "alice", "localhost", 2200)]
     [InlineData("alice@host:7000", 2200, "alice", "host", 7000)]
-    [InlineData("alice@tcp://10.0.0.1:7001", null, "alice", "10.0.0.1", 7001)]
+    [InlineData("alice@tcp://127.0.0.2:7001", null, "alice", "127.0.0.2", 7001)]
     [InlineData("alice@tcp://example.org", null, "alice", "example.org", 6522)]
     [InlineData("bob@[::1]:7002", null, "bob", "::1", 7002)]
     public void Parse_AcceptsSshAndZeroMqForms(string text, int? port, string user, string host, int expectedPort)
