@@ -35,6 +35,7 @@ public sealed class ZccpClient : IAsyncDisposable
     private readonly Channel<Delivery> _deliveries;
     private readonly RequestTracker _requests = new();
     private readonly CancellationTokenSource _closing = new();
+    private readonly ILogger? _logger;
     private Func<Delivery, CancellationToken, Task<IReadOnlyList<ReadOnlyMemory<byte>>>>? _handler;
     private int _reconnections;
     private long _dropped;
@@ -45,16 +46,11 @@ public sealed class ZccpClient : IAsyncDisposable
         Endpoint = endpoint;
         Identifier = identifier;
         _options = options;
+        _logger = options.LoggerFactory?.CreateLogger<ZccpClient>();
         _deliveries = Channel.CreateBounded<Delivery>(
             new BoundedChannelOptions(options.DeliveryQueueLimit) { FullMode = BoundedChannelFullMode.DropOldest, SingleWriter = true },
             _ => Interlocked.Increment(ref _dropped));
-        _machine = new MachineClient(new ClientOptions
-        {
-            Context = options.Context,
-            CurveServerKey = options.CurveServerKey,
-            CurveKeys = options.CurveKeys,
-            CallTimeout = options.CallTimeout,
-        }, options.LoggerFactory?.CreateLogger<MachineClient>())
+        _machine = new MachineClient(options, options.LoggerFactory?.CreateLogger<MachineClient>())
         {
             PresenceTimeout = options.PresenceTimeout,
             Deliveries = OnDelivery,
@@ -246,9 +242,11 @@ public sealed class ZccpClient : IAsyncDisposable
             }
             await ReplyAsync(request, content, headers).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or ZprotoClientTerminatedException or ZprotoMethodNotValidException or TimeoutException)
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or ZprotoClientTerminatedException or ZprotoMethodNotValidException or ZprotoSendQueueFullException or TimeoutException)
         {
-            // Closing, or the session is being re-established: the requester's own timeout reports it.
+            // Closing, the session is being re-established, or the broker has not read this client's
+            // last 10,000 messages: the answer cannot go out, and the requester's own timeout reports it.
+            _logger?.LogWarning("request {RequestId} from {ReplyTo} not answered: {Reason}", request.Headers.GetValueOrDefault(RequestTracker.RequestIdHeader), request.Headers.GetValueOrDefault(RequestTracker.ReplyToHeader), e.Message);
         }
     }
 

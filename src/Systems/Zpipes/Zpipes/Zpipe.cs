@@ -123,7 +123,7 @@ public sealed class Zpipe : IAsyncDisposable, IDisposable
         if (options.HeartbeatInterval <= TimeSpan.Zero || options.ReceiveTimeout <= options.HeartbeatInterval)
             throw new ArgumentException("HeartbeatInterval must be positive and shorter than ReceiveTimeout", nameof(options));
         var client = new ZpipesClient(
-            new ClientOptions { Context = options.Context, Verbose = options.Verbose, CallTimeout = options.ReceiveTimeout },
+            options,
             options.LoggerFactory?.CreateLogger<ZpipesClient>())
         {
             HeartbeatInterval = options.HeartbeatInterval,

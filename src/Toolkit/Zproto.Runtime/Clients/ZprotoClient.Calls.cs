@@ -98,6 +98,12 @@ public abstract partial class ZprotoClient<TProtocol, TMessage, TState, TEvent, 
             _receivers.Add(call);
             return;
         }
+        if (_backlog.Count >= Options.SendQueueLimit)
+        {
+            // Back-pressure: the server has not taken what was sent before; refuse rather than queue without bound.
+            call.Completion.TrySetException(new ZprotoSendQueueFullException($"{Name}: {call.Method} refused: {_backlog.Count} messages are waiting for the server to read"));
+            return;
+        }
         if (call.Accepts is not null)
             _outstanding.Add(call);
         CurrentArguments = call.Arguments;

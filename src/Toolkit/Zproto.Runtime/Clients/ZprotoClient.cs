@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -14,6 +15,10 @@ namespace Zproto.Runtime.Clients;
 /// heartbeat timers, and zproto's method framework as async calls that complete with a
 /// <typeparamref name="TReply"/>. Replies are matched to calls in the order the calls were made; a
 /// reply to a call that already gave up is logged and dropped (see <see cref="SignalReply"/>).
+/// A message the DEALER cannot queue (its high-water mark is reached while the server reads slowly)
+/// waits in a backlog that is retried every millisecond, in order; calls are refused with
+/// <see cref="ZprotoSendQueueFullException"/> while the backlog is at
+/// <see cref="ClientOptions.SendQueueLimit"/>. Nothing the client sends is dropped silently.
 /// </summary>
 /// <remarks>
 /// Lifecycle (the same as the server's): the constructor does no I/O; <see cref="Start"/> creates the
@@ -29,6 +34,8 @@ public abstract partial class ZprotoClient<TProtocol, TMessage, TState, TEvent, 
     private readonly Machine _machine = new();
     private readonly OutgoingMessage<TProtocol, TMessage> _outgoing = new();
     private readonly FrameReceiver<TProtocol, TMessage> _receiver;
+    // Messages the DEALER refused at its high-water mark, oldest first, each with its own frames.
+    private readonly Queue<List<ReadOnlyMemory<byte>>> _backlog = new();
     private ZmqSocket? _dealer;
     private WarningLimiter _warnings;
     private int _heartbeatGeneration;
@@ -40,7 +47,7 @@ public abstract partial class ZprotoClient<TProtocol, TMessage, TState, TEvent, 
 
     /// <summary>Creates the client engine; call <see cref="Start"/> before any method.</summary>
     protected ZprotoClient(ClientOptions options, ILogger? logger, string name)
-        : base(options?.Context, logger ?? NullLogger.Instance, name)
+        : base(options?.Context, logger ?? options?.LoggerFactory?.CreateLogger(name) ?? NullLogger.Instance, name)
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
         _receiver = new FrameReceiver<TProtocol, TMessage>(Logger, Name, routed: false);
@@ -206,9 +213,30 @@ public abstract partial class ZprotoClient<TProtocol, TMessage, TState, TEvent, 
         ArgumentNullException.ThrowIfNull(message);
         if (Options.Verbose)
             EngineLog.TraceSend(Logger, Name, "client", TProtocol.GetName(message));
-        _outgoing.Encode(message);
-        if (!_outgoing.TrySend(_dealer!) && MayWarn())
-            EngineLog.SendQueueFull(Logger, Name, "client", TProtocol.GetName(message));
+        if (_backlog.Count == 0)
+        {
+            _outgoing.Encode(message);
+            if (_outgoing.TrySend(_dealer!))
+                return;
+            ScheduleAt(Now + 1, FlushBacklog);
+        }
+        // Behind a refused message: keep it (its own copy of frame 0; the reused buffer moves on), in order.
+        var frames = new List<ReadOnlyMemory<byte>>(2);
+        var first = new byte[TProtocol.GetEncodedLength(message)];
+        TProtocol.Encode(message, first);
+        frames.Add(first);
+        TProtocol.AddExtraFrames(message, frames);
+        _backlog.Enqueue(frames);
+    }
+
+    private void FlushBacklog()
+    {
+        if (_dealer is null)
+            return;
+        while (_backlog.TryPeek(out var frames) && _dealer.TrySendMultipart(frames, dontWait: true))
+            _backlog.Dequeue();
+        if (_backlog.Count > 0)
+            ScheduleAt(Now + 1, FlushBacklog);
     }
 
     /// <summary>The built-in <c>terminate</c> action: no more events or calls; waiting calls fail.</summary>

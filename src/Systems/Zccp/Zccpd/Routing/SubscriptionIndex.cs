@@ -77,7 +77,7 @@ public sealed class SubscriptionIndex<TSubscriber> where TSubscriber : class
     {
         ArgumentNullException.ThrowIfNull(subscriber);
         ArgumentNullException.ThrowIfNull(expression);
-        if (_entries.TryGetValue(expression, out var entry) && entry.Subscribers.Contains(subscriber))
+        if (_entries.TryGetValue(expression, out var entry) && Array.IndexOf(entry.Subscribers, subscriber) >= 0)
             return SubscribeResult.AlreadySubscribed;
         if (!_bySubscriber.TryGetValue(subscriber, out var held))
         {
@@ -102,7 +102,7 @@ public sealed class SubscriptionIndex<TSubscriber> where TSubscriber : class
             else
                 _trie.NodeFor(pattern.AnchoredPrefix.Span).Entries.Add(entry);
         }
-        entry.Subscribers.Add(subscriber);
+        entry.Add(subscriber);
         held.Add(entry);
         _cache.Clear();
         return SubscribeResult.Added;
@@ -116,8 +116,8 @@ public sealed class SubscriptionIndex<TSubscriber> where TSubscriber : class
         HashSet<Entry>? emptied = null;
         foreach (var entry in held)
         {
-            entry.Subscribers.Remove(subscriber);
-            if (entry.Subscribers.Count == 0)
+            entry.Remove(subscriber);
+            if (entry.Subscribers.Length == 0)
             {
                 _entries.Remove(entry.Pattern.Expression);
                 (emptied ??= new HashSet<Entry>()).Add(entry);
@@ -179,6 +179,13 @@ public sealed class SubscriptionIndex<TSubscriber> where TSubscriber : class
         }
         if (_matched.Count == 0)
             return Array.Empty<TSubscriber>();
+        if (_matched.Count == 1)
+        {
+            // The common case (one pattern matches): its own subscriber array, already distinct, no copy.
+            var only = _matched[0].Subscribers;
+            _matched.Clear();
+            return only;
+        }
         _matched.Sort(static (a, b) => a.Sequence.CompareTo(b.Sequence));
         var result = new List<TSubscriber>();
         _seen.Clear();
@@ -202,7 +209,12 @@ public sealed class SubscriptionIndex<TSubscriber> where TSubscriber : class
         /// <summary>Creation order: matches are delivered in this order, as the 2014 broker walked its list.</summary>
         public long Sequence { get; } = sequence;
 
-        public List<TSubscriber> Subscribers { get; } = new();
+        /// <summary>Subscribers in the order they subscribed, each once; replaced (never changed) on subscribe and remove, so a match can hand it out.</summary>
+        public TSubscriber[] Subscribers { get; private set; } = Array.Empty<TSubscriber>();
+
+        public void Add(TSubscriber subscriber) => Subscribers = [.. Subscribers, subscriber];
+
+        public void Remove(TSubscriber subscriber) => Subscribers = Array.FindAll(Subscribers, s => !ReferenceEquals(s, subscriber));
     }
 
     // A byte trie keyed by anchored prefixes; each node holds the patterns whose prefix ends there.
