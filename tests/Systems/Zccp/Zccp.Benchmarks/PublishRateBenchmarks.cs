@@ -11,7 +11,8 @@ namespace Zccp.Benchmarks;
 /// Publish rate with 10,000 distinct non-matching patterns subscribed (100 clients × 100) and one that matches
 /// each PUBLISH; 1,000 PUBLISHes per operation (times are per PUBLISH), each to a new address so the
 /// broker's address cache never answers. Anchored: patterns <c>^dev\.N\.temp$</c> (the prefix trie
-/// prunes them); Unanchored: patterns <c>dev-N-temp</c> (every one is tested per PUBLISH: the worst case).
+/// prunes them); Unanchored: patterns <c>dev-N-temp</c> (every one is tested per PUBLISH: the worst case);
+/// None: only the matching pattern, the broker's per-PUBLISH floor on this machine at this moment.
 /// The PUBLISH frames are encoded in setup (65,536 distinct addresses, cycled: far more than the
 /// broker's 4,096-address cache holds), so the publishing thread costs a send, not formatting.
 /// </summary>
@@ -29,8 +30,19 @@ public class PublishRateBenchmarks
     private ReadOnlyMemory<byte>[][] _publishes = null!;
     private int _sequence;
 
-    [Params(true, false)]
-    public bool Anchored { get; set; }
+    /// <summary>What else is subscribed besides the one matching pattern.</summary>
+    public enum OtherPatterns
+    {
+        /// <summary>Nothing: the broker's per-PUBLISH cost without a pattern index to search (the floor).</summary>
+        None,
+        /// <summary>10,000 <c>^dev\.N\.temp$</c>, the matching pattern <c>^alarm\.</c>.</summary>
+        Anchored,
+        /// <summary>10,000 <c>dev-N-temp</c>, the matching pattern <c>alarm</c>.</summary>
+        Unanchored,
+    }
+
+    [Params(OtherPatterns.None, OtherPatterns.Anchored, OtherPatterns.Unanchored)]
+    public OtherPatterns Others { get; set; }
 
     [GlobalSetup]
     public void Setup()
@@ -39,20 +51,21 @@ public class PublishRateBenchmarks
         _server = Sockets.StartBroker(_context);
         var endpoint = _server.Endpoints[0];
         _publisher = Sockets.Greeted(_context, endpoint, "publisher");
-        _others = new ZmqSocket[100];
+        _others = new ZmqSocket[Others == OtherPatterns.None ? 0 : 100];
         for (var c = 0; c < _others.Length; c++)
         {
             _others[c] = Sockets.Greeted(_context, endpoint, $"other-{c}");
             for (var p = 0; p < 100; p++)
-                Sockets.Subscribe(_others[c], Anchored ? $"^dev\\.{c * 100 + p}\\.temp$" : $"dev-{c * 100 + p}-temp", wait: false);
+                Sockets.Subscribe(_others[c], Others == OtherPatterns.Anchored ? $"^dev\\.{c * 100 + p}\\.temp$" : $"dev-{c * 100 + p}-temp", wait: false);
             for (var p = 0; p < 100; p++)
                 Sockets.Expect<ZccpMsg.SubscribeOk>(_others[c]);
         }
-        // The one pattern that matches: 10,001 in all.
+        // The one pattern that matches: 10,001 in all (1 with no others).
         _matching = Sockets.Greeted(_context, endpoint, "matching");
-        Sockets.Subscribe(_matching, Anchored ? @"^alarm\." : "alarm");
-        if (_server.CountPatternsAsync().GetAwaiter().GetResult() != 10_001)
-            throw new InvalidOperationException("the broker does not hold 10,001 patterns");
+        Sockets.Subscribe(_matching, Others == OtherPatterns.Unanchored ? "alarm" : @"^alarm\.");
+        var expected = _others.Length * 100 + 1;
+        if (_server.CountPatternsAsync().GetAwaiter().GetResult() != expected)
+            throw new InvalidOperationException($"the broker does not hold {expected} patterns");
         _publishes = new ReadOnlyMemory<byte>[DistinctAddresses][];
         for (var n = 0; n < DistinctAddresses; n++)
             _publishes[n] = ZccpMsg.EncodeFrames(new ZccpMsg.Publish { Address = $"alarm.{n}" });
