@@ -220,12 +220,14 @@ public abstract partial class ZprotoClient<TProtocol, TMessage, TState, TEvent, 
                 return;
             ScheduleAt(Now + 1, FlushBacklog);
         }
-        // Behind a refused message: keep it (its own copy of frame 0; the reused buffer moves on), in order.
-        var frames = new List<ReadOnlyMemory<byte>>(2);
+        // Behind a refused message: keep a copy of every frame, in order (the reused buffer moves on, and
+        // the caller may reuse its content buffers once the call returned, as it may after a real send).
         var first = new byte[TProtocol.GetEncodedLength(message)];
         TProtocol.Encode(message, first);
-        frames.Add(first);
+        var frames = new List<ReadOnlyMemory<byte>>(2) { first };
         TProtocol.AddExtraFrames(message, frames);
+        for (var i = 1; i < frames.Count; i++)
+            frames[i] = frames[i].ToArray();
         _backlog.Enqueue(frames);
     }
 
