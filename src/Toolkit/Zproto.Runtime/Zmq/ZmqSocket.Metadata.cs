@@ -7,15 +7,16 @@ namespace Zproto.Runtime.Zmq;
 /// <summary>Connection metadata of received messages (<c>zmq_msg_gets</c>).</summary>
 public sealed partial class ZmqSocket
 {
-    private bool _midMessage;
     private byte[] _userIdBytes = [];
 
     /// <summary>
     /// When true, each received message's <c>User-Id</c> property (what the ZAP handler answered for
     /// the connection it came in on; <see cref="ZmqAuthenticator"/> answers the client's CURVE public
-    /// key in Z85) is read from its first frame into <see cref="PeerUserId"/>. Off by default: it
+    /// key in Z85) is read from its last frame into <see cref="PeerUserId"/>. Off by default: it
     /// costs a lookup per message.
     /// </summary>
+    /// <remarks>The last frame, because a ROUTER's routing-id frame is made up by libzmq and, when
+    /// zmq_poll prefetched the message, carries no metadata; every frame the peer sent does.</remarks>
     public bool ReadsUserId { get; set; }
 
     /// <summary>

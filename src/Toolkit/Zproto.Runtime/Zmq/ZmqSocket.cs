@@ -331,12 +331,11 @@ public sealed partial class ZmqSocket : IDisposable
             new ReadOnlySpan<byte>(LibZmq.zmq_msg_data(&message), size).CopyTo(frame);
             more = LibZmq.zmq_msg_more(&message) != 0;
             // The metadata lives in the message, so it is read here, before the close below.
-            if (ReadsUserId && !_midMessage)
+            if (ReadsUserId && !more)
             {
                 CaptureUserId(&message);
             }
 
-            _midMessage = more;
             return true;
         }
         finally

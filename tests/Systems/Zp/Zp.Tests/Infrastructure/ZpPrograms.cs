@@ -144,12 +144,15 @@ internal sealed class ZpdProcess : IAsyncDisposable
     }
 
     /// <summary>Starts zpd with extra arguments; returns once it printed its endpoint.</summary>
-    public static async Task<ZpdProcess> StartAsync(params string[] extra)
+    public static Task<ZpdProcess> StartAsync(params string[] extra) => StartAuthorizingAsync(Array.Empty<string>(), extra);
+
+    /// <summary>Starts zpd with more authorized_keys lines after the test client's, and extra arguments.</summary>
+    public static async Task<ZpdProcess> StartAuthorizingAsync(IEnumerable<string> authorizedLines, params string[] extra)
     {
         var directory = Path.Combine(Path.GetTempPath(), "zp-tests-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
         var client = KeyFiles.Generate(Path.Combine(directory, "id"));
-        File.WriteAllText(Path.Combine(directory, "authorized_keys"), $"# test client\n{client.PublicKey} {User}\n");
+        File.WriteAllLines(Path.Combine(directory, "authorized_keys"), new[] { "# test client", $"{client.PublicKey} {User}" }.Concat(authorizedLines));
         var args = new List<string> { "--bind", "tcp://127.0.0.1:*", "--key-dir", Path.Combine(directory, "host"), "--authorized-keys", Path.Combine(directory, "authorized_keys") };
         args.AddRange(extra);
         var process = ZpPrograms.Start(ZpPrograms.ZpdDll, args);
