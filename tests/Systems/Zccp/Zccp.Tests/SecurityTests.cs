@@ -227,6 +227,39 @@ public sealed class SecurityTests
     }
 
     [Fact]
+    public async Task A_routing_id_reused_by_another_key_does_not_inherit_the_session()
+    {
+        var server = ZmqCurve.GenerateKeyPair();
+        var opsKey = ZmqCurve.GenerateKeyPair();
+        var otherKey = ZmqCurve.GenerateKeyPair();
+        await using var broker = TestBroker.Start(new BrokerPolicy { HeartbeatInterval = TimeSpan.Zero, Acl = AccessList.Parse($"key {opsKey.PublicKey} ops\nops publish .\n") }, tcp: true, curve: new CurveServerOptions
+        {
+            PublicKey = server.PublicKey,
+            SecretKey = server.SecretKey,
+        });
+        var routingId = Bytes.Ascii("fixed-id");
+        using (var ops = new RawDealer(broker.Context, broker.Endpoint, opsKey, server.PublicKey, routingId))
+        {
+            ops.Hello("ops");
+        }
+        Assert.Equal(1, await broker.Server.CountClientsAsync());
+        // Same routing id, another key, no HELLO: a fresh session (start state) answers INVALID, not as 'ops'.
+        // libzmq refuses a routing id still in use, so reconnect until the broker has seen the first one go.
+        for (var attempt = 1; ; attempt++)
+        {
+            using var other = new RawDealer(broker.Context, broker.Endpoint, otherKey, server.PublicKey, routingId);
+            other.Publish("cmd.reboot", "x");
+            if (other.Receive(TimeSpan.FromMilliseconds(500)) is { } answer)
+            {
+                Assert.IsType<ZccpMsg.Invalid>(answer);
+                Assert.Equal(Bytes.Hex("AA AA 0C"), other.LastFrames[0]);
+                break;
+            }
+            Assert.True(attempt < 10, "no INVALID: the reused routing id inherited the session, or was never accepted");
+        }
+    }
+
+    [Fact]
     public async Task Library_reports_a_forbidden_subscription_and_a_refused_identifier()
     {
         var server = ZmqCurve.GenerateKeyPair();

@@ -18,9 +18,11 @@ internal sealed class RawDealer : IDisposable
     private readonly ZmqSocket _socket;
 
     /// <summary>Connects; with <paramref name="keys"/> and <paramref name="serverKey"/> as a CURVE client.</summary>
-    public RawDealer(ZmqContext context, string endpoint, ZmqCurveKeyPair? keys = null, string? serverKey = null)
+    public RawDealer(ZmqContext context, string endpoint, ZmqCurveKeyPair? keys = null, string? serverKey = null, byte[]? routingId = null)
     {
         _socket = new ZmqSocket(context, ZmqSocketType.Dealer) { ReceiveTimeout = DefaultWait };
+        if (routingId is not null)
+            _socket.RoutingId = routingId;
         if (keys is not null)
         {
             _socket.CurveServerKey = serverKey ?? throw new ArgumentNullException(nameof(serverKey));

@@ -103,11 +103,12 @@ internal sealed class ZpdProcess : IAsyncDisposable
     private readonly StringBuilder _stderr = new();
     private readonly Task _stderrPump;
 
-    private ZpdProcess(Process process, string directory, int port, string serverKey)
+    private ZpdProcess(Process process, string directory, int port, int? keyPort, string serverKey)
     {
         Process = process;
         Directory = directory;
         Port = port;
+        KeyPort = keyPort;
         ServerKey = serverKey;
         _stderrPump = Task.Run(async () =>
         {
@@ -125,6 +126,9 @@ internal sealed class ZpdProcess : IAsyncDisposable
     public string Directory { get; }
 
     public int Port { get; }
+
+    /// <summary>The port zpd serves its public key on (first-contact trust), when it does.</summary>
+    public int? KeyPort { get; }
 
     public string ServerKey { get; }
 
@@ -158,6 +162,7 @@ internal sealed class ZpdProcess : IAsyncDisposable
         var process = ZpPrograms.Start(ZpPrograms.ZpdDll, args);
         string? serverKey = null;
         int? port = null;
+        int? keyPort = null;
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (port is null)
         {
@@ -166,11 +171,13 @@ internal sealed class ZpdProcess : IAsyncDisposable
                 throw new InvalidOperationException($"zpd exited {(process.WaitForExit(5000) ? process.ExitCode : -1)}: {await process.StandardError.ReadToEndAsync()}");
             if (line.StartsWith("zpd: public key ", StringComparison.Ordinal))
                 serverKey = line["zpd: public key ".Length..];
+            else if (line.StartsWith("zpd: key served on tcp://127.0.0.1:", StringComparison.Ordinal))
+                keyPort = int.Parse(line[(line.LastIndexOf(':') + 1)..]);
             else if (line.StartsWith("zpd: listening on tcp://127.0.0.1:", StringComparison.Ordinal))
                 port = int.Parse(line[(line.LastIndexOf(':') + 1)..]);
         }
         File.WriteAllText(Path.Combine(directory, "known_hosts"), $"127.0.0.1:{port} {serverKey}\n");
-        return new ZpdProcess(process, directory, port.Value, serverKey!);
+        return new ZpdProcess(process, directory, port.Value, keyPort, serverKey!);
     }
 
     /// <summary>zpc's options for this zpd (identity, known hosts, -p), then <paramref name="rest"/>.</summary>
