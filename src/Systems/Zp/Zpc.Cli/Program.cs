@@ -46,8 +46,13 @@ public static class Program
                         stats = true;
                         break;
                     case "-p":
-                        port = ++i < args.Length && int.TryParse(args[i], NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 65536
-                            ? p : throw new FormatException("-p needs a port (1-65535)");
+                    case "--key-port":
+                        var value = ++i < args.Length && int.TryParse(args[i], NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 65536
+                            ? p : throw new FormatException($"{args[i - 1]} needs a port (1-65535)");
+                        if (args[i - 1] == "-p")
+                            port = value;
+                        else
+                            keyPort = value;
                         break;
                     case "--identity":
                     case "-i":
@@ -55,10 +60,6 @@ public static class Program
                         break;
                     case "--accept-new":
                         acceptNew = true;
-                        break;
-                    case "--key-port":
-                        keyPort = ++i < args.Length && int.TryParse(args[i], NumberStyles.None, CultureInfo.InvariantCulture, out var k) && k is > 0 and < 65536
-                            ? k : throw new FormatException("--key-port needs a port (1-65535)");
                         break;
                     case "--known-hosts":
                         knownHosts = ++i < args.Length ? args[i] : throw new FormatException("--known-hosts needs a file");
