@@ -55,14 +55,26 @@ internal sealed class HostKeyEndpoint(string endpoint, string publicKey, ILogger
     {
         if (!TryParse(endpoint, out var host, out var port))
             throw new FormatException($"--key-endpoint '{endpoint}' is not tcp://HOST:PORT (or 'none')");
-        var address = host is "*" or "0.0.0.0" ? IPAddress.Any : host == "[::]" ? IPAddress.IPv6Any : IPAddress.TryParse(host.Trim('[', ']'), out var parsed) ? parsed
-            : throw new FormatException($"--key-endpoint '{endpoint}': the host must be an IP address or *");
+        var address = host == "*" ? IPAddress.Any : IPAddress.TryParse(host.Trim('[', ']'), out var parsed) ? parsed : Resolve(host);
         _listener = new TcpListener(address, port);
         _listener.Start();
         var bound = (IPEndPoint)_listener.LocalEndpoint;
         BoundEndpoint = $"tcp://{host}:{bound.Port.ToString(CultureInfo.InvariantCulture)}";
         _accepting = AcceptAsync(_listener, _stopping.Token);
         return Task.CompletedTask;
+    }
+
+    // ZeroMQ also binds interface names (tcp://eth0:6522); a plain socket needs an address.
+    private IPAddress Resolve(string host)
+    {
+        try
+        {
+            return Dns.GetHostAddresses(host) is { Length: > 0 } addresses ? addresses[0] : throw new SocketException((int)SocketError.HostNotFound);
+        }
+        catch (SocketException)
+        {
+            throw new FormatException($"key endpoint '{endpoint}': cannot resolve '{host}' to an address; give --key-endpoint tcp://IP:PORT, or none");
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
