@@ -19,7 +19,7 @@ public sealed class ZccpPatternException(string pattern, string reason) : ZccpEx
     public string Pattern { get; } = pattern;
 }
 
-/// <summary>The broker ended the session with INVALID before it acknowledged a subscription (over its limit, refused, or the session was lost).</summary>
+/// <summary>The broker refused a subscription (its ACL forbids the pattern), or ended the session with INVALID before it acknowledged it (over its limit, or the session was lost).</summary>
 public sealed class ZccpSubscriptionFailedException(string pattern, string reason) : ZccpException($"subscription '{pattern}' failed: {reason}");
 
 /// <summary>A DIRECT request's target is not connected to the broker (the broker answered <c>error=no-route</c>).</summary>

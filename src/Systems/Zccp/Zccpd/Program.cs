@@ -31,7 +31,7 @@ public static class Program
         var heartbeat = new Option<long?>("--heartbeat") { Description = "PING a client after this many ms with nothing sent to it; 0 turns PINGs off (default 1000)." };
         var duplicates = new Option<bool>("--duplicate-deliveries") { Description = "The 2014 behaviour: one DELIVER per matching pattern instead of one per client." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Trace every state-machine event and action on stderr." };
-        var acl = new Option<string?>("--acl") { Description = "Access control list: lines 'IDENTIFIER publish|subscribe|direct PATTERN' (zccp_server/acl); without one everything is allowed." };
+        var acl = new Option<string?>("--acl") { Description = "Access control list: 'key Z85-KEY ID[,ID...]' and 'SUBJECT publish|subscribe|direct PATTERN' lines (zccp_server/acl; docs/zccp.md); without one everything is allowed." };
         var root = new RootCommand("zccpd: the ZCCP broker (ZeroMQ Command & Control Protocol).") { bind, config, timeout, heartbeat, duplicates, verbose, acl };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -62,8 +62,17 @@ public sealed partial class ZccpServer
         internal ZccpMsg.Deliver? Outgoing { get; set; }
     }
 
+    /// <summary><see cref="ErrorHeader"/>'s companion on a refused SUBSCRIBE: <c>refused=subscribe</c>, the DELIVER's address being the pattern.</summary>
+    public const string RefusedHeader = "refused";
+
     private partial void RegisterClient(Client client, ZccpMsg.Hello request)
     {
+        if (Policy.Acl?.RefuseIdentifier(client.UserId, request.Identifier) is { } reason)
+        {
+            Logger.LogWarning("zccpd: {Client}: HELLO as '{Identifier}' refused: {Reason}; INVALID", client.LogPrefix, request.Identifier, reason);
+            RaiseException(client, Event.Forbidden);
+            return;
+        }
         client.Identifier = request.Identifier;
         client.LastSentAt = Now;
         if (_router.Register(client.Identifier, client) is { } previous)
@@ -98,6 +107,15 @@ public sealed partial class ZccpServer
     {
         var expression = request.Expression;
         client.LastSentAt = Now;
+        if (Policy.Acl is { } acl && Zccp.Protocol.ZrexPattern.Parse(expression) is { IsValid: true } pattern
+            && !acl.AllowsSubscription(client.Identifier, client.UserId, pattern))
+        {
+            // Answered instead of SUBSCRIBE-OK, so the subscriber knows; nothing is stored.
+            Logger.LogWarning("zccpd: {Client}: ACL refuses '{Identifier}' SUBSCRIBE to '{Expression}'", client.LogPrefix, client.Identifier, expression);
+            client.Outgoing = new ZccpMsg.Deliver { Address = expression, Headers = ZprotoHash.Create((ErrorHeader, Forbidden), (RefusedHeader, "subscribe")) };
+            RaiseException(client, Event.Refused);
+            return;
+        }
         switch (_subscriptions.Subscribe(client, expression))
         {
             case SubscribeResult.Invalid:
@@ -114,7 +132,7 @@ public sealed partial class ZccpServer
     private partial void ForwardToSubscribers(Client client, ZccpMsg.Publish request)
     {
         var acl = Policy.Acl;
-        if (acl is not null && !acl.Allows(client.Identifier, AccessAction.Publish, request.Address))
+        if (acl is not null && !acl.Allows(client.Identifier, client.UserId, AccessAction.Publish, request.Address))
         {
             Refuse(client, AccessAction.Publish, request.Address, request.Headers, request.Content);
             return;
@@ -128,7 +146,7 @@ public sealed partial class ZccpServer
         {
             if (ReferenceEquals(target, client))
                 continue;
-            if (acl is not null && !acl.Allows(target.Identifier, AccessAction.Subscribe, request.Address))
+            if (acl is not null && !acl.Allows(target.Identifier, target.UserId, AccessAction.Subscribe, request.Address))
                 continue;
             Forward(target, deliver);
         }
@@ -136,7 +154,7 @@ public sealed partial class ZccpServer
 
     private partial void RouteToTarget(Client client, ZccpMsg.Direct request)
     {
-        if (Policy.Acl is { } acl && !acl.Allows(client.Identifier, AccessAction.Direct, request.Address))
+        if (Policy.Acl is { } acl && !acl.Allows(client.Identifier, client.UserId, AccessAction.Direct, request.Address))
         {
             Refuse(client, AccessAction.Direct, request.Address, request.Headers, request.Content);
             return;

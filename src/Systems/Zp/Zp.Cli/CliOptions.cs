@@ -18,6 +18,8 @@ internal sealed class CliOptions
     public string IdentityDirectory { get; private set; } = ClientIdentity.DefaultDirectory;
     public string KnownHostsFile { get; private set; } = ClientIdentity.DefaultKnownHosts;
     public bool Async { get; private set; }
+    public bool AcceptNew { get; private set; }
+    public int? KeyPort { get; private set; }
     public int FollowMask { get; private set; } = 3;
     public TimeSpan ConnectTimeout { get; private set; } = TimeSpan.FromSeconds(5);
     public bool Verbose { get; private set; }
@@ -32,7 +34,8 @@ internal sealed class CliOptions
                zp [OPTIONS] job cancel USER@HOST ID
                zp keygen DIR                                        make a key pair; print the public key
         targets: USER@HOST (port 6522), USER@HOST:PORT, USER@tcp://HOST:PORT
-        options: -p PORT  --identity DIR  --known-hosts FILE  --connect-timeout MS  -v|--verbose  -h|--help
+        options: -p PORT  --identity DIR  --known-hosts FILE  --accept-new  --key-port PORT  --connect-timeout MS  -v|--verbose  -h|--help
+        an unknown host: --accept-new trusts and records the key it shows; on a terminal zp asks; otherwise it refuses
         exit: the remote command's status; 255 when the server is unreachable, refuses, or the key mismatches
         """;
 
@@ -64,6 +67,13 @@ internal sealed class CliOptions
                 case "--connect-timeout":
                     options.ConnectTimeout = int.TryParse(Value(args, ref i), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && ms > 0
                         ? TimeSpan.FromMilliseconds(ms) : throw new FormatException("--connect-timeout needs milliseconds");
+                    break;
+                case "--accept-new":
+                    options.AcceptNew = true;
+                    break;
+                case "--key-port":
+                    options.KeyPort = int.TryParse(Value(args, ref i), NumberStyles.None, CultureInfo.InvariantCulture, out var keyPort) && keyPort is > 0 and < 65536
+                        ? keyPort : throw new FormatException("--key-port needs a port (1-65535)");
                     break;
                 case "--async":
                     options.Async = true;

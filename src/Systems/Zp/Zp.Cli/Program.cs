@@ -73,20 +73,15 @@ public static class Program
         return 0;
     }
 
-    private static async Task<ZpConnection> ConnectAsync(ZpTarget target, CliOptions options)
-    {
-        var serverKey = ClientIdentity.KnownServerKey(options.KnownHostsFile, target.Authority)
-            ?? throw new ZpTransportException($"{target.Authority} is not in {options.KnownHostsFile}; add the line '{target.Authority} SERVER-KEY' with the key zpd printed ('zpd: public key ...', or its key.pub)");
-        return await ZpConnection.ConnectAsync(new ZpConnectOptions
+    private static Task<ZpConnection> ConnectAsync(ZpTarget target, CliOptions options) =>
+        HostKeys.ConnectAsync(target, new HostKeyPolicy
         {
-            Endpoint = target.Endpoint,
-            User = target.User,
-            ClientId = ClientIdentity.ClientId(options.IdentityDirectory),
-            ServerKey = serverKey,
-            ClientKeys = ClientIdentity.LoadKeys(options.IdentityDirectory),
-            ConnectTimeout = options.ConnectTimeout,
-        }).ConfigureAwait(false);
-    }
+            KnownHostsFile = options.KnownHostsFile,
+            AcceptNew = options.AcceptNew,
+            KeyPort = options.KeyPort,
+            Confirm = HostKeyPrompt.Interactive ? HostKeyPrompt.Ask : null,
+            Notice = notice => Console.Error.WriteLine($"zp: {notice}"),
+        }, options.IdentityDirectory, options.ConnectTimeout);
 
     private static uint Handle(CliOptions options) =>
         uint.TryParse(options.Operands[1], NumberStyles.None, CultureInfo.InvariantCulture, out var handle)

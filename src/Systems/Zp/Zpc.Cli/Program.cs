@@ -19,7 +19,7 @@ namespace Zpc.Cli;
 public static class Program
 {
     private const string Usage = """
-        usage: zpc [-r] [-p PORT] [--identity DIR] [--known-hosts FILE] [--stats] SRC... USER@HOST[:DEST]
+        usage: zpc [-r] [-p PORT] [--identity DIR] [--known-hosts FILE] [--accept-new] [--key-port PORT] [--stats] SRC... USER@HOST[:DEST]
           DEST is relative to the remote user's home unless absolute; empty means the home itself.
         """;
 
@@ -30,6 +30,8 @@ public static class Program
         int? port = null;
         var identity = ClientIdentity.DefaultDirectory;
         var knownHosts = ClientIdentity.DefaultKnownHosts;
+        var acceptNew = false;
+        int? keyPort = null;
         var operands = new List<string>();
         try
         {
@@ -44,12 +46,20 @@ public static class Program
                         stats = true;
                         break;
                     case "-p":
-                        port = ++i < args.Length && int.TryParse(args[i], NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 65536
-                            ? p : throw new FormatException("-p needs a port (1-65535)");
+                    case "--key-port":
+                        var value = ++i < args.Length && int.TryParse(args[i], NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 65536
+                            ? p : throw new FormatException($"{args[i - 1]} needs a port (1-65535)");
+                        if (args[i - 1] == "-p")
+                            port = value;
+                        else
+                            keyPort = value;
                         break;
                     case "--identity":
                     case "-i":
                         identity = ++i < args.Length ? args[i] : throw new FormatException("--identity needs a directory");
+                        break;
+                    case "--accept-new":
+                        acceptNew = true;
                         break;
                     case "--known-hosts":
                         knownHosts = ++i < args.Length ? args[i] : throw new FormatException("--known-hosts needs a file");
@@ -79,16 +89,14 @@ public static class Program
         {
             var (target, destination) = ParseDestination(operands[^1], port);
             var plan = CopyPlan.Make(operands.GetRange(0, operands.Count - 1), destination, recursive);
-            var serverKey = ClientIdentity.KnownServerKey(knownHosts, target.Authority)
-                ?? throw new ZpTransportException($"{target.Authority} is not in {knownHosts}; add the line '{target.Authority} SERVER-KEY'");
-            await using var connection = await ZpConnection.ConnectAsync(new ZpConnectOptions
+            await using var connection = await HostKeys.ConnectAsync(target, new HostKeyPolicy
             {
-                Endpoint = target.Endpoint,
-                User = target.User,
-                ClientId = ClientIdentity.ClientId(identity),
-                ServerKey = serverKey,
-                ClientKeys = ClientIdentity.LoadKeys(identity),
-            }).ConfigureAwait(false);
+                KnownHostsFile = knownHosts,
+                AcceptNew = acceptNew,
+                KeyPort = keyPort,
+                Confirm = HostKeyPrompt.Interactive ? HostKeyPrompt.Ask : null,
+                Notice = notice => Console.Error.WriteLine($"zpc: {notice}"),
+            }, identity, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
             var showProgress = !Console.IsErrorRedirected;
             long sent = 0;
             int copied = 0, identical = 0, failed = 0;

@@ -8,7 +8,7 @@ namespace Zpd;
 /// <summary>
 /// zpd's <c>authorized_keys</c>: one line per client key, <c>Z85-PUBLIC-KEY user[,user...]</c>;
 /// blank lines and lines starting with <c>#</c> are ignored. Only listed keys pass the CURVE
-/// handshake (ZAP), and a session may act only as a user some key lists.
+/// handshake (ZAP), and a session may act only as a user its own key's line lists.
 /// </summary>
 internal sealed class AuthorizedKeys
 {
@@ -16,9 +16,6 @@ internal sealed class AuthorizedKeys
 
     /// <summary>The client public keys allowed in.</summary>
     public IReadOnlyCollection<string> Keys => _users.Keys;
-
-    /// <summary>Every user any key may act as.</summary>
-    public ISet<string> Users { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Users <paramref name="key"/> may act as (empty for an unknown key).</summary>
     public IReadOnlyList<string> UsersOf(string key) => _users.TryGetValue(key, out var users) ? users : Array.Empty<string>();
@@ -43,8 +40,6 @@ internal sealed class AuthorizedKeys
             if (users.Length == 0)
                 throw new FormatException($"{source}:{lineNumber}: no user after the key");
             result._users[parts[0]] = users;
-            foreach (var user in users)
-                result.Users.Add(user);
         }
         return result;
     }

@@ -16,11 +16,12 @@ namespace Zpd;
 
 /// <summary>
 /// <c>zpd [--bind ENDPOINT]... [--config FILE] [--timeout MS] [--verbose] [--key-dir DIR]
-/// [--authorized-keys FILE]</c>: the zp daemon. Runs until SIGINT/SIGTERM, then stops taking
+/// [--authorized-keys FILE] [--key-endpoint ENDPOINT|none]</c>: the zp daemon. Runs until SIGINT/SIGTERM, then stops taking
 /// jobs, terminates the running ones (SIGTERM, SIGKILL after the grace period) and exits 0.
 /// </summary>
 /// <remarks>
-/// Once bound it prints <c>zpd: public key KEY</c> and one <c>zpd: listening on ENDPOINT</c> line
+/// Once bound it prints <c>zpd: public key KEY</c>, <c>zpd: key served on ENDPOINT</c> (the
+/// unauthenticated key endpoint first-contact clients fetch the key from) and one <c>zpd: listening on ENDPOINT</c> line
 /// per endpoint on stdout (wildcard ports resolved), so scripts and tests can wait for it and read
 /// the port. Exit codes: 0 stopped by a signal, 1 could not start, 2 usage error.
 /// </remarks>
@@ -34,7 +35,8 @@ public static class Program
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Trace every state-machine event and action on stderr." };
         var keyDir = new Option<string?>("--key-dir") { Description = "Directory of the server's CURVE key pair (key, key.pub); created on first start. Default ~/.config/zpd." };
         var authorized = new Option<string?>("--authorized-keys") { Description = "Client keys allowed in, one 'Z85-PUBLIC-KEY user[,user...]' per line. Default KEY-DIR/authorized_keys." };
-        var root = new RootCommand("zpd: the zp daemon (remote exec and jobs over ZeroMQ with CURVE).") { bind, config, timeout, verbose, keyDir, authorized };
+        var keyEndpoint = new Option<string?>("--key-endpoint") { Description = "Plain TCP endpoint serving the public key to first-contact clients (zp --accept-new). Default: the first tcp bind's port + 1; 'none' disables." };
+        var root = new RootCommand("zpd: the zp daemon (remote exec and jobs over ZeroMQ with CURVE).") { bind, config, timeout, verbose, keyDir, authorized, keyEndpoint };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -45,9 +47,17 @@ public static class Program
         if (Array.Exists(args, a => a is "--help" or "-h" or "-?" or "--version"))
             return parse.Invoke();
         var keys = parse.GetValue(keyDir) ?? ZpdDefaults.ConfigDirectory;
+        var binds = parse.GetValue(bind) is { Length: > 0 } b ? b : new[] { ZpdDefaults.Endpoint };
+        var served = parse.GetValue(keyEndpoint) switch
+        {
+            "none" => null,
+            null => Array.ConvertAll(binds, HostKeyEndpoint.DefaultFor) is var defaults && Array.Find(defaults, e => e is not null) is { } first ? first : null,
+            var explicitEndpoint => explicitEndpoint,
+        };
         return await RunAsync(new ZpdSettings
         {
-            Binds = parse.GetValue(bind) is { Length: > 0 } b ? b : new[] { ZpdDefaults.Endpoint },
+            Binds = binds,
+            KeyEndpoint = served,
             ConfigFile = parse.GetValue(config),
             TimeoutMilliseconds = parse.GetValue(timeout) ?? ZpdDefaults.TimeoutMilliseconds,
             Verbose = parse.GetValue(verbose),
@@ -102,6 +112,11 @@ public static class Program
                 AllowedClientKeys = new System.Collections.Generic.HashSet<string>(authorized.Keys, StringComparer.Ordinal),
             };
         });
+        if (settings.KeyEndpoint is { } keyEndpoint)
+        {
+            builder.Services.AddSingleton(services => new HostKeyEndpoint(keyEndpoint, hostKeys.PublicKey, services.GetRequiredService<ILogger<HostKeyEndpoint>>()));
+            builder.Services.AddHostedService(services => services.GetRequiredService<HostKeyEndpoint>());
+        }
         // Registered after the server, so it stops first: jobs end while the server still runs.
         builder.Services.AddHostedService<JobShutdown>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
@@ -110,13 +125,15 @@ public static class Program
         {
             await host.StartAsync().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is ZmqException or FileNotFoundException or FormatException)
+        catch (Exception e) when (e is ZmqException or FileNotFoundException or FormatException or System.Net.Sockets.SocketException)
         {
             Console.Error.WriteLine($"zpd: {e.Message}");
             return 1;
         }
         var server = host.Services.GetRequiredService<ZpServer>();
         Console.Out.WriteLine($"zpd: public key {hostKeys.PublicKey}");
+        if (host.Services.GetService<HostKeyEndpoint>()?.BoundEndpoint is { } served)
+            Console.Out.WriteLine($"zpd: key served on {served}");
         foreach (var endpoint in server.Endpoints)
             Console.Out.WriteLine($"zpd: listening on {endpoint}");
         Console.Out.Flush();
@@ -148,6 +165,7 @@ public static class Program
 internal sealed record ZpdSettings
 {
     public required string[] Binds { get; init; }
+    public string? KeyEndpoint { get; init; }
     public string? ConfigFile { get; init; }
     public long TimeoutMilliseconds { get; init; }
     public bool Verbose { get; init; }

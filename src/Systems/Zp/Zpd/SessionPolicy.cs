@@ -1,19 +1,16 @@
 using System;
 using System.IO;
+using System.Linq;
 
 namespace Zpd;
 
 /// <summary>
-/// Which local users a session may act as, and as whom its commands run. Unprivileged, zpd runs
-/// commands as its own user only, so a session must name that user. As root, a session may name
-/// any user authorized_keys lists, and its commands run as that user (uid, gid, supplementary
-/// groups, HOME) through setpriv.
+/// Which local users a session may act as, and as whom its commands run. A session may act only as
+/// a user that authorized_keys lists for the CURVE key its connection authenticated with (the ZAP
+/// User-Id the runtime exposes as <c>ServerClient.UserId</c>). Unprivileged, zpd runs commands as its
+/// own user only, so a session must name that user. As root, its commands run as the named user
+/// (uid, gid, supplementary groups, HOME) through setpriv.
 /// </summary>
-/// <remarks>
-/// The runtime's ZAP handler admits exactly the listed keys but does not yet tell the server which
-/// key a connection used, so the per-key user list is enforced as the union of all keys' users
-/// (docs/zp.md, "Security").
-/// </remarks>
 public sealed class SessionPolicy
 {
     private readonly AuthorizedKeys _keys;
@@ -29,11 +26,11 @@ public sealed class SessionPolicy
     /// <summary>The user zpd runs as; CONNECTION-OPEN (which names no user) acts as this one.</summary>
     public string DefaultUser { get; }
 
-    /// <summary>Why a session may not act as <paramref name="user"/>, or null when it may.</summary>
-    public string? Refuse(string user)
+    /// <summary>Why the client that authenticated with <paramref name="clientKey"/> may not act as <paramref name="user"/>, or null when it may.</summary>
+    public string? Refuse(string clientKey, string user)
     {
-        if (!_keys.Users.Contains(user))
-            return $"no key in authorized_keys may act as '{user}'";
+        if (!_keys.UsersOf(clientKey).Contains(user, StringComparer.Ordinal))
+            return $"this client key may not act as '{user}' (authorized_keys)";
         if (string.Equals(user, DefaultUser, StringComparison.Ordinal))
             return null;
         if (!_privileged)

@@ -84,7 +84,7 @@ public sealed partial class ZpServer : IJobTransport
             ZpMsg.ConnectionOpen open => (open.ClientId, _policy.DefaultUser),
             _ => throw new InvalidOperationException("register client runs for CONNECTION-OPEN and SESSION-OPEN"),
         };
-        if (_policy.Refuse(user) is { } reason)
+        if (_policy.Refuse(client.UserId, user) is { } reason)
         {
             client.Prepared = new ZpMsg.Error { Code = 403, Reason = reason };
             RaiseException(client, Event.Refused);

@@ -29,6 +29,14 @@ public abstract class ServerClient<TMessage, TState, TEvent> : MachineInstance<T
     /// <summary>The peer's routing id on the ROUTER socket.</summary>
     public byte[] RoutingId { get; internal set; } = Array.Empty<byte>();
 
+    /// <summary>
+    /// Who the peer authenticated as: the ZAP User-Id of its connection, which with CURVE is the
+    /// client's public key in Z85 (see <see cref="Zproto.Runtime.Zmq.ZmqAuthenticator"/>). Empty
+    /// without CURVE. The engine checks it on every message: a message from the same routing id but
+    /// another identity ends this record and starts a fresh one, so it never changes under an action.
+    /// </summary>
+    public string UserId { get; internal set; } = "";
+
     /// <summary>A short printable id for logs (the routing id in hex, or the prefix set by the server).</summary>
     public string LogPrefix { get; set; } = "";
 

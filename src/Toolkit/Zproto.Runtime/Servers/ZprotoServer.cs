@@ -117,6 +117,8 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
             _router.ZapDomain = "zproto";
             _router.CurveServer = true;
             _router.CurveSecretKey = c.SecretKey;
+            // Actions see which key each client authenticated with (ServerClient.UserId).
+            _router.ReadsUserId = true;
         }
         _poller = poller;
         _routerIndex = poller.Add(_router);
@@ -167,15 +169,15 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
             if (!_receiver.TryReceive(_router!, out var routingId, out var message))
                 return;
             if (message is not null)
-                Deliver(routingId!, message, _receiver.LastSize);
+                Deliver(routingId!, _router!.PeerUserId ?? "", message, _receiver.LastSize);
         }
     }
 
     // ---- receive path: a decoded message into its client's mailbox -----------------------------
 
-    private void Deliver(byte[] routingId, TMessage message, int size)
+    private void Deliver(byte[] routingId, string userId, TMessage message, int size)
     {
-        var client = FindOrCreate(routingId);
+        var client = FindOrCreate(routingId, userId);
         client.LastActivity = Now;
         ScheduleExpiry(client);
         if (!Enqueue(client, message, size))
@@ -184,12 +186,20 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
         RunPendingEvents();
     }
 
-    private TClient FindOrCreate(byte[] routingId)
+    private TClient FindOrCreate(byte[] routingId, string userId)
     {
         if (_clients.TryGetValue(routingId, out var client))
-            return client;
+        {
+            if (client.UserId == userId)
+                return client;
+            // A peer may choose its routing id: one that reuses a record's id after it disconnected,
+            // authenticated as someone else, must not inherit that record's session.
+            Logger.LogWarning("{Name}: {Client}: routing id reused by another identity; the old record ends", Name, client.LogPrefix);
+            Destroy(client);
+        }
         client = CreateClient();
         client.RoutingId = routingId;
+        client.UserId = userId;
         client.LogPrefix = Convert.ToHexStringLower(routingId);
         _clients[routingId] = client;
         try

@@ -8,7 +8,9 @@ namespace Zproto.Runtime.Zmq;
 /// <summary>
 /// A ZAP handler (ZeroMQ RFC 27) for CURVE: answers libzmq's authentication requests on
 /// <c>inproc://zeromq.zap.01</c>, admitting a client only when its public key is in the allowlist
-/// (or any client when the list is empty). Polled by its owner's loop; one per context.
+/// (or any client when the list is empty). An admitted client's User-Id is its public key in Z85,
+/// which libzmq attaches to each of its messages (<see cref="ZmqSocket.PeerUserId"/>). Polled by its
+/// owner's loop; one per context.
 /// </summary>
 public sealed class ZmqAuthenticator : IDisposable
 {

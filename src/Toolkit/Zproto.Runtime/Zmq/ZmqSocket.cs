@@ -330,6 +330,12 @@ public sealed partial class ZmqSocket : IDisposable
             frame = size == 0 ? [] : GC.AllocateUninitializedArray<byte>(size);
             new ReadOnlySpan<byte>(LibZmq.zmq_msg_data(&message), size).CopyTo(frame);
             more = LibZmq.zmq_msg_more(&message) != 0;
+            // The metadata lives in the message, so it is read here, before the close below.
+            if (ReadsUserId && !more)
+            {
+                CaptureUserId(&message);
+            }
+
             return true;
         }
         finally

@@ -49,7 +49,18 @@ public sealed class AuthorizedKeysTests
         var keys = AuthorizedKeys.Parse($"# comment\n\n{Key} alice,bob\n", "ak");
         Assert.Single(keys.Keys);
         Assert.Equal(new[] { "alice", "bob" }, keys.UsersOf(Key));
-        Assert.True(keys.Users.SetEquals(new[] { "alice", "bob" }));
+    }
+
+    [Fact]
+    public void SessionPolicy_LetsAKeyActOnlyAsTheUsersOfItsOwnLine()
+    {
+        const string Other = "Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID";
+        var keys = AuthorizedKeys.Parse($"{Key} alice\n{Other} bob\n", "ak");
+        var policy = new SessionPolicy(keys, "alice", privileged: false);
+        Assert.Null(policy.Refuse(Key, "alice"));
+        Assert.Equal("this client key may not act as 'alice' (authorized_keys)", policy.Refuse(Other, "alice"));
+        Assert.Equal("this client key may not act as 'bob' (authorized_keys)", policy.Refuse(Key, "bob"));
+        Assert.Equal("this client key may not act as 'alice' (authorized_keys)", policy.Refuse("", "alice"));
     }
 
     [Theory]

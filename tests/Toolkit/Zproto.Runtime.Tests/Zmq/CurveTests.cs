@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 using Zproto.Runtime.Zmq;
 
@@ -94,6 +95,61 @@ public sealed class CurveTests
         client.SendMultipart(Frames.Of("secret hello"));
 
         Assert.False(server.TryReceiveMultipart(new List<byte[]>()));
+    }
+
+    [Fact]
+    public void Zap_user_id_of_each_message_is_the_curve_public_key_of_the_client_that_sent_it()
+    {
+        ZmqCurveKeyPair serverKeys = ZmqCurve.GenerateKeyPair();
+        ZmqCurveKeyPair aliceKeys = ZmqCurve.GenerateKeyPair();
+        ZmqCurveKeyPair bobKeys = ZmqCurve.GenerateKeyPair();
+        using var context = new ZmqContext();
+        using var authenticator = new ZmqAuthenticator(context, new HashSet<string>(), NullLogger.Instance, "test");
+        using var server = NewCurveServer(context, serverKeys);
+        server.ZapDomain = "test";
+        server.ReadsUserId = true;
+        using var alice = NewCurveClient(context, aliceKeys, serverKeys.PublicKey);
+        using var bob = NewCurveClient(context, bobKeys, serverKeys.PublicKey);
+        alice.Connect(server.LastEndpoint);
+        bob.Connect(server.LastEndpoint);
+
+        alice.SendMultipart(Frames.Of("from alice"));
+        bob.SendMultipart(Frames.Of("from bob", "second frame"));
+
+        // Polled as the server engine does: zmq_poll makes the ROUTER prefetch the message.
+        var poller = new ZmqPoller();
+        poller.Add(authenticator.Socket);
+        poller.Add(server);
+        var seen = new Dictionary<string, string?>();
+        var frames = new List<byte[]>();
+        var deadline = DateTime.UtcNow + Frames.Patience;
+        while (seen.Count < 2 && DateTime.UtcNow < deadline)
+        {
+            poller.Poll(TimeSpan.FromMilliseconds(100));
+            // The handshake waits for the ZAP answer, which this thread gives.
+            authenticator.HandleRequests();
+            while (server.TryReceiveMultipart(frames, dontWait: true))
+                seen[Frames.Text(frames[1])] = server.PeerUserId;
+        }
+
+        Assert.Equal(2, seen.Count);
+        Assert.Equal(aliceKeys.PublicKey, seen["from alice"]);
+        Assert.Equal(bobKeys.PublicKey, seen["from bob"]);
+    }
+
+    [Fact]
+    public void Without_a_zap_handler_a_message_has_no_user_id()
+    {
+        using var context = new ZmqContext();
+        using var server = new ZmqSocket(context, ZmqSocketType.Router) { ReadsUserId = true, ReceiveTimeout = Frames.Patience };
+        server.Bind("tcp://127.0.0.1:*");
+        using var client = new ZmqSocket(context, ZmqSocketType.Dealer);
+        client.Connect(server.LastEndpoint);
+
+        client.SendMultipart(Frames.Of("plain"));
+
+        Assert.Equal("plain", Frames.Text(server.ReceiveMultipart()[1]));
+        Assert.Null(server.PeerUserId);
     }
 
     private static ZmqSocket NewCurveServer(ZmqContext context, ZmqCurveKeyPair keys)

@@ -32,6 +32,9 @@ internal sealed class SubscriptionLog
         return true;
     }
 
+    /// <summary>The broker refused the oldest pending SUBSCRIBE (ACL); true when it answers a call.</summary>
+    public bool Refused() => _pending.TryDequeue(out var expression) && expression is not null;
+
     /// <summary>The session ended with SUBSCRIBEs unanswered; returns how many calls were waiting.</summary>
     public int AbandonPending()
     {

@@ -93,6 +93,13 @@ public sealed partial class ZccpClient
 
     private partial void PassDelivery(ZccpMsg.Deliver message)
     {
+        // The broker answers a SUBSCRIBE its ACL forbids with this DELIVER instead of SUBSCRIBE-OK.
+        if (message.Sender.Length == 0 && message.Headers.TryGetValue("refused", out var refused) && refused == "subscribe")
+        {
+            if (_subscriptions.Refused())
+                SignalReply(new Failure { Reason = $"the broker refused it ({(message.Headers.TryGetValue("error", out var error) ? error : "refused")})" });
+            return;
+        }
         Deliveries?.Invoke(new Delivery(message.Sender, message.Address, message.Headers, message.Content ?? Array.Empty<ReadOnlyMemory<byte>>()));
     }
 

@@ -110,6 +110,11 @@ internal static unsafe partial class LibZmq
     [LibraryImport(LibraryName)]
     internal static partial int zmq_msg_more(ZmqMsg* message);
 
+    /// <summary>A metadata property of a received message (e.g. <c>User-Id</c>, set by the ZAP handler),
+    /// or null with EINVAL when it has none. libzmq owns the string; it lives until the message is closed.</summary>
+    [LibraryImport(LibraryName, SetLastError = true)]
+    internal static partial byte* zmq_msg_gets(ZmqMsg* message, byte* property);
+
     // Polling. The item layout depends on the platform's fd type; see ZmqPollItem.
 
     [LibraryImport(LibraryName, SetLastError = true)]

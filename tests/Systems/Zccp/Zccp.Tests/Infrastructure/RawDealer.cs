@@ -17,9 +17,18 @@ internal sealed class RawDealer : IDisposable
 
     private readonly ZmqSocket _socket;
 
-    public RawDealer(ZmqContext context, string endpoint)
+    /// <summary>Connects; with <paramref name="keys"/> and <paramref name="serverKey"/> as a CURVE client.</summary>
+    public RawDealer(ZmqContext context, string endpoint, ZmqCurveKeyPair? keys = null, string? serverKey = null, byte[]? routingId = null)
     {
         _socket = new ZmqSocket(context, ZmqSocketType.Dealer) { ReceiveTimeout = DefaultWait };
+        if (routingId is not null)
+            _socket.RoutingId = routingId;
+        if (keys is not null)
+        {
+            _socket.CurveServerKey = serverKey ?? throw new ArgumentNullException(nameof(serverKey));
+            _socket.CurvePublicKey = keys.PublicKey;
+            _socket.CurveSecretKey = keys.SecretKey;
+        }
         _socket.Connect(endpoint);
     }
 

@@ -103,11 +103,12 @@ internal sealed class ZpdProcess : IAsyncDisposable
     private readonly StringBuilder _stderr = new();
     private readonly Task _stderrPump;
 
-    private ZpdProcess(Process process, string directory, int port, string serverKey)
+    private ZpdProcess(Process process, string directory, int port, int? keyPort, string serverKey)
     {
         Process = process;
         Directory = directory;
         Port = port;
+        KeyPort = keyPort;
         ServerKey = serverKey;
         _stderrPump = Task.Run(async () =>
         {
@@ -125,6 +126,9 @@ internal sealed class ZpdProcess : IAsyncDisposable
     public string Directory { get; }
 
     public int Port { get; }
+
+    /// <summary>The port zpd serves its public key on (first-contact trust), when it does.</summary>
+    public int? KeyPort { get; }
 
     public string ServerKey { get; }
 
@@ -144,17 +148,21 @@ internal sealed class ZpdProcess : IAsyncDisposable
     }
 
     /// <summary>Starts zpd with extra arguments; returns once it printed its endpoint.</summary>
-    public static async Task<ZpdProcess> StartAsync(params string[] extra)
+    public static Task<ZpdProcess> StartAsync(params string[] extra) => StartAuthorizingAsync(Array.Empty<string>(), extra);
+
+    /// <summary>Starts zpd with more authorized_keys lines after the test client's, and extra arguments.</summary>
+    public static async Task<ZpdProcess> StartAuthorizingAsync(IEnumerable<string> authorizedLines, params string[] extra)
     {
         var directory = Path.Combine(Path.GetTempPath(), "zp-tests-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
         var client = KeyFiles.Generate(Path.Combine(directory, "id"));
-        File.WriteAllText(Path.Combine(directory, "authorized_keys"), $"# test client\n{client.PublicKey} {User}\n");
+        File.WriteAllLines(Path.Combine(directory, "authorized_keys"), new[] { "# test client", $"{client.PublicKey} {User}" }.Concat(authorizedLines));
         var args = new List<string> { "--bind", "tcp://127.0.0.1:*", "--key-dir", Path.Combine(directory, "host"), "--authorized-keys", Path.Combine(directory, "authorized_keys") };
         args.AddRange(extra);
         var process = ZpPrograms.Start(ZpPrograms.ZpdDll, args);
         string? serverKey = null;
         int? port = null;
+        int? keyPort = null;
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (port is null)
         {
@@ -163,11 +171,13 @@ internal sealed class ZpdProcess : IAsyncDisposable
                 throw new InvalidOperationException($"zpd exited {(process.WaitForExit(5000) ? process.ExitCode : -1)}: {await process.StandardError.ReadToEndAsync()}");
             if (line.StartsWith("zpd: public key ", StringComparison.Ordinal))
                 serverKey = line["zpd: public key ".Length..];
+            else if (line.StartsWith("zpd: key served on tcp://127.0.0.1:", StringComparison.Ordinal))
+                keyPort = int.Parse(line[(line.LastIndexOf(':') + 1)..]);
             else if (line.StartsWith("zpd: listening on tcp://127.0.0.1:", StringComparison.Ordinal))
                 port = int.Parse(line[(line.LastIndexOf(':') + 1)..]);
         }
         File.WriteAllText(Path.Combine(directory, "known_hosts"), $"127.0.0.1:{port} {serverKey}\n");
-        return new ZpdProcess(process, directory, port.Value, serverKey!);
+        return new ZpdProcess(process, directory, port.Value, keyPort, serverKey!);
     }
 
     /// <summary>zpc's options for this zpd (identity, known hosts, -p), then <paramref name="rest"/>.</summary>
