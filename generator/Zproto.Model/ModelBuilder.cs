@@ -83,6 +83,7 @@ internal sealed partial class ModelBuilder
             Report(DiagnosticDescriptors.NoMessages, root, name ?? "");
 
         CheckDiscriminator(root, header, messages, signature, pubsub);
+        CheckMaxSize(root, maxSize, header, messages, header.Exists(h => h.Spec.Discriminator));
         CheckTypeNames(root, name ?? "");
 
         var grammar = new StringBuilder();
@@ -155,6 +156,8 @@ internal sealed partial class ModelBuilder
         }
     }
 
+    // A datagram protocol's limit on a whole message, which its codec enforces; on the other
+    // framings the largest frame a peer may send, which servers give libzmq as ZMQ_MAXMSGSIZE.
     private int ParseMaxSize(ModelNode root)
     {
         var attribute = root.Attribute("max_size");
@@ -162,13 +165,62 @@ internal sealed partial class ModelBuilder
             return 0;
         if (!int.TryParse(attribute.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value <= 0)
         {
-            Report(DiagnosticDescriptors.InvalidAttribute, attribute, "<class>", "max_size", "must be a positive number of octets");
+            Report(DiagnosticDescriptors.BadMaxSize, attribute, attribute.Value);
             return 0;
         }
-        if (_framing != Framing.Datagram)
-            Report(DiagnosticDescriptors.FramingConflict, attribute, "max_size applies to framing=\"datagram\" protocols");
         return value;
     }
+
+    /// <summary>ZP2041 for a message whose fixed-size values alone (a lower bound of its frame 0) exceed max_size.</summary>
+    private void CheckMaxSize(ModelNode root, int maxSize, List<ParsedField> header, List<MessageSpec> messages, bool discriminated)
+    {
+        if (maxSize == 0)
+            return;
+        // The zproto prefix (AA, A0|signature, id) on binary frames without a discriminator; a
+        // text-frames protocol puts each value in its own frame, so only the largest value counts.
+        var prefix = _framing != Framing.TextFrames && !discriminated && !_pubsub ? 3 : 0;
+        var headerSize = _framing == Framing.TextFrames ? 0 : SumFixed(header.ConvertAll(h => h.Spec));
+        foreach (var message in messages)
+        {
+            var size = _framing == Framing.TextFrames ? MaxFixed(message) : prefix + headerSize + SumFixed(message.Fields);
+            if (size > maxSize)
+            {
+                Report(DiagnosticDescriptors.MaxSizeTooSmall, root.Attribute("max_size")!, maxSize.ToString(CultureInfo.InvariantCulture), message.Name, size.ToString(CultureInfo.InvariantCulture));
+                return;
+            }
+        }
+    }
+
+    private static int SumFixed(IEnumerable<FieldSpec> fields)
+    {
+        var sum = 0;
+        foreach (var field in fields)
+            sum += FixedOctets(field);
+        return sum;
+    }
+
+    private static int MaxFixed(MessageSpec message)
+    {
+        var max = 0;
+        foreach (var section in message.Sections)
+            foreach (var field in section.Fields)
+                max = Math.Max(max, FixedOctets(field));
+        return max;
+    }
+
+    // Octets a field takes whatever its value: whole-octet numbers and octets, uuids, and the
+    // length or count prefix of the variable kinds. Bit fields and composites count 0, so the sum
+    // is a lower bound and ZP2041 never fires for a message that could fit.
+    private static int FixedOctets(FieldSpec field) => field.Kind switch
+    {
+        FieldKind.Number or FieldKind.Integer or FieldKind.Octets or FieldKind.Enum when field.Bits == 0 => field.Size,
+        FieldKind.Boolean when field.Bits == 0 => 1,
+        FieldKind.Uuid => 16,
+        FieldKind.String when !field.Rest => 1,
+        FieldKind.Longstr or FieldKind.Strings or FieldKind.Hash or FieldKind.List => 4,
+        FieldKind.Chunk when !field.Rest => 4,
+        _ => 0,
+    };
 
     // ---- defines, enums, types --------------------------------------------------------------
 

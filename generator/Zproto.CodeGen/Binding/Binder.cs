@@ -33,6 +33,11 @@ public static partial class Binder
             DocLines = CSharp.DocLines(JoinDoc(spec.Title, spec.Doc), $"The {spec.Name} protocol."),
             GeneratedCodeAttribute = $"[global::System.CodeDom.Compiler.GeneratedCode({CSharp.Literal(ToolName)}, {CSharp.Literal(version)})]",
             IsText = spec.Framing == Framing.TextFrames,
+            MaxSize = spec.MaxSize,
+            StatesMaxSize = spec.MaxSize > 0,
+            MaxSizeDoc = spec.Framing == Framing.Datagram
+                ? "The largest encoded message, in octets."
+                : "The largest frame a peer may send, in octets (the model's max_size): generated servers give it to libzmq as ZMQ_MAXMSGSIZE unless ServerOptions.MaxMessageSize overrides it.",
             Defines = BindDefines(spec),
             Enums = BindEnums(spec),
             Types = BindTypes(context),

@@ -22,6 +22,10 @@ public sealed record ProtocolView
     public bool HasDiscriminator { get; init; }
     public string SignatureByte { get; init; } = "";
     public int MaxSize { get; init; }
+    /// <summary>The model states max_size: the class has a MaxSize constant.</summary>
+    public bool StatesMaxSize { get; init; }
+    public string MaxSizeDoc { get; init; } = "";
+    /// <summary>The codec enforces MaxSize on every message (datagram framing).</summary>
     public bool HasMaxSize { get; init; }
     public bool NeedsFramesForDecode { get; init; }
     public string IdType { get; init; } = "byte";

@@ -83,6 +83,11 @@ public static class DiagnosticDescriptors
     /// <summary>ZP2025: a template does not compile.</summary>
     public static readonly DiagnosticDescriptor TemplateSyntax = new("ZP2025", Severity.Error, "Template does not compile", "template '{0}': {1}");
 
+    /// <summary>ZP2040: <c>max_size</c> is not a whole number of octets from 1 to 2,147,483,647.</summary>
+    public static readonly DiagnosticDescriptor BadMaxSize = new("ZP2040", Severity.Error, "Bad max_size", "max_size '{0}' must be a whole number of octets from 1 to 2147483647");
+    /// <summary>ZP2041: <c>max_size</c> is smaller than the fixed part of a message, which could then never be sent.</summary>
+    public static readonly DiagnosticDescriptor MaxSizeTooSmall = new("ZP2041", Severity.Error, "max_size smaller than a message", "max_size {0} is smaller than message '{1}', whose fixed part alone is {2} octets; it could never be sent");
+
     /// <summary>ZP9001: an unexpected failure inside the generator.</summary>
     public static readonly DiagnosticDescriptor InternalError = new("ZP9001", Severity.Error, "Internal error", "internal error while processing the model: {0}");
 
@@ -93,6 +98,7 @@ public static class DiagnosticDescriptors
         InvalidAttribute, NotAModel, DuplicateMessageId, DuplicateMessageName, DuplicateFieldName, FieldTypeConflict,
         UnknownType, MsgNotLast, BadNumberSize, BadOctetsSize, StringConstantTooLong, BadConstant, BadSignature,
         BadMessageId, BadBits, RestNotLast, BadDiscriminator, FramingConflict, DuplicateDeclaration, BadEnum, BadSection,
-        NoMessages, NameClash, TypeNotAllowed, MemberNamedLikeType, TemplateBinding, TemplateSyntax, InternalError,
+        NoMessages, NameClash, TypeNotAllowed, MemberNamedLikeType, TemplateBinding, TemplateSyntax, BadMaxSize, MaxSizeTooSmall,
+        InternalError,
     ];
 }

@@ -25,4 +25,8 @@ public interface IFrameProtocol<TMessage> where TMessage : class
 
     /// <summary>The message name for logs (e.g. <c>READ-OK</c>).</summary>
     static abstract string GetName(TMessage message);
+
+    /// <summary>The model's <c>max_size</c> in octets (the largest frame a peer may send; a whole datagram in
+    /// datagram framing), or 0 when the model states none. Servers use it as their default <c>ZMQ_MAXMSGSIZE</c>.</summary>
+    static virtual int MaxSize => 0;
 }

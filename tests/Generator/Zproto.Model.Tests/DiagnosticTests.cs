@@ -1,8 +1,10 @@
+using System;
 using System.Linq;
 using System.Xml;
 using System.Xml.Linq;
 using Xunit;
 using Zproto.Model.Diagnostics;
+using Zproto.Model.Specs;
 using Zproto.Model.Tests.Support;
 
 namespace Zproto.Model.Tests;
@@ -784,13 +786,72 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void ZP2016_max_size_without_datagram_framing_points_at_the_max_size_attribute()
+    public void Max_size_on_frames_and_text_frames_is_the_largest_frame_and_no_framing_conflict()
     {
-        const string xml = """<class name = "p" max_size = "512"><message name = "a" /></class>""";
+        var frames = Models.Clean("""<class name = "p" max_size = "512"><message name = "a" /></class>""");
+        var text = Models.Clean("""
+            <class name = "t" framing = "text-frames" max_size = "104857600">
+                <message name = "req" direction = "request"><section name = "argument" tag = "ARGUMENT"><field name = "value" type = "string" /></section></message>
+            </class>
+            """);
+
+        Assert.Equal((Framing.Frames, 512), (frames.Framing, frames.MaxSize));
+        Assert.Equal((Framing.TextFrames, 104857600), (text.Framing, text.MaxSize));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("lots")]
+    [InlineData("2147483648")]
+    public void ZP2040_max_size_that_is_not_a_positive_32_bit_number_of_octets_points_at_the_attribute(string value)
+    {
+        var xml = $"""<class name = "p" max_size = "{value}"><message name = "a" /></class>""";
 
         var result = Models.Parse(xml);
 
-        Models.Only(result, DiagnosticDescriptors.FramingConflict, File, Models.At(xml, "max_size"));
+        var d = Models.Only(result, DiagnosticDescriptors.BadMaxSize, File, Models.At(xml, "max_size"));
+        Assert.Contains($"'{value}'", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ZP2040_max_size_in_yaml_is_checked_the_same_way()
+    {
+        const string yaml = "class: p\nmax_size: many\nmessages:\n  - name: a\n";
+
+        var result = Models.Yaml(yaml);
+
+        Models.Only(result, DiagnosticDescriptors.BadMaxSize, "test.yaml", Models.At(yaml, "many"));
+    }
+
+    [Fact]
+    public void ZP2041_max_size_below_a_messages_fixed_part_names_the_message_and_its_octets()
+    {
+        // KEY: the 3-octet prefix, a 4-octet number and 100 octets = at least 107 octets.
+        const string xml = """
+            <class name = "p" max_size = "100">
+                <message name = "small"><field name = "n" type = "number" size = "4" /></message>
+                <message name = "key"><field name = "n" type = "number" size = "4" /><field name = "k" type = "octets" size = "100" /></message>
+            </class>
+            """;
+
+        var result = Models.Parse(xml);
+
+        var d = Models.Only(result, DiagnosticDescriptors.MaxSizeTooSmall, File, Models.At(xml, "max_size"));
+        Assert.Contains("'key'", d.Message, StringComparison.Ordinal);
+        Assert.Contains("107 octets", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ZP2041_does_not_fire_when_every_message_can_fit()
+    {
+        var spec = Models.Clean("""
+            <class name = "p" max_size = "107">
+                <message name = "key"><field name = "n" type = "number" size = "4" /><field name = "k" type = "octets" size = "100" /></message>
+            </class>
+            """);
+
+        Assert.Equal(107, spec.MaxSize);
     }
 
     [Fact]

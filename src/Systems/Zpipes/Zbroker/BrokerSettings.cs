@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.InteropServices;
+using Zpipes.Protocol;
 using Zproto.Runtime.Configuration;
 using Zproto.Runtime.Servers;
 
@@ -116,12 +117,17 @@ public sealed record BrokerSettings
         }
         if (Verbose)
             options.Verbose = true;
-        // No ZPIPES message needs more than the largest chunk plus its header (11 bytes; 1 KiB
-        // leaves room for the name in OUTPUT/INPUT), and libzmq refuses a larger frame unread.
-        options.MaxMessageSize = ToPipeLimit() + 1024;
+        // The model's max_size is the default pipe limit plus 1 KiB of header (11 bytes for WRITE,
+        // room for the name in OUTPUT/INPUT); the same header room over the configured limit, and
+        // libzmq refuses a larger frame unread.
+        options.MaxMessageSize = ToPipeLimit() + (ZpipesMsg.MaxSize - ZpipesServer.DefaultPipeLimit);
         // While the broker reads, libzmq's queue per peer is near empty; this bounds it (in
         // messages of up to MaxMessageSize) should the broker ever stop reading.
         options.ReceiveHighWatermark = 100;
+        // A reader that pipelines READs but does not read its socket: at most 16 READ-OKs (each up
+        // to a pipe's worth) queue in libzmq, then up to PeerBacklogByteLimit wait in the engine,
+        // then its session ends.
+        options.SendHighWatermark = 16;
         if (!OperatingSystem.IsLinux() && options.Endpoints.Any(e => e.StartsWith("ipc://@", StringComparison.Ordinal)))
             throw new PlatformNotSupportedException($"abstract IPC endpoints (ipc://@...) need Linux; this is {RuntimeInformation.OSDescription}; use --bind tcp://...");
         return options;

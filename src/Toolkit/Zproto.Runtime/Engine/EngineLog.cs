@@ -57,4 +57,10 @@ internal static partial class EngineLog
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "{Name}: {Count} more malformed messages in the last minute were not logged")]
     public static partial void MalformedSuppressed(ILogger logger, string name, long count);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "{Name}: {Client}: the peer does not read its replies ({Bytes} bytes waiting past its send queue); session ended")]
+    public static partial void SlowPeerSessionEnded(ILogger logger, string name, string client, long bytes);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Warning, Message = "{Name}: {Count} more sessions of peers that do not read were ended in the last minute")]
+    public static partial void SlowPeersSuppressed(ILogger logger, string name, long count);
 }

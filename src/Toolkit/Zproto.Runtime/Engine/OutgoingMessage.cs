@@ -28,6 +28,17 @@ internal sealed class OutgoingMessage<TProtocol, TMessage>
         TProtocol.AddExtraFrames(message, _extraFrames);
     }
 
+    /// <summary>The encoded frames as a copy that outlives the next <see cref="Encode"/> (frame 0 copied;
+    /// the extra frames are the message's own memory, which the message does not change).</summary>
+    public ReadOnlyMemory<byte>[] ToFrames()
+    {
+        var frames = new ReadOnlyMemory<byte>[1 + _extraFrames.Count];
+        frames[0] = _buffer.AsSpan(0, _length).ToArray();
+        for (var i = 0; i < _extraFrames.Count; i++)
+            frames[i + 1] = _extraFrames[i];
+        return frames;
+    }
+
     /// <summary>Sends the encoded frames without blocking; false when the first frame could not be queued.</summary>
     public bool TrySend(ZmqSocket socket)
     {

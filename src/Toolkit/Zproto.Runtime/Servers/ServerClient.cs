@@ -19,6 +19,8 @@ public abstract class ServerClient<TMessage, TState, TEvent> : MachineInstance<T
     internal readonly Mailbox<TMessage> Mailbox = new();
     internal WarningLimiter Warnings;
     internal readonly InboundAccount Inbound = new();
+    /// <summary>Replies waiting for the peer's send queue to have room; null until one had to wait.</summary>
+    internal OutboundBacklog? Backlog;
     /// <summary>How many leading mailbox entries are known to be deferred in <see cref="DeferredState"/>.</summary>
     internal int DeferredPrefix;
     internal TState? DeferredState;

@@ -37,21 +37,32 @@ public sealed class ServerOptions
     /// reading instead of shedding. Default 1,000,000.</summary>
     public int ShedLimit { get; set; } = 1_000_000;
 
-    /// <summary>The largest inbound message, in bytes, as <c>ZMQ_MAXMSGSIZE</c> on the server socket: libzmq
-    /// disconnects a peer that announces a larger frame before buffering it. -1 is unlimited. Default 16 MiB;
-    /// a protocol with larger messages states its own (remctl 100 MiB, ZPIPES its largest chunk).</summary>
-    public long MaxMessageSize { get; set; } = 16L * 1024 * 1024;
+    /// <summary>The largest inbound frame, in bytes, as <c>ZMQ_MAXMSGSIZE</c> on the server socket: libzmq
+    /// disconnects a peer that announces a larger frame before buffering it. -1 is unlimited. Null (the
+    /// default) takes the protocol's <c>max_size</c> from its model (zbroker 8 MiB + 1 KiB, ZCCP and zp 16 MiB),
+    /// or <see cref="DefaultMaxMessageSize"/> when the model states none.</summary>
+    public long? MaxMessageSize { get; set; }
+
+    /// <summary>The inbound frame limit of a protocol whose model states no <c>max_size</c>: 16 MiB.</summary>
+    public const long DefaultMaxMessageSize = 16L * 1024 * 1024;
 
     /// <summary>Inbound messages libzmq queues per peer before it stops reading that peer's connection
     /// (<c>ZMQ_RCVHWM</c>). While the server reads, this queue is near empty; while it has paused reading,
-    /// a peer can have up to this many messages of up to <see cref="MaxMessageSize"/> bytes waiting.
+    /// a peer can have up to this many messages of up to <see cref="MaxMessageSize"/> bytes per frame waiting.
     /// Default 1000 (libzmq's); lower it for protocols with large messages.</summary>
     public int ReceiveHighWatermark { get; set; } = 1000;
 
-    /// <summary>Outgoing high-water mark per peer; 0 (the default) is unbounded, so a reply is never dropped
-    /// because its peer reads slowly. What a peer can make the server queue for it is bounded instead by
-    /// its mailbox limits (one reply per request) and by the protocol (see docs/reliability.md).</summary>
-    public int SendHighWatermark { get; set; }
+    /// <summary>Replies libzmq queues per peer (<c>ZMQ_SNDHWM</c>) before it refuses more for that peer. Default
+    /// 1000 (libzmq's). A refused reply is never dropped: it waits in the peer's backlog
+    /// (<see cref="PeerBacklogByteLimit"/>). With large replies, lower it: a peer that does not read can make
+    /// the server hold this many replies plus the backlog. 0 is unbounded.</summary>
+    public int SendHighWatermark { get; set; } = 1000;
+
+    /// <summary>Bytes of replies that may wait for one peer once its send queue is full (each reply's frames
+    /// plus 64 bytes). They go out in order as the peer reads; past this the peer is taken not to read at
+    /// all: its session ends (logged, at most <see cref="MalformedLogLimit"/> lines per minute), the replies
+    /// waiting are discarded, and its next message starts a new session. Default 16 MiB.</summary>
+    public long PeerBacklogByteLimit { get; set; } = 16L * 1024 * 1024;
 
     /// <summary>At most this many log lines per peer per minute for malformed input; the rest are only
     /// counted (<c>MalformedMessages</c>), so a peer cannot grow the log at will. Default 10.</summary>

@@ -109,7 +109,7 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
         {
             SendHighWatermark = Options.SendHighWatermark,
             ReceiveHighWatermark = Options.ReceiveHighWatermark,
-            MaxMessageSize = Options.MaxMessageSize,
+            MaxMessageSize = EffectiveMaxMessageSize(Options),
             RouterMandatory = true,
         };
         if (Options.Curve is { } c)
@@ -131,6 +131,14 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
         }
         foreach (var endpoint in Options.Endpoints)
             BindCore(endpoint);
+    }
+
+    /// <summary>The <c>ZMQ_MAXMSGSIZE</c> a server with <paramref name="options"/> sets: the options' own, else
+    /// the model's <c>max_size</c>, else <see cref="ServerOptions.DefaultMaxMessageSize"/>.</summary>
+    public static long EffectiveMaxMessageSize(ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.MaxMessageSize ?? (TProtocol.MaxSize > 0 ? TProtocol.MaxSize : ServerOptions.DefaultMaxMessageSize);
     }
 
     private string BindCore(string endpoint)
@@ -226,18 +234,25 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
 
     // ---- send path ------------------------------------------------------------------------------
 
-    /// <summary>Sends <paramref name="message"/> to <paramref name="client"/>. A peer that is gone (or a full queue) is logged, never thrown.</summary>
+    /// <summary>Sends <paramref name="message"/> to <paramref name="client"/>. Never blocks and never drops the
+    /// reply silently: when the peer's send queue is full the reply waits in its backlog, in order; a
+    /// backlog past <see cref="ServerOptions.PeerBacklogByteLimit"/> ends the session (logged). A peer
+    /// that is gone is logged at debug level.</summary>
     protected void Send(TClient client, TMessage message)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(message);
+        if (client.Backlog is { Ended: true })
+            return;
         if (Options.Verbose)
             EngineLog.TraceSend(Logger, Name, client.LogPrefix, TProtocol.GetName(message));
         _outgoing.Encode(message);
         try
         {
-            if ((!_router!.TrySend(client.RoutingId, more: true, dontWait: true) || !_outgoing.TrySend(_router)) && MayWarn(client))
-                EngineLog.SendQueueFull(Logger, Name, client.LogPrefix, TProtocol.GetName(message));
+            if (client.Backlog is { Count: > 0 } || !_router!.TrySend(client.RoutingId, more: true, dontWait: true))
+                Backlog(client, _outgoing.ToFrames());
+            else
+                _outgoing.TrySend(_router);
         }
         catch (ZmqException e) when (e.Errno == ZmqErrno.EHOSTUNREACH)
         {

@@ -6,6 +6,9 @@ namespace Zproto.Generated
 {
     public sealed partial class RemctlMsg
     {
+        /// <summary>The largest frame a peer may send, in octets (the model's max_size): generated servers give it to libzmq as ZMQ_MAXMSGSIZE unless ServerOptions.MaxMessageSize overrides it.</summary>
+        public const int MaxSize = 104857600;
+
         private static readonly byte[] s_RequestArgumentsLong = global::System.Text.Encoding.ASCII.GetBytes("ARGUMENT");
         private static readonly byte[] s_RequestArgumentsShort = global::System.Text.Encoding.ASCII.GetBytes("A");
         private static readonly byte[] s_RequestEnvironmentLong = global::System.Text.Encoding.ASCII.GetBytes("ENVIRONMENT");

@@ -9,6 +9,8 @@ namespace Zproto.Generated
         /// <summary>The largest encoded message, in octets.</summary>
         public const int MaxSize = 512;
 
+        static int global::Zproto.Wire.IFrameProtocol<Message>.MaxSize => MaxSize;
+
         /// <summary>Octets in frame 0 of <paramref name="message"/>.</summary>
         /// <exception cref="global::Zproto.Wire.EncodeException">A value cannot be encoded (a string over 255 octets, octets of the wrong size, a message over 512 octets).</exception>
         public static int GetEncodedLength(Message message)

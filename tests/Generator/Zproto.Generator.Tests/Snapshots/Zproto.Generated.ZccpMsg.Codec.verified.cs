@@ -6,6 +6,11 @@ namespace Zproto.Generated
 {
     public sealed partial class ZccpMsg
     {
+        /// <summary>The largest frame a peer may send, in octets (the model's max_size): generated servers give it to libzmq as ZMQ_MAXMSGSIZE unless ServerOptions.MaxMessageSize overrides it.</summary>
+        public const int MaxSize = 16777216;
+
+        static int global::Zproto.Wire.IFrameProtocol<Message>.MaxSize => MaxSize;
+
         /// <summary>Octets in frame 0 of <paramref name="message"/>.</summary>
         /// <exception cref="global::Zproto.Wire.EncodeException">A value cannot be encoded (a string over 255 octets, octets of the wrong size).</exception>
         public static int GetEncodedLength(Message message)

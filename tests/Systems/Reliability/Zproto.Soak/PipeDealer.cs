@@ -13,10 +13,16 @@ public sealed class PipeDealer : IDisposable
     private readonly ZmqSocket _socket;
     private readonly List<byte[]> _frames = new();
 
-    /// <summary>Connects to <paramref name="endpoint"/>; nothing it sends is ever held back on this side.</summary>
-    public PipeDealer(ZmqContext context, string endpoint)
+    /// <summary>Connects to <paramref name="endpoint"/>; nothing it sends is ever held back on this side.
+    /// <paramref name="receiveHighWatermark"/> bounds what libzmq takes in for it while it does not read.</summary>
+    public PipeDealer(ZmqContext context, string endpoint, int receiveHighWatermark = 1000)
     {
-        _socket = new ZmqSocket(context, ZmqSocketType.Dealer) { ReceiveTimeout = TimeSpan.FromSeconds(30), SendHighWatermark = 0 };
+        _socket = new ZmqSocket(context, ZmqSocketType.Dealer)
+        {
+            ReceiveTimeout = TimeSpan.FromSeconds(30),
+            SendHighWatermark = 0,
+            ReceiveHighWatermark = receiveHighWatermark,
+        };
         _socket.Connect(endpoint);
     }
 

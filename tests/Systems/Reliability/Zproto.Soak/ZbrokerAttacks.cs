@@ -18,6 +18,7 @@ internal sealed class ZbrokerAttacks(ServerProcess broker, ZmqContext context, S
     {
         Measure("1 MiB WRITEs through a slow reader", $"{Result.Mib(scale.PipeBytes)}", SlowReader);
         Measure("1 MiB WRITEs pipelined, no reader, then drained", $"{Result.Mib(scale.PipeBytes)}", PipelinedWithoutReader);
+        Measure("a reader pipelines 1 MiB READs and never reads a reply", $"{Result.Mib(scale.PipeBytes)}", ReaderThatNeverReads);
         Measure("connections that go silent and expire", $"{scale.ExpiringConnections:N0}", ExpiringConnections);
         Measure("random and mutated frames during a good session", $"{scale.FuzzFrames:N0} frames", HostileFrames);
         Measure("clients pipelining PINGs", $"{scale.Clients} x {scale.RequestsPerClient:N0}", ManyClients);
@@ -79,6 +80,37 @@ internal sealed class ZbrokerAttacks(ServerProcess broker, ZmqContext context, S
             writing.GetAwaiter().GetResult();
         }
         return $"{chunks:N0} WRITE-OK, all {chunks:N0} chunks read in order";
+    }
+
+    /// <summary>A reader sends every READ at once and never reads its socket (RCVHWM 1) while a writer
+    /// keeps 8 WRITEs in flight. The broker holds at most its SNDHWM of READ-OKs and the reader's
+    /// backlog, then ends the reader's session; the writer learns it from a WRITE-FAILED.</summary>
+    private string ReaderThatNeverReads()
+    {
+        var chunks = scale.PipeBytes / ChunkSize;
+        var name = $"soak-{Interlocked.Increment(ref _pipes)}";
+        using var reader = new PipeDealer(context, broker.Endpoint!, receiveHighWatermark: 1);
+        reader.OpenReader(name);
+        using var writer = new PipeDealer(context, broker.Endpoint!);
+        writer.OpenWriter(name);
+        for (long i = 0; i < chunks; i++)
+            reader.Send(new ZpipesMsg.Read { Size = ChunkSize, Timeout = 0 });
+        var chunk = new byte[ChunkSize];
+        long sent = 0, acknowledged = 0;
+        ZpipesMsg.Message? refusal = null;
+        while (refusal is null && acknowledged < chunks)
+        {
+            while (sent < chunks && sent - acknowledged < 8)
+                writer.Send(new ZpipesMsg.Write { Chunk = Stamp(chunk, sent++), Timeout = 0 });
+            var reply = writer.Receive(TimeSpan.FromMinutes(2));
+            if (reply is ZpipesMsg.WriteOk)
+                acknowledged++;
+            else
+                refusal = reply;
+        }
+        if (refusal is not ZpipesMsg.WriteFailed)
+            throw new InvalidOperationException($"{acknowledged:N0} WRITE-OK, then {refusal?.MessageName ?? "no refusal"}: the reader's session was never ended");
+        return $"{acknowledged:N0} WRITE-OK ({Result.Mib(acknowledged * ChunkSize)}), then WRITE-FAILED: the reader's session ended";
     }
 
     /// <summary>All WRITEs at once into a pipe without reader; then a reader drains. Each WRITE is

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
 using Zproto.Echo;
@@ -144,6 +146,61 @@ public sealed class FlowControlTests : IDisposable
             Assert.Equal(2u, small.Expect<EchoMsg.EchoOk>().Sequence);
         });
         Assert.Equal(0, server.MalformedMessages);
+    }
+
+    [Fact]
+    public async Task A_peer_that_stops_reading_gets_its_replies_in_order_until_its_backlog_is_full_then_its_session_ends()
+    {
+        const int requests = 400;
+        var body = new byte[64 * 1024];
+        await using var server = new EchoServer(new ServerOptions
+        {
+            // tcp: a real peer whose kernel buffers fill; inproc would hand messages over whole.
+            Endpoints = { "tcp://127.0.0.1:*" },
+            Context = _context,
+            SendHighWatermark = 10,
+            PeerBacklogByteLimit = 1024 * 1024,
+        });
+        server.Start();
+        var endpoint = server.Endpoints[0];
+        var replies = new List<EchoMsg.Message>();
+        await Task.Run(() =>
+        {
+            using var slow = new ZmqSocket(_context, ZmqSocketType.Dealer) { ReceiveHighWatermark = 10, SendHighWatermark = 0 };
+            slow.Connect(endpoint);
+            slow.SendMultipart(EchoMsg.EncodeFrames(new EchoMsg.Hello { Name = "slow" }));
+            // 400 × 64 KiB = 25 MiB of replies, never read while sent: more than the peer's queues,
+            // its kernel buffers and a 1 MiB backlog can hold.
+            for (uint i = 1; i <= requests; i++)
+                slow.SendMultipart(EchoMsg.EncodeFrames(new EchoMsg.Echo { Sequence = i, Body = body }));
+
+            // A well-behaved peer is served meanwhile.
+            using (var good = new RawPeer(_context, endpoint))
+            {
+                good.Send(new EchoMsg.Hello { Name = "good" });
+                good.Expect<EchoMsg.HelloOk>();
+            }
+            SpinWait.SpinUntil(() => server.Invoke(() => server.SlowPeerSessionsEnded).Result > 0, TimeSpan.FromSeconds(30));
+
+            // Now the peer reads everything that reached it.
+            slow.ReceiveTimeout = TimeSpan.FromSeconds(2);
+            var frames = new List<byte[]>();
+            while (slow.TryReceiveMultipart(frames))
+            {
+                Assert.True(EchoMsg.TryDecode(frames.Select(f => (ReadOnlyMemory<byte>)f).ToArray(), out var message, out _));
+                replies.Add(message);
+            }
+        });
+
+        Assert.Equal(1, server.SlowPeerSessionsEnded);
+        Assert.True(server.BackloggedReplies > 0, "no reply waited");
+        Assert.IsType<EchoMsg.HelloOk>(replies[0]);
+        // No reply is missing from the middle: ECHO-OK 1..k in order, then the session had ended and
+        // the rest of the requests met a new session, which answers a stranger with INVALID.
+        var echoed = replies.Skip(1).TakeWhile(r => r is EchoMsg.EchoOk).Cast<EchoMsg.EchoOk>().Select(r => r.Sequence).ToList();
+        Assert.Equal(Enumerable.Range(1, echoed.Count).Select(i => (uint)i), echoed);
+        Assert.InRange(echoed.Count, 11, requests - 1);
+        Assert.All(replies.Skip(1 + echoed.Count), r => Assert.IsNotType<EchoMsg.EchoOk>(r));
     }
 
     [Fact]
