@@ -105,7 +105,8 @@ internal sealed class TlsConnection : IDisposable
             await stream.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
             {
                 TargetHost = options.TargetHost ?? host,
-                ClientCertificates = options.ClientCertificate is { } certificate ? [certificate] : null,
+                // Offered whatever issuers the server names: a private CA is rarely in the server's list.
+                LocalCertificateSelectionCallback = options.ClientCertificate is { } certificate ? (_, _, _, _, _) => certificate : null,
                 RemoteCertificateValidationCallback = trust.ValidateServer,
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             }, cancellationToken).ConfigureAwait(false);
