@@ -30,6 +30,9 @@ public sealed partial class TlsDriver : VtxDriver
     /// <summary>The scheme this driver serves.</summary>
     public const string SchemeName = "tls";
 
+    /// <summary>Most messages one post hands from a connection's reader to the owner thread.</summary>
+    private const int ReceiveBatch = 64;
+
     private readonly TlsDriverOptions _options;
     private readonly TlsTrust _trust;
     private readonly Dictionary<int, TlsVocket> _vockets = [];
@@ -72,8 +75,8 @@ public sealed partial class TlsDriver : VtxDriver
             return existing.Endpoint;
         if (_options.ServerCertificate is null)
             throw new VtxDriverException($"Cannot bind tls://{address}: the tls driver has no server certificate (TlsDriverOptions.ServerCertificate)");
-        var (host, port) = SplitAddress(address);
-        var ip = host == "*" ? IPAddress.Any : Resolve(address, host);
+        var (host, port) = VtxAddress.Split(SchemeName, address);
+        var ip = host == "*" ? IPAddress.Any : VtxAddress.Resolve(SchemeName, address, host);
         var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -100,7 +103,7 @@ public sealed partial class TlsDriver : VtxDriver
     protected internal override void Connect(int id, string address)
     {
         var vocket = _vockets[id];
-        var (host, port) = SplitAddress(address);
+        var (host, port) = VtxAddress.Split(SchemeName, address);
         if (host == "*")
             throw new VtxInvalidEndpointException($"{SchemeName}://{address}", "a tls connect needs a host; TCP has no broadcast");
         if (vocket.Connects.Contains(address))
@@ -260,18 +263,20 @@ public sealed partial class TlsDriver : VtxDriver
         var writer = connection.WriteLoopAsync(() => TryPost(() => FlushOutbox(vocket)));
         try
         {
+            var batch = new List<List<byte[]>>();
             while (await connection.Reader.ReadMessageAsync(connection.Closed).ConfigureAwait(false) is { } frames)
             {
                 Statistics.Received();
                 await connection.ReceiveSlots.WaitAsync(connection.Closed).ConfigureAwait(false);
-                if (!TryPost(() =>
-                    {
-                        connection.ReceiveSlots.Release();
-                        OnNetworkMessage(vocket, connection, frames);
-                    }))
-                {
+                batch.Add(frames);
+                // What is already decrypted goes over in one post: one wake-up of the owner thread
+                // per batch, not per message.
+                if (batch.Count < Math.Min(ReceiveBatch, _options.ReceiveQueueLimit) && connection.Reader.HasBufferedMessage())
+                    continue;
+                var messages = batch.ToArray();
+                batch.Clear();
+                if (!TryPost(() => OnNetworkMessages(vocket, connection, messages)))
                     break;
-                }
             }
             Logger.LogDebug("I: {Identity} closed the connection", connection.Identity);
         }
@@ -295,6 +300,14 @@ public sealed partial class TlsDriver : VtxDriver
             // The writer ends with the close; its error says nothing new.
         }
         TryPost(() => Detach(vocket, connection));
+    }
+
+    /// <summary>Owner thread: a batch of messages read from <paramref name="connection"/>.</summary>
+    private void OnNetworkMessages(TlsVocket vocket, TlsConnection connection, List<byte[]>[] messages)
+    {
+        connection.ReceiveSlots.Release(messages.Length);
+        foreach (var frames in messages)
+            OnNetworkMessage(vocket, connection, frames);
     }
 
     /// <summary>Owner thread: the connection joins the live list, unless its vocket is gone or full.</summary>
@@ -356,30 +369,6 @@ public sealed partial class TlsDriver : VtxDriver
         AuthenticationException { InnerException: { } inner } => $"{e.Message} ({inner.Message})",
         _ => e.Message,
     };
-
-    /// <summary>Splits <c>host:port</c>; the host may be <c>*</c>.</summary>
-    private static (string Host, int Port) SplitAddress(string address)
-    {
-        int colon = address.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(address.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port > IPEndPoint.MaxPort)
-            throw new VtxInvalidEndpointException($"{SchemeName}://{address}", "expected host:port with a port from 0 to 65535");
-        return (address[..colon], port);
-    }
-
-    private static IPAddress Resolve(string address, string host)
-    {
-        if (IPAddress.TryParse(host, out var ip) && ip.AddressFamily == AddressFamily.InterNetwork)
-            return ip;
-        try
-        {
-            return Dns.GetHostAddresses(host).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
-                ?? throw new VtxInvalidEndpointException($"{SchemeName}://{address}", $"'{host}' has no IPv4 address");
-        }
-        catch (SocketException e)
-        {
-            throw new VtxInvalidEndpointException($"{SchemeName}://{address}", $"cannot resolve '{host}': {e.Message}");
-        }
-    }
 }
 
 /// <summary>Registers the tls driver with a manager.</summary>

@@ -177,6 +177,31 @@ internal sealed class TlsFrameReader(Stream stream, TlsDriverOptions options)
         }
     }
 
+    /// <summary>
+    /// Whether a whole message is already buffered, so that <see cref="ReadMessageAsync"/> returns it
+    /// without waiting for the network. Broken framing says true: the read then reports it at once.
+    /// </summary>
+    public bool HasBufferedMessage()
+    {
+        int at = _start;
+        while (at < _end)
+        {
+            byte flags = _buffer[at];
+            if ((flags & ~(TlsFraming.More | TlsFraming.Long)) != 0)
+                return true;
+            int header = (flags & TlsFraming.Long) != 0 ? 9 : 2;
+            if (_end - at < header)
+                return false;
+            ulong size = header == 9 ? BinaryPrimitives.ReadUInt64BigEndian(_buffer.AsSpan(at + 1)) : _buffer[at + 1];
+            if (size > (ulong)(_end - at - header))
+                return size > (ulong)options.MaxFrameSize; // an over-long frame fails at once; a long one needs the network
+            at += header + (int)size;
+            if ((flags & TlsFraming.More) == 0)
+                return true;
+        }
+        return false;
+    }
+
     /// <summary>Reads until <paramref name="count"/> octets are buffered; false at the end of the stream.</summary>
     private async ValueTask<bool> FillAsync(int count, CancellationToken cancellationToken)
     {
