@@ -24,6 +24,9 @@ internal sealed class TlsConnection : IDisposable
     private readonly CancellationTokenSource _closed = new();
     private int _disposed;
 
+    /// <summary>Set when a send found the queue full; the writer then tells the owner thread when there is room again.</summary>
+    private volatile bool _blocked;
+
     private TlsConnection(Socket socket, SslStream stream, IPEndPoint remote, VtxSocketType peerType, TlsDriverOptions options)
     {
         _socket = socket;
@@ -58,8 +61,6 @@ internal sealed class TlsConnection : IDisposable
     /// <summary>Cancelled when the connection closes.</summary>
     public CancellationToken Closed => _closed.Token;
 
-    /// <summary>Set when a send found the queue full; the writer then tells the owner thread when there is room again.</summary>
-    public volatile bool Blocked;
 
     /// <summary>Owner thread: the connection is in its vocket's live list.</summary>
     public bool Attached { get; set; }
@@ -137,7 +138,7 @@ internal sealed class TlsConnection : IDisposable
     {
         if (_sendQueue.Writer.TryWrite(frames))
             return true;
-        Blocked = true;
+        _blocked = true;
         return false;
     }
 
@@ -155,9 +156,9 @@ internal sealed class TlsConnection : IDisposable
                 TlsFraming.Encode(frames, buffer);
             await _stream.WriteAsync(buffer.WrittenMemory, Closed).ConfigureAwait(false);
             buffer.ResetWrittenCount();
-            if (Blocked)
+            if (_blocked)
             {
-                Blocked = false;
+                _blocked = false;
                 onRoom();
             }
         }
