@@ -150,17 +150,24 @@ internal sealed class TlsConnection : IDisposable
     {
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
         var reader = _sendQueue.Reader;
-        while (await reader.WaitToReadAsync(Closed).ConfigureAwait(false))
+        try
         {
-            while (buffer.WrittenCount < 64 * 1024 && reader.TryRead(out var frames))
-                TlsFraming.Encode(frames, buffer);
-            await _stream.WriteAsync(buffer.WrittenMemory, Closed).ConfigureAwait(false);
-            buffer.ResetWrittenCount();
-            if (_blocked)
+            while (await reader.WaitToReadAsync(Closed).ConfigureAwait(false))
             {
-                _blocked = false;
-                onRoom();
+                while (buffer.WrittenCount < 64 * 1024 && reader.TryRead(out var frames))
+                    TlsFraming.Encode(frames, buffer);
+                await _stream.WriteAsync(buffer.WrittenMemory, Closed).ConfigureAwait(false);
+                buffer.ResetWrittenCount();
+                if (_blocked)
+                {
+                    _blocked = false;
+                    onRoom();
+                }
             }
+        }
+        finally
+        {
+            Dispose(); // a failed write closes the connection, which also ends its reader
         }
     }
 

@@ -195,8 +195,9 @@ public sealed partial class TlsDriver : VtxDriver
             timeout.CancelAfter(_options.HandshakeTimeout);
             connection = await TlsConnection.AcceptAsync(socket, _options, _trust, vocket.Type, timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (IsConnectionFailure(e))
+        catch (Exception e)
         {
+            // Whatever the handshake threw, it refuses this peer and nothing else.
             if (!vocket.Lifetime.IsCancellationRequested)
                 Refused(remote, Reason(e));
             socket.Dispose();
@@ -223,8 +224,9 @@ public sealed partial class TlsDriver : VtxDriver
                 timeout.CancelAfter(_options.HandshakeTimeout);
                 connection = await TlsConnection.ConnectAsync(host, port, _options, _trust, vocket.Type, timeout.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (IsConnectionFailure(e))
+            catch (Exception e)
             {
+                // Whatever the attempt threw, the connector waits and tries again.
                 if (token.IsCancellationRequested)
                     return;
                 // A refused TCP connect is the normal state of a server that is down: not a handshake failure.
@@ -290,6 +292,11 @@ public sealed partial class TlsDriver : VtxDriver
             if (!connection.Closed.IsCancellationRequested)
                 Logger.LogDebug("I: {Identity} disconnected: {Reason}", connection.Identity, Reason(e));
         }
+        catch (Exception e)
+        {
+            // Not expected from a stream, but it must still close and detach the connection.
+            Logger.LogError(e, "E: reading from {Identity} failed; disconnecting", connection.Identity);
+        }
         connection.Dispose();
         try
         {
@@ -298,6 +305,10 @@ public sealed partial class TlsDriver : VtxDriver
         catch (Exception e) when (IsConnectionFailure(e))
         {
             // The writer ends with the close; its error says nothing new.
+        }
+        catch (Exception e)
+        {
+            Logger.LogError(e, "E: writing to {Identity} failed", connection.Identity);
         }
         TryPost(() => Detach(vocket, connection));
     }
