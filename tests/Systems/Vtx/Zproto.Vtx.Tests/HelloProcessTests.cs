@@ -10,7 +10,7 @@ namespace Zproto.Vtx.Tests;
 /// <summary>VX-14: the README example as two real vtx-hello processes on loopback.</summary>
 public class HelloProcessTests
 {
-    private static readonly TimeSpan s_processLimit = TimeSpan.FromSeconds(60);
+    internal static readonly TimeSpan s_processLimit = TimeSpan.FromSeconds(60);
 
     [Theory]
     [InlineData("udp://127.0.0.255:{0}")] // the README's form: an address the client need not know
@@ -54,9 +54,9 @@ public class HelloProcessTests
         Assert.Contains("No driver is registered for scheme 'foo'", error, StringComparison.Ordinal);
     }
 
-    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    internal static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private static Process Start(params string[] args)
+    internal static Process Start(params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -70,7 +70,7 @@ public class HelloProcessTests
         return Process.Start(info) ?? throw new InvalidOperationException("vtx-hello did not start");
     }
 
-    private static async Task<(int Code, string Out, string Err)> Finish(Process process)
+    internal static async Task<(int Code, string Out, string Err)> Finish(Process process)
     {
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
