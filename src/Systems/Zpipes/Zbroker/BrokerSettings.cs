@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.InteropServices;
+using Zproto.Hosting;
 using Zproto.Runtime.Configuration;
 using Zproto.Runtime.Servers;
 
@@ -97,25 +98,13 @@ public sealed record BrokerSettings
         var options = new ServerOptions();
         if (ConfigFile is not null)
             options.Apply(ZplConfig.Load(ConfigFile), ServerName);
-        foreach (var bind in Binds)
-        {
-            if (!options.Endpoints.Contains(bind))
-                options.Endpoints.Add(bind);
-        }
+        options.ApplyCommandLine(Binds, TimeoutMilliseconds, Verbose);
         if (BrokerName is not null || options.Endpoints.Count == 0)
         {
             var named = EndpointOf(BrokerName ?? DefaultBrokerName);
             if (!options.Endpoints.Contains(named))
                 options.Endpoints.Add(named);
         }
-        if (TimeoutMilliseconds is { } ms)
-        {
-            if (ms <= 0)
-                throw new FormatException("--timeout must be a positive number of milliseconds");
-            options.ClientTimeout = TimeSpan.FromMilliseconds(ms);
-        }
-        if (Verbose)
-            options.Verbose = true;
         // No ZPIPES message needs more than the largest chunk plus its header (11 bytes; 1 KiB
         // leaves room for the name in OUTPUT/INPUT), and libzmq refuses a larger frame unread.
         options.MaxMessageSize = ToPipeLimit() + 1024;
