@@ -210,7 +210,7 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
             progress?.Report(offset);
             await using var file = new System.IO.FileStream(offer.LocalPath, System.IO.FileMode.Open, System.IO.FileAccess.Read, System.IO.FileShare.Read, 1, useAsync: true);
             file.Position = offset;
-            var buffer = new byte[ExecKeys.MaxChunk];
+            var buffer = new byte[ExecKeys.FileChunk];
             while (offset < offer.Size)
             {
                 var size = await window.TakeAsync((int)Math.Min(buffer.Length, offer.Size - offset), cancellationToken).ConfigureAwait(false);
