@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
+using Zproto.Hosting;
 using Zproto.Runtime.Configuration;
 using Zccpd.Routing;
 using Zproto.Runtime.Servers;
@@ -46,21 +47,9 @@ public sealed record BrokerSettings
         var config = ConfigFile is null ? null : ZplConfig.Load(ConfigFile);
         if (config is not null)
             options.Apply(config, ServerName);
-        foreach (var bind in Binds)
-        {
-            if (!options.Endpoints.Contains(bind))
-                options.Endpoints.Add(bind);
-        }
+        options.ApplyCommandLine(Binds, TimeoutMilliseconds, Verbose);
         if (options.Endpoints.Count == 0)
             options.Endpoints.Add(DefaultEndpoint);
-        if (TimeoutMilliseconds is { } ms)
-        {
-            if (ms <= 0)
-                throw new FormatException("--timeout must be a positive number of milliseconds");
-            options.ClientTimeout = TimeSpan.FromMilliseconds(ms);
-        }
-        if (Verbose)
-            options.Verbose = true;
         options.Curve = Curve(config);
         foreach (var endpoint in options.Endpoints)
         {

@@ -21,6 +21,12 @@ public static class ExecKeys
     /// <summary>Largest EXEC-CHUNK payload either side sends.</summary>
     public const int MaxChunk = 64 * 1024;
 
+    /// <summary>
+    /// FILE-CHUNK payload zpc sends: four times an exec chunk, so a large copy costs a quarter of
+    /// the messages (each crosses several threads on both sides).
+    /// </summary>
+    public const int FileChunk = 256 * 1024;
+
     /// <summary>EXEC-STATUS-REPLY returncode: the job is running.</summary>
     public const ushort Running = 1024;
 

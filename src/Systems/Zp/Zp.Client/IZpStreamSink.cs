@@ -24,6 +24,12 @@ public interface IZpStreamSink
     /// <summary>An ERROR answering a request that has no reply of its own (exec, follow, cancel).</summary>
     void OnError(ushort code, string reason);
 
+    /// <summary>
+    /// The session was re-opened after a loss and followed streams re-attached; file transfers in
+    /// flight must open their file again to learn what the receiver has.
+    /// </summary>
+    void OnReopened();
+
     /// <summary>The session was lost for good (reconnection gave up).</summary>
     void OnLost(string reason);
 }

@@ -175,7 +175,11 @@ public sealed partial class ZpClient
         // granted is what the consumer had left.
         foreach (var (handle, stream) in _followed)
             Send(stream.ToFollow(handle));
-        // A describe or list sent to the lost session will never be answered.
+        // Chunks sent to the lost session may not have arrived: each transfer re-opens its file,
+        // and the receiver's answer says where to continue.
+        _fileOffsets.Clear();
+        Sink?.OnReopened();
+        // A describe, list or file request sent to the lost session will never be answered.
         if (_describePending || _listPending || _filePending)
         {
             _describePending = _listPending = _filePending = false;

@@ -26,6 +26,11 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
     private readonly SemaphoreSlim _requestGate = new(1, 1);
     private readonly object _lock = new();
     private PendingRequest? _pending;
+    // Completed (and replaced) each time the session is re-opened; failed when it is lost for good.
+    private TaskCompletionSource _reopened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Re-opened sessions one file may live through before its copy fails.</summary>
+    private const int MaxTransferInterruptions = 30;
 
     private ZpConnection(ZpClient client) => Client = client;
 
@@ -134,6 +139,8 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
     /// Copies a local file to <paramref name="remotePath"/> (relative to the remote user's home):
     /// skipped when the destination has the same SHA-256, resumed from what an interrupted copy
     /// left, sent under the receiver's credit, verified and renamed into place with mode and mtime.
+    /// When the session is re-opened mid-transfer (a network break shorter than the reconnect
+    /// limit), the file is opened again and the copy continues from what the receiver has.
     /// </summary>
     /// <param name="localPath">The file to send.</param>
     /// <param name="remotePath">Destination file path on the server.</param>
@@ -145,54 +152,84 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
         string digest;
         await using (var hashing = System.IO.File.OpenRead(localPath))
             digest = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(hashing, cancellationToken).ConfigureAwait(false));
-        var mode = OperatingSystem.IsWindows() ? 0x1A4 : (int)System.IO.File.GetUnixFileMode(localPath);
-        var mtime = new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeMilliseconds();
+        var offer = new FileOffer(localPath, remotePath, info.Length, OperatingSystem.IsWindows() ? 0x1A4 : (int)System.IO.File.GetUnixFileMode(localPath),
+            new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeMilliseconds(), digest);
         await _fileGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var reply = await Client.OpenFileAsync(remotePath, info.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), (uint)mode, mtime.ToString(System.Globalization.CultureInfo.InvariantCulture), digest, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var opened = reply.Match(
-                fileOpened: opened => opened,
-                failure: failure => throw new ZpRequestException((ushort)failure.Code, failure.Reason));
-            if (opened.Identical != 0)
+            var tally = new CopyTally();
+            for (var interruptions = 0; ; interruptions++)
             {
-                progress?.Report(info.Length);
-                return new ZpCopyResult(true, info.Length, 0);
-            }
-            var resumeAt = long.Parse(opened.Offset, System.Globalization.CultureInfo.InvariantCulture);
-            var window = new CreditWindow(opened.Credit);
-            lock (_lock)
-                _transfers[opened.Handle] = window;
-            try
-            {
-                var offset = resumeAt;
-                progress?.Report(offset);
-                await using var file = new System.IO.FileStream(localPath, System.IO.FileMode.Open, System.IO.FileAccess.Read, System.IO.FileShare.Read, 1, useAsync: true);
-                file.Position = offset;
-                var buffer = new byte[ExecKeys.MaxChunk];
-                while (offset < info.Length)
-                {
-                    var size = await window.TakeAsync((int)Math.Min(buffer.Length, info.Length - offset), cancellationToken).ConfigureAwait(false);
-                    await file.ReadExactlyAsync(buffer.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
-                    // The call returns once the chunk is encoded and sent, so the buffer can be reused.
-                    await Client.SendChunkAsync(opened.Handle, buffer.AsMemory(0, size), cancellationToken: cancellationToken).ConfigureAwait(false);
-                    offset += size;
-                    progress?.Report(offset);
-                }
-                var closed = await Client.CloseFileAsync(opened.Handle, cancellationToken: cancellationToken).ConfigureAwait(false);
-                if (closed.Value is ZpClient.Failure closeFailure)
-                    throw new ZpRequestException((ushort)closeFailure.Code, closeFailure.Reason);
-                return new ZpCopyResult(false, resumeAt, info.Length - resumeAt);
-            }
-            finally
-            {
+                Task reopened;
                 lock (_lock)
-                    _transfers.Remove(opened.Handle);
+                    reopened = _reopened.Task;
+                try
+                {
+                    var identical = await SendFileAsync(offer, tally, progress, cancellationToken).ConfigureAwait(false);
+                    return new ZpCopyResult(identical, tally.ResumedAt ?? offer.Size, tally.Sent);
+                }
+                catch (Exception e) when (interruptions < MaxTransferInterruptions && (e is TransferInterruptedException || reopened.IsCompleted || !Client.Connected) && !Client.Terminated)
+                {
+                    // The session was lost while sending: wait until it is open again, then open
+                    // the file again; the receiver answers with the bytes it kept.
+                    await reopened.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (ZprotoClientTerminatedException)
+                {
+                    throw new ZpTransportException("server not reachable");
+                }
             }
         }
         finally
         {
             _fileGate.Release();
+        }
+    }
+
+    /// <summary>One attempt: FILE-OPEN, chunks from the receiver's offset under its credit, FILE-CLOSE; true when the receiver had the file already.</summary>
+    private async Task<bool> SendFileAsync(FileOffer offer, CopyTally tally, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var reply = await Client.OpenFileAsync(offer.RemotePath, offer.Size.ToString(System.Globalization.CultureInfo.InvariantCulture), (uint)offer.Mode,
+            offer.MtimeMs.ToString(System.Globalization.CultureInfo.InvariantCulture), offer.Digest, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var opened = reply.Match(
+            fileOpened: opened => opened,
+            failure: failure => throw new ZpRequestException((ushort)failure.Code, failure.Reason));
+        if (opened.Identical != 0)
+        {
+            progress?.Report(offer.Size);
+            return true;
+        }
+        var resumeAt = long.Parse(opened.Offset, System.Globalization.CultureInfo.InvariantCulture);
+        tally.ResumedAt ??= resumeAt;
+        var window = new CreditWindow(opened.Credit);
+        lock (_lock)
+            _transfers[opened.Handle] = window;
+        try
+        {
+            var offset = resumeAt;
+            progress?.Report(offset);
+            await using var file = new System.IO.FileStream(offer.LocalPath, System.IO.FileMode.Open, System.IO.FileAccess.Read, System.IO.FileShare.Read, 1, useAsync: true);
+            file.Position = offset;
+            var buffer = new byte[ExecKeys.FileChunk];
+            while (offset < offer.Size)
+            {
+                var size = await window.TakeAsync((int)Math.Min(buffer.Length, offer.Size - offset), cancellationToken).ConfigureAwait(false);
+                await file.ReadExactlyAsync(buffer.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
+                // The call returns once the chunk is encoded and sent, so the buffer can be reused.
+                await Client.SendChunkAsync(opened.Handle, buffer.AsMemory(0, size), cancellationToken: cancellationToken).ConfigureAwait(false);
+                offset += size;
+                tally.Sent += size;
+                progress?.Report(offset);
+            }
+            var closed = await Client.CloseFileAsync(opened.Handle, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (closed.Value is ZpClient.Failure closeFailure)
+                throw new ZpRequestException((ushort)closeFailure.Code, closeFailure.Reason);
+            return false;
+        }
+        finally
+        {
+            lock (_lock)
+                _transfers.Remove(opened.Handle);
         }
     }
 
@@ -281,11 +318,27 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
         }
     }
 
+    void IZpStreamSink.OnReopened()
+    {
+        TaskCompletionSource reopened;
+        lock (_lock)
+        {
+            foreach (var window in _transfers.Values)
+                window.Fail(new TransferInterruptedException());
+            // Acknowledgements still on their way belong to the old transfers: drop them.
+            _transfers.Clear();
+            reopened = _reopened;
+            _reopened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        reopened.TrySetResult();
+    }
+
     void IZpStreamSink.OnLost(string reason)
     {
         List<ZpJob> jobs;
         lock (_lock)
         {
+            _reopened.TrySetException(new ZpTransportException(reason));
             _pending?.Completion.TrySetException(new ZpTransportException(reason));
             _pending = null;
             jobs = _jobs.Values.ToList();
@@ -315,6 +368,19 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
         _requestGate.Dispose();
         _fileGate.Dispose();
     }
+
+    /// <summary>What <see cref="CopyFileAsync"/> offers the receiver, the same on every attempt.</summary>
+    private sealed record FileOffer(string LocalPath, string RemotePath, long Size, int Mode, long MtimeMs, string Digest);
+
+    /// <summary>Across the attempts at one file: where the first resumed, and the payload sent in all.</summary>
+    private sealed class CopyTally
+    {
+        public long? ResumedAt { get; set; }
+        public long Sent { get; set; }
+    }
+
+    /// <summary>A transfer's session was re-opened: the file must be opened again to continue.</summary>
+    private sealed class TransferInterruptedException() : Exception("the session was re-opened during the transfer");
 
     private enum PendingKind
     {

@@ -101,10 +101,7 @@ public static class Program
         }).Build();
         builder.Services.AddZprotoServer<ZpServer>(configuration, options =>
         {
-            foreach (var endpoint in settings.Binds)
-                options.Endpoints.Add(endpoint);
-            options.ClientTimeout = TimeSpan.FromMilliseconds(settings.TimeoutMilliseconds);
-            options.Verbose |= settings.Verbose;
+            options.ApplyCommandLine(settings.Binds, settings.TimeoutMilliseconds, settings.Verbose);
             options.Curve = new CurveServerOptions
             {
                 PublicKey = hostKeys.PublicKey,

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.InteropServices;
 using Zpipes.Protocol;
+using Zproto.Hosting;
 using Zproto.Runtime.Configuration;
 using Zproto.Runtime.Servers;
 
@@ -98,25 +99,13 @@ public sealed record BrokerSettings
         var options = new ServerOptions();
         if (ConfigFile is not null)
             options.Apply(ZplConfig.Load(ConfigFile), ServerName);
-        foreach (var bind in Binds)
-        {
-            if (!options.Endpoints.Contains(bind))
-                options.Endpoints.Add(bind);
-        }
+        options.ApplyCommandLine(Binds, TimeoutMilliseconds, Verbose);
         if (BrokerName is not null || options.Endpoints.Count == 0)
         {
             var named = EndpointOf(BrokerName ?? DefaultBrokerName);
             if (!options.Endpoints.Contains(named))
                 options.Endpoints.Add(named);
         }
-        if (TimeoutMilliseconds is { } ms)
-        {
-            if (ms <= 0)
-                throw new FormatException("--timeout must be a positive number of milliseconds");
-            options.ClientTimeout = TimeSpan.FromMilliseconds(ms);
-        }
-        if (Verbose)
-            options.Verbose = true;
         // The model's max_size is the default pipe limit plus 1 KiB of header (11 bytes for WRITE,
         // room for the name in OUTPUT/INPUT); the same header room over the configured limit, and
         // libzmq refuses a larger frame unread.

@@ -3,18 +3,18 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Zp.Client;
+using Zproto.Tests.Shared;
 
 namespace Zp.Tests.Infrastructure;
 
-/// <summary>Runs the real zpd and zp programs (their dlls sit next to the tests) as child processes.</summary>
-internal static partial class ZpPrograms
+/// <summary>Runs the real zpd, zp and zpc programs (their dlls sit next to the tests) as child processes.</summary>
+internal static class ZpPrograms
 {
-    public const int SIGTERM = 15;
+    public const int SIGTERM = ChildProcesses.SIGTERM;
 
     public static string ZpdDll => Path.Combine(AppContext.BaseDirectory, "zpd.dll");
 
@@ -22,29 +22,9 @@ internal static partial class ZpPrograms
 
     public static string ZpcDll => Path.Combine(AppContext.BaseDirectory, "zpc.dll");
 
-    public static Process Start(string dll, IEnumerable<string> args, bool redirectInput = false)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = redirectInput,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(dll);
-        foreach (var a in args)
-            info.ArgumentList.Add(a);
-        return Process.Start(info) ?? throw new InvalidOperationException($"could not start {dll}");
-    }
+    public static Process Start(string dll, IEnumerable<string> args, bool redirectInput = false) => ChildProcesses.Start(dll, args, redirectInput);
 
-    public static void Signal(Process process, int signal)
-    {
-        if (Kill(process.Id, signal) != 0)
-            throw new InvalidOperationException($"kill({process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
-    }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
+    public static void Signal(Process process, int signal) => ChildProcesses.Signal(process, signal);
 
     /// <summary>Runs zp to completion with optional stdin bytes; returns exit code, stdout bytes and stderr text.</summary>
     public static Task<ZpRun> RunZpAsync(IEnumerable<string> args, byte[]? stdin = null, TimeSpan? limit = null) =>
@@ -55,36 +35,8 @@ internal static partial class ZpPrograms
 
     private static async Task<ZpRun> RunAsync(string dll, IEnumerable<string> args, byte[]? stdin, TimeSpan? limit)
     {
-        using var process = Start(dll, args, redirectInput: true);
-        var stdout = new MemoryStream();
-        var copyOut = process.StandardOutput.BaseStream.CopyToAsync(stdout);
-        var stderr = process.StandardError.ReadToEndAsync();
-        var feed = Task.Run(async () =>
-        {
-            try
-            {
-                if (stdin is not null)
-                    await process.StandardInput.BaseStream.WriteAsync(stdin);
-                process.StandardInput.Close();
-            }
-            catch (IOException)
-            {
-                // zp exited before reading all of stdin.
-            }
-        });
-        using var cts = new CancellationTokenSource(limit ?? TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            throw new TimeoutException($"{Path.GetFileNameWithoutExtension(dll)} {string.Join(' ', args)} did not finish; stderr: {await stderr}");
-        }
-        await copyOut;
-        await feed;
-        return new ZpRun(process.ExitCode, stdout.ToArray(), await stderr);
+        var (exitCode, stdout, stderr) = await ChildProcesses.RunAsync(dll, args, stdin, limit ?? TimeSpan.FromSeconds(60));
+        return new ZpRun(exitCode, stdout, stderr);
     }
 }
 

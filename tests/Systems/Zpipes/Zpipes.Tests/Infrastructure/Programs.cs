@@ -2,70 +2,31 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
+using Zproto.Tests.Shared;
+
 namespace Zpipes.Tests.Infrastructure;
 
 /// <summary>Runs the real zbroker and zpipes programs (their dlls sit next to the tests) as child processes.</summary>
-internal static partial class Programs
+internal static class Programs
 {
-    public const int SIGINT = 2;
-    public const int SIGTERM = 15;
+    public const int SIGINT = ChildProcesses.SIGINT;
+    public const int SIGTERM = ChildProcesses.SIGTERM;
 
     public static string ZbrokerDll => Path.Combine(AppContext.BaseDirectory, "zbroker.dll");
 
     public static string ZpipesDll => Path.Combine(AppContext.BaseDirectory, "zpipes.dll");
 
-    public static Process Start(string dll, IEnumerable<string> args, bool redirectInput = false)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = redirectInput,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(dll);
-        foreach (var a in args)
-            info.ArgumentList.Add(a);
-        return Process.Start(info) ?? throw new InvalidOperationException($"could not start {dll}");
-    }
+    public static Process Start(string dll, IEnumerable<string> args, bool redirectInput = false) => ChildProcesses.Start(dll, args, redirectInput);
 
-    public static void Signal(Process process, int signal)
-    {
-        if (Kill(process.Id, signal) != 0)
-            throw new InvalidOperationException($"kill({process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
-    }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
+    public static void Signal(Process process, int signal) => ChildProcesses.Signal(process, signal);
 
     /// <summary>Runs zpipes to completion with optional stdin bytes; returns exit code, stdout bytes and stderr text.</summary>
-    public static async Task<(int ExitCode, byte[] Stdout, string Stderr)> RunZpipesAsync(IEnumerable<string> args, byte[]? stdin = null, TimeSpan? limit = null)
-    {
-        using var process = Start(ZpipesDll, args, redirectInput: true);
-        var stdout = new MemoryStream();
-        var copyOut = process.StandardOutput.BaseStream.CopyToAsync(stdout);
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (stdin is not null)
-            await process.StandardInput.BaseStream.WriteAsync(stdin);
-        process.StandardInput.Close();
-        using var cts = new CancellationTokenSource(limit ?? TimeSpan.FromSeconds(30));
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            throw new TimeoutException($"zpipes {string.Join(' ', args)} did not finish; stderr: {await stderr}");
-        }
-        await copyOut;
-        return (process.ExitCode, stdout.ToArray(), await stderr);
-    }
+    public static Task<(int ExitCode, byte[] Stdout, string Stderr)> RunZpipesAsync(IEnumerable<string> args, byte[]? stdin = null, TimeSpan? limit = null) =>
+        ChildProcesses.RunAsync(ZpipesDll, args, stdin, limit ?? TimeSpan.FromSeconds(30));
 }
 
 /// <summary>A zbroker process; it is ready once it printed its endpoints.</summary>

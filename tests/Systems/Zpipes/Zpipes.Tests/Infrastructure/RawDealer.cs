@@ -1,9 +1,8 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
 using Xunit;
 using Zpipes.Protocol;
 using Zproto.Runtime.Zmq;
+using Zproto.Tests.Shared;
 
 namespace Zpipes.Tests.Infrastructure;
 
@@ -11,42 +10,20 @@ namespace Zpipes.Tests.Infrastructure;
 /// A raw DEALER on the broker, as the 2014 selftests used: it sends frames built by the public
 /// codec (Zpipes.Protocol) or raw bytes, and checks each reply is exactly one frame.
 /// </summary>
-internal sealed class RawDealer : IDisposable
+internal sealed class RawDealer : RawDealerBase<ZpipesMsg.Message>
 {
-    public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(5);
-    private readonly ZmqSocket _socket;
-
     public RawDealer(ZmqContext context, string endpoint)
+        : base(new ZmqSocket(context, ZmqSocketType.Dealer), endpoint)
     {
-        _socket = new ZmqSocket(context, ZmqSocketType.Dealer) { ReceiveTimeout = DefaultWait };
-        _socket.Connect(endpoint);
     }
 
-    /// <summary>The bytes of the last frame received.</summary>
-    public byte[] LastFrame { get; private set; } = Array.Empty<byte>();
+    protected override ReadOnlyMemory<byte>[] Encode(ZpipesMsg.Message message) => ZpipesMsg.EncodeFrames(message);
 
-    public void Send(ZpipesMsg.Message message) => _socket.SendMultipart(ZpipesMsg.EncodeFrames(message));
-
-    public void SendRaw(params byte[][] frames) => _socket.SendMultipart(frames.Select(f => (ReadOnlyMemory<byte>)f).ToArray());
-
-    /// <summary>The next reply, or null when none arrives within <paramref name="wait"/>.</summary>
-    public ZpipesMsg.Message? Receive(TimeSpan? wait = null)
+    protected override bool TryDecode(byte[] frame, out ZpipesMsg.Message? message, out string error)
     {
-        _socket.ReceiveTimeout = wait ?? DefaultWait;
-        var frames = new List<byte[]>();
-        if (!_socket.TryReceiveMultipart(frames))
-            return null;
-        Assert.Single(frames);
-        LastFrame = frames[0];
-        if (!ZpipesMsg.TryDecode(frames[0], out var message, out var error))
-            throw new InvalidOperationException($"the broker sent a malformed frame {Convert.ToHexString(frames[0])}: {error}");
-        return message;
-    }
-
-    public T Expect<T>(TimeSpan? wait = null) where T : ZpipesMsg.Message
-    {
-        var message = Receive(wait) ?? throw new TimeoutException($"expected {typeof(T).Name}, got nothing");
-        return message as T ?? throw new Xunit.Sdk.XunitException($"expected {typeof(T).Name}, got {message.MessageName} ({Convert.ToHexString(LastFrame)})");
+        var decoded = ZpipesMsg.TryDecode(frame, out message, out var why);
+        error = why.ToString();
+        return decoded;
     }
 
     /// <summary>Expects <typeparamref name="T"/>, skipping PING-OKs of earlier PINGs that may still be on their way.</summary>
@@ -119,5 +96,4 @@ internal sealed class RawDealer : IDisposable
         Expect<ZpipesMsg.PingOk>();
     }
 
-    public void Dispose() => _socket.Dispose();
 }
