@@ -83,6 +83,9 @@ public static class DiagnosticDescriptors
     /// <summary>ZP2025: a template does not compile.</summary>
     public static readonly DiagnosticDescriptor TemplateSyntax = new("ZP2025", Severity.Error, "Template does not compile", "template '{0}': {1}");
 
+    /// <summary>ZP2026: two protocol models of one compilation (or CLI run) with the same class name.</summary>
+    public static readonly DiagnosticDescriptor DuplicateProtocolName = new("ZP2026", Severity.Warning, "Duplicate protocol name", "protocol '{0}' has the same name as the protocol in '{1}', which a state machine naming '{0}' speaks (the first by path){2}; rename one of them");
+
     /// <summary>ZP9001: an unexpected failure inside the generator.</summary>
     public static readonly DiagnosticDescriptor InternalError = new("ZP9001", Severity.Error, "Internal error", "internal error while processing the model: {0}");
 
@@ -94,5 +97,6 @@ public static class DiagnosticDescriptors
         UnknownType, MsgNotLast, BadNumberSize, BadOctetsSize, StringConstantTooLong, BadConstant, BadSignature,
         BadMessageId, BadBits, RestNotLast, BadDiscriminator, FramingConflict, DuplicateDeclaration, BadEnum, BadSection,
         NoMessages, NameClash, TypeNotAllowed, MemberNamedLikeType, TemplateBinding, TemplateSyntax, InternalError,
+        DuplicateProtocolName,
     ];
 }
