@@ -18,6 +18,7 @@ public sealed partial class ZprotoGenerator
         public const string Includes = nameof(Includes);
         public const string Parse = nameof(Parse);
         public const string Diagnostics = nameof(Diagnostics);
+        public const string ProtocolNames = nameof(ProtocolNames);
         public const string Specs = nameof(Specs);
         public const string Bind = nameof(Bind);
         public const string Templates = nameof(Templates);

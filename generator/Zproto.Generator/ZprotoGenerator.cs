@@ -68,12 +68,34 @@ public sealed partial class ZprotoGenerator : IIncrementalGenerator
             parsed.Select(static (model, _) => model.Diagnostics).WithTrackingName(StepNames.Diagnostics),
             static (spc, diagnostics) => Report(spc, diagnostics));
 
-        // A reference-only protocol (ZprotoReference="true") is compiled elsewhere: no codec here.
+        // Protocols of one name (ZP2026): cheap steps over names, namespaces and positions only.
+        var protocolNames = parsed
+            .Select(static (model, _) => GenerationPipeline.AsProtocolName(model))
+            .Where(static p => p is not null)
+            .Select(static (p, _) => p!)
+            .Collect()
+            .WithTrackingName(StepNames.ProtocolNames);
+
+        // Positions are read again from the texts, only for duplicates (rare), in the output itself.
+        context.RegisterSourceOutput(
+            protocolNames.Combine(models.Collect()),
+            static (spc, pair) =>
+            {
+                foreach (var d in GenerationPipeline.CheckProtocolNames(pair.Left, path => TextOf(pair.Right, path)))
+                    spc.ReportDiagnostic(ToRoslyn(d));
+            });
+
+        var notGenerated = protocolNames.Select(static (all, _) => GenerationPipeline.NotGenerated(all));
+
+        // A reference-only protocol (ZprotoReference="true") is compiled elsewhere: no codec here;
+        // nor for a second protocol of one name that would be the same type (ZP2026).
         var specs = parsed
             .Where(static model => !model.ReferenceOnly)
             .Select(static (model, _) => GenerationPipeline.AsProtocol(model))
             .Where(static p => p is not null)
-            .Select(static (p, _) => new SpecInput(p!.Path, p.Spec, p.Namespace))
+            .Combine(notGenerated)
+            .Where(static pair => !pair.Right.Contains(pair.Left!.Path))
+            .Select(static (pair, _) => new SpecInput(pair.Left!.Path, pair.Left.Spec, pair.Left.Namespace))
             .WithTrackingName(StepNames.Specs);
 
         var views = specs
@@ -157,6 +179,13 @@ public sealed partial class ZprotoGenerator : IIncrementalGenerator
 
         // The project's setup (runtime reference, build props), apart from the model pipeline.
         RegisterProjectChecks(context);
+    }
+
+    private static string? TextOf(ImmutableArray<ModelInput> models, string path)
+    {
+        foreach (var m in models)
+            if (m.Path == path) return m.Text;
+        return null;
     }
 
     private static TemplateSet TemplatesFrom(ImmutableArray<SourceFile> files)

@@ -29,6 +29,9 @@ public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadO
     /// <summary>True when there are no items.</summary>
     public bool IsEmpty => Count == 0;
 
+    /// <summary>True when an item equals <paramref name="item"/>.</summary>
+    public bool Contains(T item) => Array.IndexOf(_items ?? Array.Empty<T>(), item) >= 0;
+
     /// <inheritdoc />
     public bool Equals(EquatableArray<T> other)
     {

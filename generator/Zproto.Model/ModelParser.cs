@@ -58,6 +58,28 @@ public static class ModelParser
     }
 
     /// <summary>
+    /// Where the class name of <paramref name="source"/> is (its <c>name</c>, else the root
+    /// element; the file start when it does not parse): for checks across models, which are rare
+    /// enough to read the text again rather than carry positions through cached steps.
+    /// </summary>
+    public static (int Line, int Column) ClassNameAt(ModelSource source)
+    {
+        var ignored = new List<ModelDiagnostic>();
+        var root = source.IsYaml
+            ? YamlModelReader.Read(source, NoIncludes.Instance, ignored)
+            : XmlModelReader.Read(source, NoIncludes.Instance, ignored);
+        IHasPosition? at = (IHasPosition?)root?.Attribute("name") ?? root;
+        return at is null ? (1, 1) : (at.Line, at.Column);
+    }
+
+    private sealed class NoIncludes : IModelFileResolver
+    {
+        public static readonly NoIncludes Instance = new();
+
+        public string? TryRead(string path) => null;
+    }
+
+    /// <summary>
     /// The files <paramref name="source"/> includes, directly or through other includes, each
     /// with its text (null when <paramref name="resolver"/> has none). Reads the model without
     /// building it, so the source generator can make a model's parse depend on these files only.

@@ -24,7 +24,7 @@ internal static class ClientBinder
                 properties.Add(new PropertyView
                 {
                     Name = Naming.Pascal(f.Name),
-                    Type = ParameterType(f.Type),
+                    Type = ParameterType(f),
                     DocLines = CSharp.DocLines(f.Doc, f.Name),
                     Initializer = Initializer(f.Type),
                     FieldAttributeArguments = $"{CSharp.Literal(f.Name)}, {order++}, Type = {CSharp.Literal(f.Type)}",
@@ -47,7 +47,7 @@ internal static class ClientBinder
             {
                 if (f.Constant.Length > 0 || f.Name.Length == 0)
                     continue;
-                var type = ParameterType(f.Type);
+                var type = ParameterType(f);
                 var parameter = Naming.Camel(f.Name);
                 parameters.Add($"{type} {parameter}");
                 arguments.Add(new ParameterView(parameter, Naming.Pascal(f.Name), type));
@@ -119,10 +119,16 @@ internal static class ClientBinder
         return false;
     }
 
-    /// <summary>The C# type of a method argument or reply property.</summary>
-    public static string ParameterType(string type) => type switch
+    /// <summary>The C# type of a method argument or reply property: a number as wide as its size.</summary>
+    public static string ParameterType(MethodFieldSpec field) => field.Type switch
     {
-        "number" => "uint",
+        "number" => field.Size switch
+        {
+            1 => "byte",
+            2 => "ushort",
+            8 => "ulong",
+            _ => "uint",
+        },
         "integer" => "int",
         "boolean" or "bool" => "bool",
         "chunk" or "frame" or "octets" => "global::System.ReadOnlyMemory<byte>",

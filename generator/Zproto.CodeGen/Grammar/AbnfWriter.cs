@@ -264,19 +264,9 @@ public static class AbnfWriter
             return string.Join(" ", parts);
         }
 
-        private static ulong? ConstantBits(FieldSpec f)
-        {
-            if (f.Value is null)
-                return null;
-            var text = f.Value.Trim();
-            if (ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var u))
-                return u;
-            if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
-                return unchecked((ulong)l) & (f.Bits >= 64 ? ulong.MaxValue : (1UL << f.Bits) - 1);
-            if (text.Equals("true", StringComparison.OrdinalIgnoreCase)) return 1;
-            if (text.Equals("false", StringComparison.OrdinalIgnoreCase)) return 0;
-            return null;
-        }
+        // The model's typed constant (only number and integer fields can have one in a bit group).
+        private static ulong? ConstantBits(FieldSpec f) =>
+            f.UnsignedValue ?? (f.SignedValue is { } l ? unchecked((ulong)l) & (f.Bits >= 64 ? ulong.MaxValue : (1UL << f.Bits) - 1) : null);
 
         /// <summary>The octet values whose <paramref name="mask"/> bits equal <paramref name="fixedBits"/>, as ABNF.</summary>
         private static string OctetSet(int mask, int fixedBits)
@@ -360,11 +350,11 @@ public static class AbnfWriter
             switch (f.Kind)
             {
                 case FieldKind.Number:
-                    if (f.Value is not null && ulong.TryParse(f.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var u))
+                    if (f.UnsignedValue is { } u)
                         return ConstantNumber(u, Size(f));
                     return Use("number-" + Decimal(Size(f)));
                 case FieldKind.Integer:
-                    if (f.Value is not null && long.TryParse(f.Value.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
+                    if (f.SignedValue is { } l)
                         return ConstantNumber(unchecked((ulong)l), Size(f));
                     return Use("integer-" + Decimal(Size(f)));
                 case FieldKind.Boolean:

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Zproto.CodeGen.Binding;
 using Zproto.CodeGen.Rendering;
 using Zproto.CodeGen.Views;
@@ -80,6 +81,57 @@ public static class GenerationPipeline
     /// <summary>The protocol a parsed model offers to machines: an error-free codec spec, else null.</summary>
     public static ProtocolCandidate? AsProtocol(ParsedModel model) =>
         model.Spec is { } spec && !model.HasErrors ? new ProtocolCandidate(spec, model.Namespace, model.Path) : null;
+
+    /// <summary>The name of the protocol a parsed model offers (see <see cref="AsProtocol"/>), else null.</summary>
+    public static ProtocolName? AsProtocolName(ParsedModel model) =>
+        AsProtocol(model) is { } p ? new ProtocolName(model.Path, p.Spec.Name, p.Namespace) : null;
+
+    /// <summary>
+    /// ZP2026 for every protocol that shares its name with another of the model set, except the one
+    /// <see cref="ProtocolResolution"/> picks (the first path), in path order, at the class name
+    /// in the text <paramref name="textOf"/> gives for a path.
+    /// </summary>
+    public static List<ModelDiagnostic> CheckProtocolNames(IEnumerable<ProtocolName> protocols, Func<string, string?> textOf)
+    {
+        var diagnostics = new List<ModelDiagnostic>();
+        foreach (var (p, first) in Duplicates(protocols))
+        {
+            var (line, column) = textOf(p.Path) is { } text ? ModelParser.ClassNameAt(new ModelSource(p.Path, text)) : (1, 1);
+            var skipped = p.Namespace == first.Namespace ? $"; both would be type {p.Namespace}.{Naming.Pascal(p.Name)}, so no code is generated from this one" : "";
+            diagnostics.Add(ModelDiagnostic.Create(DiagnosticDescriptors.DuplicateProtocolName, p.Path, line, column, p.Name, first.Path, skipped));
+        }
+        return diagnostics;
+    }
+
+    /// <summary>
+    /// The paths of protocols whose code would be the very type of an earlier protocol of the same
+    /// name (ZP2026): they are checked but not generated. Positions play no part, so the set stays
+    /// equal (and the render steps cached) when lines move.
+    /// </summary>
+    public static EquatableArray<string> NotGenerated(IEnumerable<ProtocolName> protocols)
+    {
+        var paths = new List<string>();
+        foreach (var (p, first) in Duplicates(protocols))
+            if (p.Namespace == first.Namespace) paths.Add(p.Path);
+        return paths.ToEquatableArray();
+    }
+
+    /// <summary>Each protocol that has the name of one at an earlier path, with the first of that name.</summary>
+    private static List<(ProtocolName Duplicate, ProtocolName First)> Duplicates(IEnumerable<ProtocolName> protocols)
+    {
+        var sorted = new List<ProtocolName>(protocols);
+        sorted.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        var first = new Dictionary<string, ProtocolName>(StringComparer.Ordinal);
+        var result = new List<(ProtocolName, ProtocolName)>();
+        foreach (var p in sorted)
+        {
+            if (first.TryGetValue(Naming.Key(p.Name), out var winner))
+                result.Add((p, winner));
+            else
+                first.Add(Naming.Key(p.Name), p);
+        }
+        return result;
+    }
 
     /// <summary>The machine a parsed model offers as the other side: an error-free machine, else null.</summary>
     public static MachineCandidate? AsCounterpart(ParsedModel model) =>
@@ -207,13 +259,21 @@ public static class GenerationPipeline
             if (AsCounterpart(m) is { } c) machines.Add(c);
         }
 
+        var names = new List<ProtocolName>();
+        foreach (var m in parsed)
+            if (AsProtocolName(m) is { } name) names.Add(name);
+        var duplicates = CheckProtocolNames(names, path => models.FirstOrDefault(m => m.Path == path)?.Text);
+        var notGenerated = NotGenerated(names);
+
         var results = new List<ModelResult>();
         foreach (var model in parsed)
         {
             var diagnostics = new List<ModelDiagnostic>(model.Diagnostics);
+            foreach (var d in duplicates)
+                if (d.File == model.Path) diagnostics.Add(d);
             var files = new List<GeneratedFile>();
             ProtocolCandidate? protocol = null;
-            if (AsProtocol(model) is { } candidate)
+            if (AsProtocol(model) is { } candidate && !notGenerated.Contains(model.Path))
             {
                 var output = Render(Bind(new SpecInput(model.Path, candidate.Spec, candidate.Namespace)), templates);
                 diagnostics.AddRange(output.Diagnostics);

@@ -58,6 +58,9 @@ public sealed record ParsedModel(string Path, ProtocolSpec? Spec, EquatableArray
     public bool HasErrors => GenerationPipeline.HasErrors(Diagnostics);
 }
 
+/// <summary>A protocol's class name and the namespace of its code, for the duplicate-name check (no positions: they would defeat caching).</summary>
+public sealed record ProtocolName(string Path, string Name, string Namespace);
+
 /// <summary>A protocol a machine may speak: its spec (error-free), the namespace of its code and its model's path.</summary>
 public sealed record ProtocolCandidate(ProtocolSpec Spec, string Namespace, string Path);
 

@@ -83,6 +83,8 @@ public static class DiagnosticDescriptors
     /// <summary>ZP2025: a template does not compile.</summary>
     public static readonly DiagnosticDescriptor TemplateSyntax = new("ZP2025", Severity.Error, "Template does not compile", "template '{0}': {1}");
 
+    /// <summary>ZP2026: two protocol models of one compilation (or CLI run) with the same class name.</summary>
+    public static readonly DiagnosticDescriptor DuplicateProtocolName = new("ZP2026", Severity.Warning, "Duplicate protocol name", "protocol '{0}' has the same name as the protocol in '{1}', which a state machine naming '{0}' speaks (the first by path){2}; rename one of them");
     /// <summary>ZP2040: <c>max_size</c> is not a whole number of octets from 1 to 2,147,483,647.</summary>
     public static readonly DiagnosticDescriptor BadMaxSize = new("ZP2040", Severity.Error, "Bad max_size", "max_size '{0}' must be a whole number of octets from 1 to 2147483647");
     /// <summary>ZP2041: <c>max_size</c> is smaller than the fixed part of a message, which could then never be sent.</summary>
@@ -98,7 +100,7 @@ public static class DiagnosticDescriptors
         InvalidAttribute, NotAModel, DuplicateMessageId, DuplicateMessageName, DuplicateFieldName, FieldTypeConflict,
         UnknownType, MsgNotLast, BadNumberSize, BadOctetsSize, StringConstantTooLong, BadConstant, BadSignature,
         BadMessageId, BadBits, RestNotLast, BadDiscriminator, FramingConflict, DuplicateDeclaration, BadEnum, BadSection,
-        NoMessages, NameClash, TypeNotAllowed, MemberNamedLikeType, TemplateBinding, TemplateSyntax, BadMaxSize, MaxSizeTooSmall,
-        InternalError,
+        NoMessages, NameClash, TypeNotAllowed, MemberNamedLikeType, TemplateBinding, TemplateSyntax, DuplicateProtocolName,
+        BadMaxSize, MaxSizeTooSmall, InternalError,
     ];
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using Zproto.Model.Diagnostics;
 using Zproto.Model.Syntax;
 
@@ -339,9 +340,28 @@ internal sealed class MachineBuilder(List<ModelDiagnostic> diagnostics)
                 Report(MachineDiagnostics.BadMethod, child, owner, $"a {what} field needs a name (argument=, property= or name=)");
                 continue;
             }
-            fields.Add(new MethodFieldSpec(name, (child.Value("type") ?? "string").Trim().ToLowerInvariant(), constant, child.Text));
+            var type = (child.Value("type") ?? "string").Trim().ToLowerInvariant();
+            fields.Add(new MethodFieldSpec(name, type, constant, child.Text, NumberSize(child, type, name.Length > 0 ? name : constant)));
         }
         return fields.ToEquatableArray();
+    }
+
+    /// <summary>A number field's width in octets: its <c>size</c>, 4 (zproto's default) when it has none; 0 for other types.</summary>
+    private int NumberSize(ModelNode field, string type, string name)
+    {
+        var attribute = field.Attribute("size");
+        if (type != "number")
+        {
+            if (attribute is not null)
+                Report(DiagnosticDescriptors.InvalidAttribute, attribute, $"field '{name}'", "size", $"only a number has a size, not a {type}");
+            return 0;
+        }
+        if (attribute is null)
+            return 4;
+        if (int.TryParse(attribute.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size is 1 or 2 or 4 or 8)
+            return size;
+        Report(DiagnosticDescriptors.BadNumberSize, attribute, name, attribute.Value);
+        return 4;
     }
 
     private void Remember(string key, IHasPosition at) => _positions.Add(new NamedPosition(key, at.Line, at.Column));

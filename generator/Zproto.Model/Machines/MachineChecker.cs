@@ -121,6 +121,10 @@ public static class MachineChecker
             foreach (var e in s.Events)
             {
                 var eventKey = EventKey(e.Name);
+                // A method of that name is ZP3020's; a message may also be sent by action code the
+                // model cannot see (zp's EXEC-CHUNK goes both ways), so only the spelling tells.
+                if (messages.TryGetValue(eventKey, out var messageName) && !builtIns.Contains(eventKey) && IsQuiet(e.Name) && !IsQuiet(messageName))
+                    Report(MachineDiagnostics.InternalEventNamedLikeMessage, $"event:{stateKey}/{eventKey}", e.Name, s.Name, messageName);
                 // zproto's convention: protocol events in capitals, internal events in lower case.
                 if (eventKey != "*" && !messages.ContainsKey(eventKey) && !builtIns.Contains(eventKey))
                 {
@@ -147,8 +151,8 @@ public static class MachineChecker
 
         // Inbound messages: what the other side sends, when we know it; else everything we do not send.
         var sends = Sends(machine);
-        var inbound = new List<string>();
         var otherSends = counterpart is null ? null : Sends(counterpart);
+        var inbound = new List<string>();
         foreach (var m in protocol.Messages)
         {
             var key = Naming.Key(m.Name);
@@ -264,6 +268,14 @@ public static class MachineChecker
             }
         }
         return d[a.Length, b.Length];
+    }
+
+    /// <summary>True when <paramref name="name"/> has no capital: zproto's spelling of an internal event.</summary>
+    private static bool IsQuiet(string name)
+    {
+        foreach (var c in name)
+            if (char.IsUpper(c)) return false;
+        return true;
     }
 
     private static bool IsShouted(string name)

@@ -37,7 +37,10 @@ public static class MachineDiagnostics
     /// <summary>ZP3020: a client method named like a protocol message; an event of that name could not tell the two apart.</summary>
     public static readonly DiagnosticDescriptor MethodNamedLikeMessage = new("ZP3020", Severity.Error, "Method named like a message", "method '{0}' has the name of protocol message '{1}'; an event '{0}' in a state could mean either, so a '{1}' from the server would run the method's actions (rename the method)");
 
+    /// <summary>ZP3021: an event spelled like an internal event (lower case) that is a capitalised protocol message's event.</summary>
+    public static readonly DiagnosticDescriptor InternalEventNamedLikeMessage = new("ZP3021", Severity.Warning, "Internal event named like a message", "event '{0}' in state '{1}' is written in lower case like an internal event, but it is the event of protocol message '{2}': the Event enum has one member for both, so raising it from an action runs the message's actions without a message (rename the internal event, or write '{2}')");
+
     /// <summary>All ZP3xxx descriptors.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
-        [UnknownNextState, BadInherit, UnknownMessage, UnknownEvent, UnreachableState, UnhandledMessage, NeverHandled, ProtocolNotFound, DuplicateName, BadMethod, BadActionName, EventNeverRaised, ClientMessageNeverHandled, MethodNamedLikeMessage];
+        [UnknownNextState, BadInherit, UnknownMessage, UnknownEvent, UnreachableState, UnhandledMessage, NeverHandled, ProtocolNotFound, DuplicateName, BadMethod, BadActionName, EventNeverRaised, ClientMessageNeverHandled, MethodNamedLikeMessage, InternalEventNamedLikeMessage];
 }

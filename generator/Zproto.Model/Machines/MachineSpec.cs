@@ -47,8 +47,11 @@ public sealed record ActionSpec(string Name, string Message);
 /// <summary>A client API method: its arguments, constants and the replies that complete it.</summary>
 public sealed record MethodSpec(string Name, string Return, string Doc, EquatableArray<MethodFieldSpec> Fields, EquatableArray<string> Accepts);
 
-/// <summary>A method argument (or constant), or a reply property.</summary>
-public sealed record MethodFieldSpec(string Name, string Type, string Constant, string Doc);
+/// <summary>
+/// A method argument (or constant), or a reply property. <see cref="Size"/> is a <c>number</c>'s
+/// width in octets (1, 2, 4 or 8; 4 when the model gives none), 0 for other types.
+/// </summary>
+public sealed record MethodFieldSpec(string Name, string Type, string Constant, string Doc, int Size = 0);
 
 /// <summary>A reply the client engine sends to a waiting API call.</summary>
 public sealed record ReplySpec(string Name, string Doc, EquatableArray<MethodFieldSpec> Fields);

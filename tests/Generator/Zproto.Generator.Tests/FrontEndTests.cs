@@ -109,6 +109,28 @@ public sealed class FrontEndTests : IDisposable
     }
 
     [Fact]
+    public void ZP2026_two_protocols_of_one_name_in_check_and_build()
+    {
+        Directory.CreateDirectory(Path.Combine(_directory, "a"));
+        Directory.CreateDirectory(Path.Combine(_directory, "b"));
+        BothReport("ZP2026", (1, "name"), (Path.Combine("a", "kv_msg.xml"), Protocol), (Path.Combine("b", "kv_msg.xml"), Protocol.Replace("signature = \"4\"", "signature = \"5\"", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void ZP3021_lower_case_event_named_like_a_message_in_check_and_build()
+    {
+        BothReport("ZP3021", (4, "name"), ("kv_msg.xml", Protocol), ("kv_server.xml", """
+            <class name = "kv_server" protocol_class = "kv_msg">
+                <state name = "start">
+                    <event name = "GET"><action name = "send" message = "VALUE" /></event>
+                    <event name = "put" />
+                    <event name = "*" />
+                </state>
+            </class>
+            """));
+    }
+
+    [Fact]
     public void ZP2024_template_binding_typo_in_generate_and_build()
     {
         var template = Write("Summary.hbs", "// {{ClasName}}\n");

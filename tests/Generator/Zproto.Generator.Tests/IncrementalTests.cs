@@ -242,6 +242,33 @@ public sealed class IncrementalTests
         Assert.Equal(Texts(fresh), Texts(result));
     }
 
+    /// <summary>
+    /// Issue 15.5: a no-op rebuild (the same inputs; or every file read again with the same text,
+    /// as after a save that changed nothing) runs no parse, check, bind or render step at all:
+    /// each reports Cached, never Unchanged (which would mean it ran and produced an equal result).
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_no_op_rebuild_runs_no_parse_bind_or_render_step(bool filesReadAgain)
+    {
+        var before = State.Initial();
+        var driver = before.CreateDriver().RunGenerators(before.Compilation);
+        var after = filesReadAgain ? before with { Texts = [.. before.Texts.Select(t => t.WithText(t.Text))] } : before;
+
+        var result = after.Apply(before, driver).RunGenerators(after.Compilation).GetRunResult().Results.Single();
+
+        string[] heavy = [StepNames.Parse, StepNames.Bind, StepNames.Render, StepNames.MachineChecks, StepNames.MachineBind, StepNames.MachineRender];
+        foreach (var step in heavy)
+        {
+            var reasons = result.TrackedSteps[step].SelectMany(run => run.Outputs).Select(o => o.Reason).ToList();
+            Assert.True(reasons.Count > 0, $"{step} has no outputs");
+            Assert.True(reasons.All(r => r == Cached), $"{step}: {string.Join(", ", reasons)}");
+        }
+        // Every model's files are still there: 24 for models/ plus the include test's model.
+        Assert.True(result.GeneratedSources.Length >= Repository.ModelFileNames.Count(), $"{result.GeneratedSources.Length} files");
+    }
+
     [Fact]
     public void Every_step_named_in_the_table_exists()
     {

@@ -235,6 +235,120 @@ public class PipelineDiagnosticTests
         Assert.DoesNotContain(result.Files, f => f.HintName.Contains("KvClient"));
     }
 
+    // ---- ZP2026: two protocols of one name ---------------------------------------------------
+
+    [Fact]
+    public void ZP2026_two_protocols_with_one_name_warn_at_the_later_paths_name_and_machines_use_the_first()
+    {
+        var client = """
+            <class name = "kv_client" protocol_class = "kv_msg" script = "zproto_client_c">
+                <state name = "start">
+                    <event name = "VALUE" />
+                    <event name = "*" />
+                </state>
+            </class>
+            """;
+        // Given in reverse path order: the answer must not depend on the order.
+        var result = Run(null, ("b/kv_msg.xml", Protocol.Replace("signature = \"4\"", "signature = \"5\"", System.StringComparison.Ordinal)), ("a/kv_msg.xml", Protocol), ("kv_client.xml", client));
+
+        var d = Assert.Single(result.Diagnostics, x => x.Id == "ZP2026");
+        Assert.Equal(("b/kv_msg.xml", 1, 8, Severity.Warning), (d.File, d.Line, d.Column, d.Severity));
+        Assert.Contains("'a/kv_msg.xml'", d.Message);
+        Assert.Equal("a/kv_msg.xml", result.Models.Single(m => m.Path == "kv_client.xml").Protocol!.Path);
+    }
+
+    [Fact]
+    public void ZP2026_not_reported_for_distinct_names_nor_for_a_protocol_with_errors()
+    {
+        var broken = Protocol.Replace("id = \"2\"", "id = \"1\"", System.StringComparison.Ordinal);
+        var result = Run(null, ("a/kv_msg.xml", Protocol), ("b/kv_msg.xml", broken), ("other.xml", Protocol.Replace("kv_msg", "kv_other", System.StringComparison.Ordinal)));
+
+        Assert.Contains(result.Diagnostics, x => x.Id == "ZP2001");
+        Assert.DoesNotContain(result.Diagnostics, x => x.Id == "ZP2026");
+    }
+
+    // ---- ZP3021: an internal event named like a message ----------------------------------------
+
+    [Fact]
+    public void ZP3021_lower_case_event_named_like_a_capitalised_message_warns_at_the_event()
+    {
+        var result = Run(null, ("kv_msg.xml", Protocol), ("kv_server.xml", """
+            <class name = "kv_server" protocol_class = "kv_msg">
+                <state name = "start">
+                    <event name = "GET"><action name = "send" message = "VALUE" /></event>
+                    <event name = "put" />
+                    <event name = "*" />
+                </state>
+            </class>
+            """));
+
+        var d = At(result, "ZP3021", "kv_server.xml", 4, 16);
+        Assert.Equal(Severity.Warning, d.Severity);
+        Assert.Contains("'PUT'", d.Message);
+        Assert.Contains("lower case", d.Message);
+        // Only the lower-case spelling is suspicious: GET reads as the message.
+        Assert.Single(result.Diagnostics, x => x.Id == "ZP3021");
+    }
+
+    [Fact]
+    public void ZP3021_lower_case_messages_in_the_protocol_make_lower_case_events_the_message()
+    {
+        var protocol = Protocol.Replace("\"GET\"", "\"get\"", System.StringComparison.Ordinal);
+        var result = Run(null, ("kv_msg.xml", protocol), ("kv_server.xml", """
+            <class name = "kv_server" protocol_class = "kv_msg">
+                <state name = "start">
+                    <event name = "get"><action name = "send" message = "VALUE" /></event>
+                    <event name = "*" />
+                </state>
+            </class>
+            """));
+
+        Assert.DoesNotContain(result.Diagnostics, x => x.Id == "ZP3021");
+        Assert.Contains(result.Files, f => f.HintName.Contains("KvServer", System.StringComparison.Ordinal));
+    }
+
+    // ---- client method numbers: size 1, 2, 4, 8 ----------------------------------------------
+
+    [Fact]
+    public void ZP2007_method_number_of_size_3_and_ZP1008_size_on_a_string_argument_at_the_size()
+    {
+        const string text = """
+            <class name = "kv_client" protocol_class = "kv_msg" script = "zproto_client_c">
+                <state name = "start"><event name = "*" /></state>
+                <method name = "set">
+                    <field argument = "count" type = "number" size = "3" />
+                    <field argument = "key" type = "string" size = "2" />
+                </method>
+            </class>
+            """;
+        var result = Models.Parse(text, "kv_client.xml");
+
+        Models.Single(result, DiagnosticDescriptors.BadNumberSize, "kv_client.xml", Models.At(text, "size", 1));
+        Models.Single(result, DiagnosticDescriptors.InvalidAttribute, "kv_client.xml", Models.At(text, "size", 2));
+    }
+
+    [Fact]
+    public void Method_and_reply_numbers_keep_their_size_and_default_to_four_octets()
+    {
+        var result = Models.Parse("""
+            <class name = "kv_client" protocol_class = "kv_msg" script = "zproto_client_c">
+                <state name = "start"><event name = "*" /></state>
+                <method name = "set">
+                    <field argument = "small" type = "number" size = "1" />
+                    <field argument = "wide" type = "number" size = "8" />
+                    <field argument = "plain" type = "number" />
+                    <field argument = "key" type = "string" />
+                    <accept reply = "done" />
+                </method>
+                <reply name = "done"><field property = "count" type = "number" size = "2" /></reply>
+            </class>
+            """, "kv_client.xml");
+
+        Assert.False(result.HasErrors, string.Join("\n", result.Diagnostics));
+        Assert.Equal([1, 8, 4, 0], result.Machine!.Methods.Single().Fields.Select(f => f.Size));
+        Assert.Equal(2, result.Machine.Replies.Single().Fields.Single().Size);
+    }
+
     // ---- ZP9001: every step guarded --------------------------------------------------------------
 
     [Fact]
@@ -264,7 +378,7 @@ public class PipelineDiagnosticTests
     public void Every_pipeline_and_machine_descriptor_has_a_test_named_after_it()
     {
         var names = typeof(PipelineDiagnosticTests).Assembly.GetTypes().SelectMany(t => t.GetMethods()).Select(m => m.Name).ToList();
-        var ids = new List<string> { "ZP2023", "ZP2024", "ZP2025" };
+        var ids = new List<string> { "ZP2023", "ZP2024", "ZP2025", "ZP2026" };
         ids.AddRange(MachineDiagnostics.All.Select(d => d.Id));
 
         Assert.All(ids, id => Assert.Contains(names, n => n.StartsWith(id + "_", System.StringComparison.Ordinal)));
