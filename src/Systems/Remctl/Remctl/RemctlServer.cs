@@ -59,6 +59,9 @@ public sealed class RemctlServer : IAsyncDisposable, IDisposable
     /// <summary>The bound endpoint, resolved (a wildcard port shows the port chosen); null before <see cref="Start"/>.</summary>
     public string? Endpoint => _backend?.Endpoints[0];
 
+    /// <summary>The running state machine; null before <see cref="Start"/>.</summary>
+    internal RemctlBackend? Backend => _backend;
+
     /// <summary>The routes, by name.</summary>
     public IReadOnlyDictionary<string, RemctlRoute> Routes => _routes;
 
