@@ -36,8 +36,6 @@ namespace Zproto.Generated
             Running,
             /// <summary>busy</summary>
             Busy,
-            /// <summary>defaults</summary>
-            Defaults,
         }
 
         /// <summary>Events: the protocol's messages, then the model's internal events.</summary>
@@ -104,7 +102,6 @@ namespace Zproto.Generated
             State.Queued => "queued",
             State.Running => "running",
             State.Busy => "busy",
-            State.Defaults => "defaults",
             _ => state.ToString(),
         };
 
