@@ -100,7 +100,9 @@ public sealed partial class RemctlBackend
     {
         if (_draining)
         {
-            Refuse(client, RemctlError.Internal, "the server is shutting down");
+            if (MayLogRefusal(client))
+                Logger.LogWarning("Request refused with ERRORCODE 1: the server is shutting down");
+            Refuse(client, RemctlError.Internal);
             return;
         }
         client.Environment = new RemctlEnvironment(request.Environment);
@@ -149,7 +151,10 @@ public sealed partial class RemctlBackend
         }
         else
         {
-            Refuse(client, RemctlError.Internal, $"{_running} handlers running and {_waiting.Count} requests ({_waitingBytes} bytes) waiting");
+            if (MayLogRefusal(client))
+                Logger.LogWarning("Request refused with ERRORCODE 1: {Running} handlers running and {Waiting} requests ({Bytes} bytes) waiting",
+                    _running, _waiting.Count, _waitingBytes);
+            Refuse(client, RemctlError.Internal);
             return;
         }
         client.Pending = request;
@@ -211,7 +216,8 @@ public sealed partial class RemctlBackend
 
     private partial void RefuseShutdown(Client client)
     {
-        LogRefusal(client, "Request refused with ERRORCODE 1: the server is shutting down");
+        if (MayLogRefusal(client))
+            Logger.LogWarning("Request refused with ERRORCODE 1: the server is shutting down");
         client.Reply = ErrorReply((int)RemctlError.Internal);
         EndRequest(client);
         CompleteDrainIfIdle();
@@ -219,19 +225,20 @@ public sealed partial class RemctlBackend
 
     private partial void RefuseMalformed(Client client)
     {
-        LogRefusal(client, $"Malformed request: {_lastDecodeError}");
+        if (MayLogRefusal(client))
+            Logger.LogWarning("Malformed request refused with ERRORCODE 4: {Error}", _lastDecodeError);
         client.Reply = ErrorReply((int)RemctlError.BadCommand);
     }
 
     private partial void RefuseTooLarge(Client client)
     {
-        LogRefusal(client, $"Request refused with ERRORCODE 8: larger than {_server.Options.MaxRequestBytes} octets");
+        if (MayLogRefusal(client))
+            Logger.LogWarning("Request refused with ERRORCODE 8: larger than {Limit} octets", _server.Options.MaxRequestBytes);
         client.Reply = ErrorReply((int)RemctlError.TooMuchData);
     }
 
-    private void Refuse(Client client, RemctlError error, string reason)
+    private static void Refuse(Client client, RemctlError error)
     {
-        LogRefusal(client, $"Request refused with ERRORCODE {(int)error}: {reason}");
         client.Reply = ErrorReply((int)error);
         RaiseException(client, Event.Refused);
     }
@@ -244,14 +251,16 @@ public sealed partial class RemctlBackend
         _inFlight--;
     }
 
-    /// <summary>Warns about a refused request, at most <see cref="RemctlServerOptions.RefusalLogLimit"/> times a minute per peer.</summary>
-    private void LogRefusal(Client client, string message)
+    /// <summary>Whether a warning about a refused request from <paramref name="client"/> may be written:
+    /// at most <see cref="RemctlServerOptions.RefusalLogLimit"/> a minute per peer, and nothing is
+    /// formatted when warnings are off, so a flood of bad requests cannot grow the log or cost much.</summary>
+    private bool MayLogRefusal(Client client)
     {
         if (!Logger.IsEnabled(LogLevel.Warning) || !_refusalLog.ShouldLog(client.RoutingId, out var suppressed))
-            return;
+            return false;
         if (suppressed > 0)
             Logger.LogWarning("{Count} more refused requests in the last minute were not logged", suppressed);
-        Logger.LogWarning("{Refusal}", message);
+        return true;
     }
 
     private void CompleteDrainIfIdle()
