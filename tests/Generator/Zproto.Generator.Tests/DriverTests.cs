@@ -84,8 +84,8 @@ public sealed class DriverTests
     public void Generated_machines_talk_to_the_engine_in_enum_members_only()
     {
         var machines = Repository.ModelFileNames.Where(m => m.EndsWith("_server.xml", StringComparison.Ordinal) || m.EndsWith("_client.xml", StringComparison.Ordinal)).ToList();
-        // echo, zpipes, zccp and zp (server and client), and the two vtx udp machines
-        Assert.Equal(10, machines.Count);
+        // echo, zpipes, zccp and zp (server and client), the two vtx udp machines, and the remctl backend
+        Assert.Equal(11, machines.Count);
         foreach (var model in machines)
         {
             var outcome = GeneratorHarness.RunModel(model);

@@ -14,9 +14,11 @@ namespace Remctl;
 /// in write order, then <c>RETURNCODE</c> or <c>ERRORCODE</c>.
 /// </summary>
 /// <remarks>
-/// <para>The socket is a ROUTER that keeps each request's envelope (routing id and empty delimiter),
-/// so REQ clients see ordinary REP behaviour while many requests are served at once. The socket
-/// lives on one owner thread; handlers run on the thread pool and their replies are posted back.</para>
+/// <para>Requests are handled by <see cref="RemctlBackend"/>, the state machine generated from
+/// models/remctl_server.xml on the shared server engine: a ROUTER that keeps each request's envelope
+/// (routing id and empty delimiter), so REQ clients see ordinary REP behaviour while many requests are
+/// served at once. The socket lives on the engine's owner thread; handlers run on the thread pool and
+/// their replies are posted back.</para>
 /// <para>Every request that is received gets exactly one reply: a malformed one ERRORCODE 4, an
 /// unknown subcommand 5, a refused one 6, a handler that throws 1 (logged; the server goes on).</para>
 /// <para>Routing: a request with no subcommand (<c>ARGUMENT|0</c>) goes to the <c>EMPTY</c> route,
@@ -35,7 +37,7 @@ public sealed class RemctlServer : IAsyncDisposable, IDisposable
     private readonly Dictionary<string, RemctlRoute> _routes = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _abort = new();
     private readonly ILogger _logger;
-    private RemctlServerLoop? _loop;
+    private RemctlBackend? _backend;
     private int _disposed;
 
     /// <summary>Creates a server; nothing is bound until <see cref="Start"/>.</summary>
@@ -55,7 +57,10 @@ public sealed class RemctlServer : IAsyncDisposable, IDisposable
     public RemctlServerOptions Options { get; }
 
     /// <summary>The bound endpoint, resolved (a wildcard port shows the port chosen); null before <see cref="Start"/>.</summary>
-    public string? Endpoint => _loop?.BoundEndpoint;
+    public string? Endpoint => _backend?.Endpoints[0];
+
+    /// <summary>The running state machine; null before <see cref="Start"/>.</summary>
+    internal RemctlBackend? Backend => _backend;
 
     /// <summary>The routes, by name.</summary>
     public IReadOnlyDictionary<string, RemctlRoute> Routes => _routes;
@@ -72,7 +77,7 @@ public sealed class RemctlServer : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(handler);
         if (subcommand.Length == 0 || subcommand.Contains('\0', StringComparison.Ordinal))
             throw new ArgumentException("A subcommand is a non-empty string without NUL.", nameof(subcommand));
-        if (_loop is not null)
+        if (_backend is not null)
             throw new InvalidOperationException("Routes are fixed once the server has started.");
         if (_routes.ContainsKey(subcommand))
             throw new ArgumentException($"Subcommand '{subcommand}' already has a handler.", nameof(subcommand));
@@ -108,20 +113,20 @@ public sealed class RemctlServer : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (_loop is not null)
+        if (_backend is not null)
             throw new InvalidOperationException("The server has already started.");
-        var loop = new RemctlServerLoop(this, endpoint, _logger);
+        var backend = new RemctlBackend(this, endpoint, _logger);
         try
         {
-            loop.Start();
+            backend.Start();
         }
         catch
         {
-            loop.Dispose();
+            backend.Dispose();
             throw;
         }
-        _loop = loop;
-        _logger.LogInformation("remctl backend listening on {Endpoint} with {Count} route(s)", loop.BoundEndpoint, _routes.Count);
+        _backend = backend;
+        _logger.LogInformation("remctl backend listening on {Endpoint} with {Count} route(s)", backend.Endpoints[0], _routes.Count);
     }
 
     /// <summary>Stops serving: requests that arrive from now on get ERRORCODE 1, running handlers
@@ -131,17 +136,17 @@ public sealed class RemctlServer : IAsyncDisposable, IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
-        if (_loop is { } loop)
+        if (_backend is { } backend)
         {
-            var drained = await loop.BeginDrainAsync().ConfigureAwait(false);
+            var drained = await backend.BeginDrainAsync().ConfigureAwait(false);
             if (await Task.WhenAny(drained, Task.Delay(Options.DrainTimeout)).ConfigureAwait(false) != drained)
             {
-                _logger.LogWarning("{Count} handler(s) still running after {Timeout}; aborting them", loop.InFlight, Options.DrainTimeout);
+                _logger.LogWarning("{Count} handler(s) still running after {Timeout}; aborting them", backend.InFlight, Options.DrainTimeout);
                 await _abort.CancelAsync().ConfigureAwait(false);
                 if (await Task.WhenAny(drained, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false) != drained)
-                    _logger.LogWarning("{Count} request(s) left unanswered at shutdown", loop.InFlight);
+                    _logger.LogWarning("{Count} request(s) left unanswered at shutdown", backend.InFlight);
             }
-            await loop.DisposeAsync().ConfigureAwait(false);
+            await backend.DisposeAsync().ConfigureAwait(false);
         }
         _abort.Dispose();
     }
@@ -149,19 +154,14 @@ public sealed class RemctlServer : IAsyncDisposable, IDisposable
     /// <inheritdoc />
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    /// <summary>Runs one request to its reply; never throws. Called on the thread pool.</summary>
-    internal async Task<RemctlMsg.Reply> ExecuteAsync(RemctlMsg.Request request)
+    /// <summary>Runs one admitted request's handler to its reply; never throws. Called on the thread pool.</summary>
+    internal async Task<RemctlMsg.Reply> ExecuteAsync(RemctlMsg.Request request, RemctlRoute route, RemctlEnvironment environment, string? subcommand)
     {
         var output = new RemctlOutput();
         RemctlMsg.Reply.StatusChoice status;
-        string? subcommand = null;
-        var environment = new RemctlEnvironment(request.Environment);
         try
         {
-            var route = Resolve(request, out subcommand);
             var context = new RemctlContext(request, environment, output, _abort.Token);
-            if (!route.Admits(context.Environment))
-                throw new RemctlException(RemctlError.Access);
             var code = await route.Handler(context).ConfigureAwait(false);
             status = new RemctlMsg.Reply.ReturnCode { Code = code };
             _logger.LogDebug("{Command} {Subcommand} for {User}: return code {Code}, {Bytes} octets of output",
@@ -183,7 +183,9 @@ public sealed class RemctlServer : IAsyncDisposable, IDisposable
         return new RemctlMsg.Reply { Output = output.Seal(), Status = status };
     }
 
-    private RemctlRoute Resolve(RemctlMsg.Request request, out string? subcommand)
+    /// <summary>The route of <paramref name="request"/> after remctld's limits (systems.md 2.8: dispatch
+    /// on argument 0); throws <see cref="RemctlException"/> with the refusal's code.</summary>
+    internal RemctlRoute Resolve(RemctlMsg.Request request, out string? subcommand)
     {
         subcommand = null;
         var arguments = request.Arguments;

@@ -28,9 +28,6 @@ internal static partial class EngineLog
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "{Name}: {Client}: {Count} refused messages waiting; session ended")]
     public static partial void ShedLimitReached(ILogger logger, string name, string client, int count);
 
-    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "{Name}: {Client}: send queue full; {Message} dropped")]
-    public static partial void SendQueueFull(ILogger logger, string name, string client, string message);
-
     [LoggerMessage(EventId = 8, Level = LogLevel.Debug, Message = "{Name}: {Client}: peer is gone; {Message} dropped")]
     public static partial void PeerGone(ILogger logger, string name, string client, string message);
 

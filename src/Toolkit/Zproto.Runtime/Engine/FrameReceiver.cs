@@ -10,9 +10,13 @@ namespace Zproto.Runtime.Engine;
 /// <summary>
 /// The receive → decode step both engines share: reads one multipart message without blocking,
 /// splits off the routing id on a ROUTER, decodes the rest with the protocol's codec, and counts
-/// (and logs at Debug, allocation-free when that is off) what fails to decode.
+/// (and logs at Debug, allocation-free when that is off) what fails to decode. With
+/// <paramref name="envelope"/> the empty delimiter a REQ peer puts after its routing id is expected and
+/// stripped; with <paramref name="maxMessageBytes"/> above 0 a larger message is kept no further than the
+/// limit and fails with <see cref="DecodeErrorKind.TooLarge"/>.
 /// </summary>
-internal sealed class FrameReceiver<TProtocol, TMessage>(ILogger logger, string name, bool routed, LogRateLimiter? malformedLog = null)
+internal sealed class FrameReceiver<TProtocol, TMessage>(ILogger logger, string name, bool routed, LogRateLimiter? malformedLog = null,
+    bool envelope = false, long maxMessageBytes = 0)
     where TProtocol : IFrameProtocol<TMessage>
     where TMessage : class
 {
@@ -30,27 +34,46 @@ internal sealed class FrameReceiver<TProtocol, TMessage>(ILogger logger, string 
     /// <summary>Frames that failed to decode and were dropped.</summary>
     public long Malformed => Interlocked.Read(ref _malformed);
 
+    /// <summary>Why the last message received was malformed.</summary>
+    public DecodeError LastError { get; private set; }
+
+    /// <summary>Whether the last message received carried the empty delimiter (envelope mode only).</summary>
+    public bool LastEnveloped { get; private set; }
+
     /// <summary>Receives the next message. False when none is waiting; otherwise <paramref name="message"/> is null when it was malformed (already counted).</summary>
     public bool TryReceive(ZmqSocket socket, out byte[]? routingId, out TMessage? message)
     {
         routingId = null;
         message = null;
         _frames.Clear();
-        if (!socket.TryReceiveMultipart(_frames, dontWait: true))
+        long total = 0;
+        if (maxMessageBytes > 0 ? !socket.TryReceiveMultipart(_frames, maxMessageBytes, out total, dontWait: true) : !socket.TryReceiveMultipart(_frames, dontWait: true))
             return false;
         var first = 0;
+        LastEnveloped = false;
         if (routed)
         {
             routingId = _frames[0];
             first = 1;
+            // A REQ peer's envelope: the routing id, then an empty delimiter before the body.
+            if (envelope && _frames.Count > 1 && _frames[1].Length == 0)
+            {
+                LastEnveloped = true;
+                first = 2;
+            }
             if (_frames.Count < 2)
             {
                 Interlocked.Increment(ref _malformed);
+                LastError = new DecodeError(DecodeErrorKind.MissingFrame, "frames", 0, 0);
                 if (MayLog(routingId))
                     EngineLog.NoCodecFrames(logger, name, new PeerId(routingId));
                 return true;
             }
         }
+        if (total > maxMessageBytes && maxMessageBytes > 0)
+            return Fail(routingId, new DecodeError(DecodeErrorKind.TooLarge, "message", 0, 0));
+        if (envelope && !LastEnveloped)
+            return Fail(routingId, new DecodeError(DecodeErrorKind.MissingFrame, "envelope delimiter", 1, 0));
         _codecFrames.Clear();
         long size = MessageOverhead;
         for (var i = first; i < _frames.Count; i++)
@@ -60,13 +83,18 @@ internal sealed class FrameReceiver<TProtocol, TMessage>(ILogger logger, string 
         }
         LastSize = (int)Math.Min(size, int.MaxValue);
         if (!TProtocol.TryDecode(_codecFrames, out var decoded, out var error))
-        {
-            Interlocked.Increment(ref _malformed);
-            if (MayLog(routingId))
-                EngineLog.Malformed(logger, name, new PeerId(routingId), error);
-            return true;
-        }
+            return Fail(routingId, error);
         message = decoded;
+        return true;
+    }
+
+    /// <summary>Counts (and may log) a malformed message; true, as a message was received.</summary>
+    private bool Fail(byte[]? routingId, DecodeError error)
+    {
+        Interlocked.Increment(ref _malformed);
+        LastError = error;
+        if (MayLog(routingId))
+            EngineLog.Malformed(logger, name, new PeerId(routingId), error);
         return true;
     }
 

@@ -28,6 +28,10 @@ public abstract class ServerClient<TMessage, TState, TEvent> : MachineInstance<T
     internal long LastActivity;
     internal bool ExpiryScheduled;
 
+    /// <summary>The peer's messages carry an empty delimiter after the routing id (a REQ peer; see
+    /// <see cref="ServerOptions.RequestEnvelope"/>), so messages sent to it carry one too.</summary>
+    internal bool Enveloped;
+
     /// <summary>The peer's routing id on the ROUTER socket.</summary>
     public byte[] RoutingId { get; internal set; } = Array.Empty<byte>();
 

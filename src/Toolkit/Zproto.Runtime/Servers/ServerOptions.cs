@@ -46,6 +46,18 @@ public sealed class ServerOptions
     /// <summary>The inbound frame limit of a protocol whose model states no <c>max_size</c>: 16 MiB.</summary>
     public const long DefaultMaxMessageSize = 16L * 1024 * 1024;
 
+    /// <summary>The largest whole inbound message (all its frames together), in bytes; 0 (the default) adds no
+    /// limit beyond <see cref="MaxMessageSize"/> per frame. The frames of a larger message are still taken from
+    /// libzmq, but past the limit they are discarded without being copied, and the message counts as malformed
+    /// with <c>DecodeErrorKind.TooLarge</c> (see <c>ZprotoServer.MalformedEvent</c> to answer it).</summary>
+    public long MaxMultipartSize { get; set; }
+
+    /// <summary>Peers are REQ sockets (or DEALERs that add the envelope): every inbound message carries an empty
+    /// delimiter frame after its routing id, which the server strips before decoding and puts back on every
+    /// message it sends to that peer. A message without the delimiter is malformed, and anything sent to its
+    /// peer goes without one, as that peer expects. Default false (zproto's DEALER peers).</summary>
+    public bool RequestEnvelope { get; set; }
+
     /// <summary>Inbound messages libzmq queues per peer before it stops reading that peer's connection
     /// (<c>ZMQ_RCVHWM</c>). While the server reads, this queue is near empty; while it has paused reading,
     /// a peer can have up to this many messages of up to <see cref="MaxMessageSize"/> bytes per frame waiting.

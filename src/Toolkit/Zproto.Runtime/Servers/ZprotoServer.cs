@@ -43,7 +43,8 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
         : base(options?.Context, logger ?? NullLogger.Instance, name)
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
-        _receiver = new FrameReceiver<TProtocol, TMessage>(Logger, Name, routed: true, new LogRateLimiter(options.MalformedLogLimit));
+        _receiver = new FrameReceiver<TProtocol, TMessage>(Logger, Name, routed: true, new LogRateLimiter(options.MalformedLogLimit),
+            options.RequestEnvelope, options.MaxMultipartSize);
         _flow = new InboundFlowControl(options);
     }
 
@@ -93,6 +94,14 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
 
     /// <summary>The <c>expired</c> event, or null when the model has none (clients then never expire, as in zproto).</summary>
     protected abstract TEvent? ExpiredEvent { get; }
+
+    /// <summary>
+    /// The internal event to run on the sender's state machine for a message that does not decode (or is
+    /// larger than <see cref="ServerOptions.MaxMultipartSize"/>), or null to count and drop it, as zproto
+    /// does (the default). A protocol whose peers wait for an answer to every request (REQ peers) returns
+    /// an event here and answers it from the model.
+    /// </summary>
+    protected virtual TEvent? MalformedEvent(DecodeError error) => null;
 
     /// <summary>Called when a client record is created (before its first event).</summary>
     protected virtual void OnClientCreated(TClient client) { }
@@ -178,6 +187,8 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
                 return;
             if (message is not null)
                 Deliver(routingId!, _router!.PeerUserId ?? "", message, _receiver.LastSize);
+            else if (routingId is not null && MalformedEvent(_receiver.LastError) is { } malformed)
+                RaiseMalformed(routingId, _router!.PeerUserId ?? "", malformed);
         }
     }
 
@@ -186,10 +197,23 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
     private void Deliver(byte[] routingId, string userId, TMessage message, int size)
     {
         var client = FindOrCreate(routingId, userId);
+        client.Enveloped = _receiver.LastEnveloped;
         client.LastActivity = Now;
         ScheduleExpiry(client);
         if (!Enqueue(client, message, size))
             return;
+        Pump(client);
+        RunPendingEvents();
+    }
+
+    /// <summary>Runs the model's event for a message that did not decode on its sender's state machine.</summary>
+    private void RaiseMalformed(byte[] routingId, string userId, TEvent @event)
+    {
+        var client = FindOrCreate(routingId, userId);
+        client.Enveloped = _receiver.LastEnveloped;
+        client.LastActivity = Now;
+        ScheduleExpiry(client);
+        Dispatch(client, @event);
         Pump(client);
         RunPendingEvents();
     }
@@ -250,9 +274,17 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
         try
         {
             if (client.Backlog is { Count: > 0 } || !_router!.TrySend(client.RoutingId, more: true, dontWait: true))
-                Backlog(client, _outgoing.ToFrames());
+            {
+                // A REQ peer's envelope goes back as it came: routing id, empty delimiter, body.
+                var frames = _outgoing.ToFrames();
+                Backlog(client, client.Enveloped ? [ReadOnlyMemory<byte>.Empty, .. frames] : frames);
+            }
             else
+            {
+                if (client.Enveloped)
+                    _router.TrySend(ReadOnlySpan<byte>.Empty, more: true, dontWait: true);
                 _outgoing.TrySend(_router);
+            }
         }
         catch (ZmqException e) when (e.Errno == ZmqErrno.EHOSTUNREACH)
         {

@@ -4,7 +4,12 @@
 
 namespace Zproto.Generated
 {
-    public sealed partial class RemctlMsg
+    /// <remarks>
+    /// As an <see cref="global::Zproto.Wire.IFrameProtocol{TMessage}"/> (what the server and client engines
+    /// speak), a message is told apart by its tags: each message's decoder is tried in model order and the
+    /// first that accepts the frames wins, so parsing stays direction-aware and positional within a message.
+    /// </remarks>
+    public sealed partial class RemctlMsg : global::Zproto.Wire.IFrameProtocol<RemctlMsg.Message>
     {
         /// <summary>The largest frame a peer may send, in octets (the model's max_size): generated servers give it to libzmq as ZMQ_MAXMSGSIZE unless ServerOptions.MaxMessageSize overrides it.</summary>
         public const int MaxSize = 104857600;
@@ -256,6 +261,69 @@ namespace Zproto.Generated
             var frames = new global::System.Collections.Generic.List<global::System.ReadOnlyMemory<byte>>();
             AddFrames(message, frames, style);
             return frames.ToArray();
+        }
+
+        static bool global::Zproto.Wire.IFrameProtocol<Message>.TryDecode(global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>> frames, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
+        {
+            // When no decoder accepts the frames, the error reported is the one found furthest in.
+            var furthest = default(global::Zproto.Wire.DecodeError);
+            if (TryDecodeRequest(frames, out var decodedRequest, out error))
+            {
+                message = decodedRequest;
+                return true;
+            }
+            furthest = error;
+            if (TryDecodeReply(frames, out var decodedReply, out error))
+            {
+                message = decodedReply;
+                return true;
+            }
+            if (error.Frame > furthest.Frame)
+                furthest = error;
+            message = null;
+            error = furthest;
+            return false;
+        }
+
+        // The engine sends frame 0 from a buffer and the rest as extra frames.
+        static int global::Zproto.Wire.IFrameProtocol<Message>.GetEncodedLength(Message message) => AllFrames(message)[0].Length;
+
+        static int global::Zproto.Wire.IFrameProtocol<Message>.Encode(Message message, global::System.Span<byte> destination)
+        {
+            var first = AllFrames(message)[0];
+            first.Span.CopyTo(destination);
+            return first.Length;
+        }
+
+        static void global::Zproto.Wire.IFrameProtocol<Message>.AddExtraFrames(Message message, global::System.Collections.Generic.ICollection<global::System.ReadOnlyMemory<byte>> frames)
+        {
+            var all = AllFrames(message);
+            for (var i = 1; i < all.Count; i++)
+                frames.Add(all[i]);
+        }
+
+        static string global::Zproto.Wire.IFrameProtocol<Message>.GetName(Message message) => message.MessageId switch
+        {
+            MessageId.Request => "request",
+            MessageId.Reply => "reply",
+            _ => message.MessageId.ToString(),
+        };
+
+        private static global::System.Collections.Generic.List<global::System.ReadOnlyMemory<byte>> AllFrames(Message message)
+        {
+            var frames = new global::System.Collections.Generic.List<global::System.ReadOnlyMemory<byte>>();
+            switch (message)
+            {
+                case Request asRequest:
+                    AddFrames(asRequest, frames, message.Tags);
+                    break;
+                case Reply asReply:
+                    AddFrames(asReply, frames, message.Tags);
+                    break;
+                default:
+                    throw new global::Zproto.Wire.EncodeException("message", "not a message of this protocol");
+            }
+            return frames;
         }
 
         private static bool IsTag(global::System.ReadOnlyMemory<byte> frame, byte[] longTag, byte[] shortTag) =>

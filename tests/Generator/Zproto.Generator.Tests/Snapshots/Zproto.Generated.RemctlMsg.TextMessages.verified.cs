@@ -25,12 +25,37 @@ namespace Zproto.Generated
             Short,
         }
 
+        /// <summary>The messages, for the state machines' events.</summary>
+        public enum MessageId
+        {
+            /// <summary>request (request)</summary>
+            Request,
+            /// <summary>reply (reply)</summary>
+            Reply,
+        }
+
+        /// <summary>Any message of the protocol: what a state machine on the engine sends and receives.</summary>
+        public abstract partial record Message
+        {
+            private protected Message() { }
+
+            /// <summary>Which message this is.</summary>
+            public abstract MessageId MessageId { get; }
+
+            /// <summary>How the tags are spelled when the engine sends this message. Not part of its value:
+            /// it is not compared, and a decoded message reads Long whichever spelling it came in.</summary>
+            public TagStyle Tags { get; init; }
+        }
+
         /// <summary>
         /// One remctl command, forwarded by remctld.
         /// </summary>
         [global::Zproto.Wire.ZprotoMessage("request", 0)]
-        public sealed partial record Request
+        public sealed partial record Request : Message
         {
+            /// <inheritdoc />
+            public override MessageId MessageId => MessageId.Request;
+
             /// <summary>
             /// The subcommand, then the user's arguments. Raw octets, binary-safe.
             /// </summary>
@@ -83,8 +108,11 @@ namespace Zproto.Generated
         /// The command's output, in write order, then its status.
         /// </summary>
         [global::Zproto.Wire.ZprotoMessage("reply", 1)]
-        public sealed partial record Reply
+        public sealed partial record Reply : Message
         {
+            /// <inheritdoc />
+            public override MessageId MessageId => MessageId.Reply;
+
             /// <summary>
             /// One chunk of output on a stream (1 stdout, 2 stderr).
             /// </summary>

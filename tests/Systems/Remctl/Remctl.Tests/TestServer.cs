@@ -6,9 +6,13 @@ namespace Remctl.Tests;
 /// <summary>Starts an in-process <see cref="RemctlServer"/> on a free loopback port.</summary>
 internal static class TestServer
 {
-    public static RemctlServer Start(Action<RemctlServer> configure, RemctlMsg.TagStyle replyTags = RemctlMsg.TagStyle.Long, string endpoint = "tcp://127.0.0.1:*", int maxArguments = 4096)
+    public static RemctlServer Start(Action<RemctlServer> configure, RemctlMsg.TagStyle replyTags = RemctlMsg.TagStyle.Long, string endpoint = "tcp://127.0.0.1:*", int maxArguments = 4096,
+        long maxRequestBytes = 100L * 1024 * 1024)
     {
-        var server = new RemctlServer(new RemctlServerOptions { ReplyTags = replyTags, MaxArguments = maxArguments, Context = RawReq.Context });
+        var server = new RemctlServer(new RemctlServerOptions
+        {
+            ReplyTags = replyTags, MaxArguments = maxArguments, MaxRequestBytes = maxRequestBytes, Context = RawReq.Context,
+        });
         try
         {
             configure(server);
