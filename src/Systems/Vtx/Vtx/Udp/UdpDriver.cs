@@ -6,6 +6,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
+using Zproto.Runtime.Servers;
 using Zproto.Runtime.Zmq;
 
 namespace Zproto.Vtx.Udp;
@@ -31,8 +32,7 @@ public sealed partial class UdpDriver : VtxDriver
     private readonly Dictionary<int, Vocket> _vockets = [];
     private readonly Random _lossRandom;
     private readonly byte[] _scratch = new byte[MaxDatagram];
-    private readonly long _timeout;
-    private readonly long _heartbeat;
+    private readonly ILoggerFactory _loggerFactory;
 
     /// <summary>Creates the driver; <see cref="VtxManager.Register{TDriver}"/> starts it.</summary>
     public UdpDriver(ZmqContext context, ILoggerFactory loggerFactory, UdpDriverOptions? options = null)
@@ -41,9 +41,15 @@ public sealed partial class UdpDriver : VtxDriver
         _options = options ?? new UdpDriverOptions();
         _options.Validate();
         _lossRandom = _options.DropSeed is { } seed ? new Random(seed) : new Random();
-        _timeout = (long)_options.PeerTimeout.TotalMilliseconds;
-        _heartbeat = Math.Max(1, _timeout / 3);
+        _loggerFactory = loggerFactory;
+        Heartbeat = Math.Max(1, (long)_options.PeerTimeout.TotalMilliseconds / 3);
     }
+
+    /// <summary>After this many milliseconds of sending nothing, a live peering sends HUGZ (a third of the timeout).</summary>
+    internal long Heartbeat { get; }
+
+    /// <summary>The driver's monotonic clock in milliseconds, for the machines' actions.</summary>
+    internal static long Clock => Now;
 
     /// <summary>The driver's counters.</summary>
     public UdpDriverStatistics Statistics { get; } = new();
@@ -78,10 +84,21 @@ public sealed partial class UdpDriver : VtxDriver
             output.Dispose();
             throw;
         }
-        var vocket = new Vocket(id, type, output);
+        var vocket = new Vocket(id, type, output, new VtxUdpPeeringServer(MachineOptions(), _loggerFactory.CreateLogger<VtxUdpPeeringServer>()),
+            type == VtxSocketType.Req ? new VtxUdpRequestServer(MachineOptions(), _loggerFactory.CreateLogger<VtxUdpRequestServer>()) : null);
+        vocket.Peerings.Attach(this, vocket);
+        vocket.Requests?.Attach(this, vocket);
         _vockets.Add(id, vocket);
         _ = ReceiveLoopAsync(vocket, output);
     }
+
+    /// <summary>The engine settings of a vocket's machines: the peer timeout is the engine's client expiry.</summary>
+    private ServerOptions MachineOptions() => new()
+    {
+        Context = Context,
+        ClientTimeout = _options.PeerTimeout,
+        Verbose = Logger.IsEnabled(LogLevel.Trace),
+    };
 
     /// <inheritdoc />
     protected internal override string Bind(int id, string address)
@@ -116,15 +133,13 @@ public sealed partial class UdpDriver : VtxDriver
     {
         var vocket = _vockets[id];
         var (host, port) = SplitAddress(address);
-        if (vocket.Peerings.ContainsKey(address) || vocket.Peerings.Values.Any(p => p.ConnectKey == address))
+        if (vocket.Peerings.Find(address) is not null || vocket.Peerings.All.Any(p => p.ConnectKey == address))
             return; // idempotent, as in the original
         if (vocket.Peerings.Count >= vocket.Config.MaxPeerings)
             throw new VtxDriverException($"Cannot connect udp://{address}: the {vocket.Type} socket has its maximum of {vocket.Config.MaxPeerings} peerings");
         bool broadcast = host == "*";
         var ip = broadcast ? _options.BroadcastAddress : Resolve(address, host);
-        var peering = new UdpPeering(address, new IPEndPoint(ip, port), outgoing: true, broadcast);
-        vocket.Peerings.Add(address, peering);
-        Handle(vocket, peering, PeeringEvent.Connect);
+        vocket.Peerings.Connect(address, new IPEndPoint(ip, port), broadcast);
     }
 
     /// <inheritdoc />
@@ -148,9 +163,11 @@ public sealed partial class UdpDriver : VtxDriver
 
     private void DestroyVocket(Vocket vocket)
     {
-        foreach (var peering in vocket.Peerings.Values.ToList())
-            Handle(vocket, peering, PeeringEvent.Close);
+        foreach (var peering in vocket.Peerings.All.ToList())
+            vocket.Peerings.Raise(peering, VtxUdpPeeringServer.Event.Close);
         vocket.Closed = true;
+        vocket.Requests?.Dispose();
+        vocket.Peerings.Dispose();
         vocket.Output.Dispose();
         foreach (var (socket, _) in vocket.Bindings.Values)
             socket.Dispose(); // twice for a socket under two keys, which is harmless
@@ -220,21 +237,8 @@ public sealed partial class UdpDriver : VtxDriver
         }
     }
 
-    /// <summary>Sends one datagram for <paramref name="peering"/>; a send resets its heartbeat deadline.</summary>
-    private void Send(Vocket vocket, UdpPeering peering, ReadOnlySpan<byte> datagram)
-    {
-        if (SendTo(vocket, peering.Address, datagram))
-        {
-            peering.Silent = Now + _heartbeat;
-        }
-        else if (peering.State != PeeringState.Closed)
-        {
-            Handle(vocket, peering, PeeringEvent.Close);
-        }
-    }
-
     /// <summary>Sends one datagram; false when the error means the peer is gone (§5.8).</summary>
-    private bool SendTo(Vocket vocket, IPEndPoint address, ReadOnlySpan<byte> datagram)
+    internal bool SendTo(Vocket vocket, IPEndPoint address, ReadOnlySpan<byte> datagram)
     {
         try
         {
