@@ -23,6 +23,9 @@ internal sealed class Vocket(int id, VtxSocketType type, Socket output, VtxUdpPe
     public Socket Output { get; } = output;
 
     /// <summary>Bound sockets by the address as given to bind (so repeated binds are idempotent).</summary>
+    /// <summary>The poll-set slots of the output and bound sockets.</summary>
+    public List<int> Slots { get; } = [];
+
     public Dictionary<string, (Socket Socket, string Endpoint)> Bindings { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The peerings: clients of models/vtx_udp_peering_server.xml, keyed by peer address.</summary>
