@@ -9,6 +9,8 @@ namespace Zproto.Vtx.Udp;
 
 public sealed partial class UdpDriver
 {
+    private const int SenderKeyCacheLimit = 1024;
+
     /// <summary>
     /// A datagram arrived on one of <paramref name="vocket"/>'s sockets: the driver's checks (size, the
     /// loss hook, which peering it belongs to), then the vocket's generated peering machine runs it.
@@ -28,15 +30,15 @@ public sealed partial class UdpDriver
             Statistics.Lost();
             return;
         }
-        string key = from.ToString();
-        if (vocket.Peerings.Find(key) is null && VtxNom1.TryDecode(datagram, out var message, out _)
-            && message is VtxNom1.OhaiOk ok && vocket.Peerings.Find(ok.Address) is not null)
+        var keyBytes = KeyOf(vocket, from);
+        if (vocket.Peerings.Find(keyBytes) is null && VtxNom1.TryDecode(datagram, out var message, out _)
+            && message is VtxNom1.OhaiOk ok && vocket.Peerings.Find(VtxUdpPeeringServer.KeyOf(ok.Address)) is not null)
         {
             // An answer from another address than we asked: a broadcast reply, or a server answering
             // from its output socket. The body names the peering we asked for, which then focuses.
-            key = ok.Address;
+            keyBytes = VtxUdpPeeringServer.KeyOf(ok.Address);
         }
-        switch (vocket.Peerings.Receive(key, from, datagram))
+        switch (vocket.Peerings.Receive(keyBytes, from, datagram))
         {
             case DatagramOutcome.Malformed:
                 Drop("malformed datagram", from);
@@ -45,6 +47,18 @@ public sealed partial class UdpDriver
                 Drop("not an OHAI from an unknown peer", from);
                 break;
         }
+    }
+
+    /// <summary>The peer key of <paramref name="from"/>, from a cache bounded so that a flood from many ports cannot grow it.</summary>
+    private static byte[] KeyOf(Vocket vocket, IPEndPoint from)
+    {
+        if (vocket.SenderKeys.TryGetValue(from, out var key))
+            return key;
+        if (vocket.SenderKeys.Count >= SenderKeyCacheLimit)
+            vocket.SenderKeys.Clear();
+        key = VtxUdpPeeringServer.KeyOf(from.ToString());
+        vocket.SenderKeys.Add(from, key);
+        return key;
     }
 
     /// <summary>The monitor tick (§5.5 "Liveness"): OHAI retries, and HUGZ where we have been silent. Expiry is the engine's.</summary>

@@ -177,7 +177,7 @@ public sealed partial class UdpDriver
     {
         var content = nom.Content ?? [];
         peering.RecvSeq = nom.Sequence;
-        vocket.LastSender = peering.Address.Address.ToString();
+        vocket.LastSender = peering.Address;
         IReadOnlyList<ReadOnlyMemory<byte>> frames = vocket.Type == VtxSocketType.Router
             ? [Encoding.UTF8.GetBytes(RouterIdentityPrefix + peering.Key), .. content]
             : content;

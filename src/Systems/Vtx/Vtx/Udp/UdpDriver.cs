@@ -154,7 +154,7 @@ public sealed partial class UdpDriver : VtxDriver
     /// <remarks>Besides the original's <c>"sender"</c>, <c>"peerings"</c> gives the number of live peerings.</remarks>
     protected internal override string? GetMeta(int id, string name) => name switch
     {
-        "sender" => _vockets[id].LastSender,
+        "sender" => _vockets[id].LastSender?.Address.ToString(),
         "peerings" => _vockets[id].Live.Count.ToString(CultureInfo.InvariantCulture),
         _ => null,
     };

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Net;
 using System.Net.Sockets;
 
 namespace Zproto.Vtx.Udp;
@@ -47,7 +48,10 @@ internal sealed class Vocket(int id, VtxSocketType type, Socket output, VtxUdpPe
     public VtxUdpPeeringServer.Client? ReplyTo { get; set; }
 
     /// <summary>The IP address of the last delivered message's sender (getmeta "sender").</summary>
-    public string? LastSender { get; set; }
+    public IPEndPoint? LastSender { get; set; }
+
+    /// <summary>The engine's peer keys (<c>ip:port</c> in UTF-8) of recent senders, so a datagram costs no formatting.</summary>
+    public Dictionary<IPEndPoint, byte[]> SenderKeys { get; } = [];
 
     public bool Closed { get; set; }
 

@@ -85,6 +85,9 @@ public sealed partial class VtxUdpPeeringServer : IDatagramTransport<VtxUdpPeeri
     /// <summary>The peering keyed <paramref name="key"/>, or null.</summary>
     internal Client? Find(string key) => FindClient(KeyOf(key));
 
+    /// <summary>The peering keyed <paramref name="key"/> (the engine's key bytes), or null.</summary>
+    internal Client? Find(byte[] key) => FindClient(key);
+
     /// <summary>Creates an outgoing peering and raises its connect.</summary>
     internal void Connect(string key, IPEndPoint address, bool broadcast)
     {
@@ -97,12 +100,12 @@ public sealed partial class VtxUdpPeeringServer : IDatagramTransport<VtxUdpPeeri
     }
 
     /// <summary>Runs one datagram from <paramref name="from"/> through the engine, as peer <paramref name="key"/>.</summary>
-    internal DatagramOutcome Receive(string key, IPEndPoint from, byte[] datagram)
+    internal DatagramOutcome Receive(byte[] key, IPEndPoint from, byte[] datagram)
     {
         _source = from;
         try
         {
-            return ReceiveDatagram(KeyOf(key), datagram);
+            return ReceiveDatagram(key, datagram);
         }
         finally
         {
