@@ -62,7 +62,7 @@ public abstract class ActorLoop : IAsyncDisposable, IDisposable
     protected void StartLoop()
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (_thread is not null)
+        if (_thread is not null || _host is not null)
             throw new InvalidOperationException($"{Name} is already started");
         _thread = new Thread(Run) { IsBackground = true, Name = Name };
         _thread.Start();
@@ -302,7 +302,7 @@ public abstract class ActorLoop : IAsyncDisposable, IDisposable
             }
             catch (ObjectDisposedException)
             {
-                // The host stopped first; its own stop ended this loop's work with it.
+                // The host has stopped: nothing of this loop can run any more, so there is nothing to stop.
             }
         }
         if (_ownsContext)
