@@ -13,6 +13,9 @@ public enum DatagramOutcome
     Malformed,
     /// <summary>It came from an unknown peer and <c>AdmitsNewClient</c> refused it; nothing ran.</summary>
     Refused,
+    /// <summary>The mailboxes are full (<see cref="ServerOptions.MailboxLimit"/> and the other limits): with no
+    /// socket to stop reading, the datagram is dropped until they drain to half, as a full UDP buffer would.</summary>
+    Overloaded,
 }
 
 // The engine over a datagram transport instead of a ROUTER socket: the same decode → client → mailbox →
@@ -48,6 +51,8 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
     protected DatagramOutcome ReceiveDatagram(byte[] peer, ReadOnlyMemory<byte> datagram)
     {
         ArgumentNullException.ThrowIfNull(peer);
+        if (_flow.IsPaused)
+            return DatagramOutcome.Overloaded;
         _datagramFrames[0] = datagram;
         if (!TProtocol.TryDecode(_datagramFrames, out var message, out _))
             return DatagramOutcome.Malformed;

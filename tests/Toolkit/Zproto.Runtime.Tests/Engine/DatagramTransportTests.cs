@@ -91,6 +91,24 @@ public sealed class DatagramTransportTests : IDisposable
     }
 
     [Fact]
+    public async Task Past_the_mailbox_limit_datagrams_are_dropped_as_overloaded_not_queued()
+    {
+        await using var host = new HostLoop(_context);
+        host.Start();
+        await using var server = new DatagramEchoServer(new ServerOptions { Context = _context, MailboxLimit = 1 });
+
+        var outcomes = await host.Invoke(() =>
+        {
+            server.Attach(host, new RecordingTransport());
+            server.Open("p");
+            // PING waits in the start state's mailbox (it defers everything but HELLO).
+            return Enumerable.Range(0, 4).Select(_ => server.Feed("p", Encode(new EchoMsg.Ping()))).ToArray();
+        });
+
+        Assert.Equal(new[] { DatagramOutcome.Delivered, DatagramOutcome.Delivered, DatagramOutcome.Overloaded, DatagramOutcome.Overloaded }, outcomes);
+    }
+
+    [Fact]
     public async Task A_server_run_on_a_host_cannot_also_start_a_thread_of_its_own()
     {
         await using var host = new HostLoop(_context);
@@ -169,7 +187,8 @@ public sealed class DatagramTransportTests : IDisposable
             _ => Event.Other,
         };
 
-        protected override Disposition GetDisposition(Peer client, Event @event) => Disposition.Handle;
+        protected override Disposition GetDisposition(Peer client, Event @event) =>
+            client.State == State.Start && @event == Event.Other ? Disposition.Defer : Disposition.Handle;
 
         protected override bool Execute(Peer client, Event @event)
         {

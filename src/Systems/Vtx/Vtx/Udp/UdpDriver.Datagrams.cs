@@ -46,6 +46,9 @@ public sealed partial class UdpDriver
             case DatagramOutcome.Refused:
                 Drop("not an OHAI from an unknown peer", from);
                 break;
+            case DatagramOutcome.Overloaded:
+                Drop("peering mailboxes full", from);
+                break;
         }
     }
 
