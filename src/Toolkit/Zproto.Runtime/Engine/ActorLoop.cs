@@ -28,6 +28,7 @@ public abstract class ActorLoop : IAsyncDisposable, IDisposable
     private readonly string _signalEndpoint;
     private ZmqSocket? _signalSender;
     private Thread? _thread;
+    private ActorLoop? _host;
     private volatile bool _stopping;
     private int _disposed;
 
@@ -55,13 +56,13 @@ public abstract class ActorLoop : IAsyncDisposable, IDisposable
     protected static long Now => Environment.TickCount64;
 
     /// <summary>True on the owner thread.</summary>
-    protected bool OnOwnerThread => Thread.CurrentThread == _thread;
+    protected bool OnOwnerThread => _host?.OnOwnerThread ?? Thread.CurrentThread == _thread;
 
     /// <summary>Starts the owner thread and waits until its sockets are ready (or it failed to start).</summary>
     protected void StartLoop()
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (_thread is not null)
+        if (_thread is not null || _host is not null)
             throw new InvalidOperationException($"{Name} is already started");
         _thread = new Thread(Run) { IsBackground = true, Name = Name };
         _thread.Start();
@@ -73,6 +74,11 @@ public abstract class ActorLoop : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(command);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0 || _stopping, this);
+        if (_host is { } host)
+        {
+            host.Post(command);
+            return;
+        }
         _commands.Enqueue(command);
         Signal();
     }
@@ -99,7 +105,31 @@ public abstract class ActorLoop : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Schedules <paramref name="callback"/> on the owner thread at <paramref name="due"/> (see <see cref="Now"/>).</summary>
-    protected void ScheduleAt(long due, Action callback) => _timers.Enqueue(new TimerEntry(callback), due);
+    protected void ScheduleAt(long due, Action callback)
+    {
+        if (_host is { } host)
+            host.ScheduleAt(due, callback);
+        else
+            _timers.Enqueue(new TimerEntry(callback), due);
+    }
+
+    /// <summary>
+    /// Runs this loop on <paramref name="host"/>'s owner thread instead of a thread of its own: its timers
+    /// and posted commands go to the host, and <see cref="OnStart"/> and <see cref="OnReadable"/> are never
+    /// called, so the loop has no sockets; whoever hosts it feeds it input (see docs/architecture.md,
+    /// "Datagram transports"). Call on the host's owner thread, instead of <see cref="StartLoop"/>.
+    /// Disposing the loop runs <see cref="OnStop"/> on the host's thread.
+    /// </summary>
+    protected void RunOn(ActorLoop host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_thread is not null || _host is not null)
+            throw new InvalidOperationException($"{Name} is already started");
+        if (!host.OnOwnerThread)
+            throw new InvalidOperationException($"{Name} must be attached to {host.Name} on its owner thread");
+        _host = host;
+    }
 
     /// <summary>Creates the loop's sockets; called on the owner thread before polling starts.</summary>
     protected abstract void OnStart(ZmqPoller poller);
@@ -223,6 +253,11 @@ public abstract class ActorLoop : IAsyncDisposable, IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         _stopping = true;
+        if (_host is { } host)
+        {
+            await StopHostedAsync(host).ConfigureAwait(false);
+            return;
+        }
         Signal();
         if (OnOwnerThread)
             return; // Disposed from an action or command: the loop ends when this one returns.
@@ -234,6 +269,40 @@ public abstract class ActorLoop : IAsyncDisposable, IDisposable
                 Logger.LogWarning("{Name}: owner thread did not stop within 5 s; shutting the context down", Name);
                 Context.Dispose();
                 await _stopped.Task.ConfigureAwait(false);
+            }
+        }
+        if (_ownsContext)
+            Context.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Stops a loop run by <see cref="RunOn"/>: its <see cref="OnStop"/> runs on the host's thread, now or once posted there.</summary>
+    private async ValueTask StopHostedAsync(ActorLoop host)
+    {
+        void Stop()
+        {
+            try
+            {
+                OnStop();
+            }
+            catch (Exception e)
+            {
+                Logger.LogError(e, "{Name}: error while stopping", Name);
+            }
+        }
+        if (host.OnOwnerThread)
+        {
+            Stop();
+        }
+        else
+        {
+            try
+            {
+                await host.Invoke(() => { Stop(); return true; }).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The host has stopped: nothing of this loop can run any more, so there is nothing to stop.
             }
         }
         if (_ownsContext)

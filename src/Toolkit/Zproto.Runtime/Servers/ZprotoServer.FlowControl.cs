@@ -50,7 +50,7 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
             _flow.Add(client.Inbound, size);
             client.Mailbox.Add(message, size);
             _flow.Pause(client.Inbound);
-            _poller!.SetEvents(_routerIndex, ZmqPollEvents.None);
+            _poller?.SetEvents(_routerIndex, ZmqPollEvents.None); // null over datagrams: ReceiveDatagram drops instead
             EngineLog.ReadingPaused(Logger, Name, client.LogPrefix);
             return true;
         }
@@ -79,6 +79,6 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
     private void Released(TClient client, int size)
     {
         if (_flow.Remove(client.Inbound, size))
-            _poller!.SetEvents(_routerIndex, ZmqPollEvents.In);
+            _poller?.SetEvents(_routerIndex, ZmqPollEvents.In);
     }
 }

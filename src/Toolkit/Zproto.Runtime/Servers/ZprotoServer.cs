@@ -270,6 +270,11 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
             return;
         if (Options.Verbose)
             EngineLog.TraceSend(Logger, Name, client.LogPrefix, TProtocol.GetName(message));
+        if (_datagrams is { } datagrams)
+        {
+            SendDatagram(datagrams, client, message);
+            return;
+        }
         _outgoing.Encode(message);
         try
         {

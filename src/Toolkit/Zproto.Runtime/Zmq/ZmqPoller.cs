@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
 using Zproto.Runtime.Zmq.Interop;
@@ -7,7 +8,9 @@ using Zproto.Runtime.Zmq.Interop;
 namespace Zproto.Runtime.Zmq;
 
 /// <summary>
-/// Waits until one of a set of sockets can receive or send (<c>zmq_poll</c>).
+/// Waits until one of a set of sockets can receive or send (<c>zmq_poll</c>). Besides ZeroMQ sockets it
+/// takes plain file descriptors (an OS socket's handle, say a UDP socket's), which zmq_poll polls as
+/// poll(2) does, so one thread can wait on both kinds at once.
 /// </summary>
 /// <remarks>
 /// A poller follows its sockets' one-owner-thread rule: build it and call <see cref="Poll"/> on the
@@ -19,8 +22,9 @@ public sealed class ZmqPoller
     /// <summary>Up to this many items live on the stack during a poll; more go to the heap.</summary>
     private const int StackItemLimit = 32;
 
-    private readonly List<ZmqSocket> _sockets = [];
-    private readonly List<ZmqSocketHandle> _handles = [];
+    private readonly List<ZmqSocket?> _sockets = [];
+    private readonly List<ZmqSocketHandle?> _handles = [];
+    private readonly List<nint> _descriptors = [];
     private readonly List<ZmqPollEvents> _interests = [];
     private ZmqPollEvents[] _ready = [];
 
@@ -36,9 +40,33 @@ public sealed class ZmqPoller
         ArgumentNullException.ThrowIfNull(socket);
         _handles.Add(socket.Handle); // throws now, not at the next poll, if the socket is disposed
         _sockets.Add(socket);
+        _descriptors.Add(-1);
         _interests.Add(events);
         _ready = new ZmqPollEvents[_sockets.Count];
         return _sockets.Count - 1;
+    }
+
+    /// <summary>Adds a plain file descriptor to wait on (on Windows a <c>SOCKET</c>), such as
+    /// <c>System.Net.Sockets.Socket.Handle</c>. The poller does not own it: before closing the descriptor,
+    /// take it out with <see cref="SetDescriptor"/> and -1, or a later poll may see a reused number.</summary>
+    /// <returns>The descriptor's index, for <see cref="GetReadyEvents(int)"/>.</returns>
+    public int AddDescriptor(nint descriptor, ZmqPollEvents events = ZmqPollEvents.In)
+    {
+        _handles.Add(null);
+        _sockets.Add(null);
+        _descriptors.Add(descriptor);
+        _interests.Add(events);
+        _ready = new ZmqPollEvents[_sockets.Count];
+        return _sockets.Count - 1;
+    }
+
+    /// <summary>Replaces the descriptor at <paramref name="index"/> (added by <see cref="AddDescriptor"/>);
+    /// -1 leaves the slot empty (poll(2) skips negative descriptors) for reuse, since indices never move.</summary>
+    public void SetDescriptor(int index, nint descriptor)
+    {
+        if (_sockets[index] is not null)
+            throw new ArgumentException("The index holds a ZeroMQ socket, not a descriptor.", nameof(index));
+        _descriptors[index] = descriptor;
     }
 
     /// <summary>Changes what the socket at <paramref name="index"/> is polled for. <see cref="ZmqPollEvents.None"/>
@@ -111,11 +139,19 @@ public sealed class ZmqPoller
             // another thread from freeing one mid-poll.
             for (; referenced < count; referenced++)
             {
-                ZmqSocketHandle handle = _handles[referenced];
+                items[referenced].Events = _interests[referenced];
+                if (_handles[referenced] is not { } handle)
+                {
+                    nint descriptor = _descriptors[referenced];
+                    items[referenced].Socket = 0;
+                    items[referenced].Fd = typeof(TFd) == typeof(int)
+                        ? Unsafe.BitCast<int, TFd>((int)descriptor)
+                        : Unsafe.BitCast<nint, TFd>(descriptor);
+                    continue;
+                }
                 bool added = false;
                 handle.DangerousAddRef(ref added);
                 items[referenced].Socket = handle.DangerousGetHandle();
-                items[referenced].Events = _interests[referenced];
             }
 
             int ready;
@@ -135,7 +171,7 @@ public sealed class ZmqPoller
         {
             for (int i = 0; i < referenced; i++)
             {
-                _handles[i].DangerousRelease();
+                _handles[i]?.DangerousRelease();
             }
         }
     }

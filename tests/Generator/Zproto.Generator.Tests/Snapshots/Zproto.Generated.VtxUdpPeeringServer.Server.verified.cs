@@ -9,14 +9,13 @@ namespace Zproto.Generated
     ///
     /// One peering of a vocket in the NOM-1 udp driver (systems.md 5.5). A peering is outgoing (made by
     /// a connect; it retries OHAI and survives the peer's death) or incoming (made by the first OHAI; it
-    /// dies with the peer). The driver raises the internal events: connect, peering limit (an OHAI
-    /// arrived at a vocket with its maximum of peerings), monitor (the 100 ms tick), silent (we sent
-    /// nothing for a third of the timeout), expired and lost (the peer sent nothing for the timeout; an
-    /// incoming peering expires, an outgoing one is lost), and close. Every datagram from the peer also
-    /// pushes its expiry back by the timeout before its event runs.
-    ///
-    /// The driver (src/Systems/Vtx/Vtx/Udp/UdpDriver.Peering.cs) runs this machine case for case; it
-    /// is not yet generated, because the runtime's engine core serves ZeroMQ clients only (docs/vtx.md).
+    /// dies with the peer). Each vocket runs this machine on the runtime's engine over a datagram
+    /// transport: a client per peering, keyed by the peer's ip:port, fed by the driver's UDP sockets, on
+    /// the driver's thread (src/Systems/Vtx/Vtx/Udp/VtxUdpPeeringServer.cs holds the actions). The engine
+    /// pushes a peering's expiry back by the timeout on every datagram from the peer and raises expired
+    /// after that much silence. The driver raises connect, monitor (the 100 ms tick), silent (we sent
+    /// nothing for a third of the timeout) and close. An OHAI at a vocket with its maximum of peerings
+    /// becomes peering limit, an expired outgoing peering becomes lost.
     /// </summary>
     /// <remarks>
     /// The state machine is generated; the actions are partial methods this class's other part must
@@ -65,10 +64,10 @@ namespace Zproto.Generated
             PeeringLimit,
             /// <summary>monitor</summary>
             Monitor,
-            /// <summary>silent</summary>
-            Silent,
             /// <summary>expired</summary>
             Expired,
+            /// <summary>silent</summary>
+            Silent,
             /// <summary>lost</summary>
             Lost,
             /// <summary>close</summary>
@@ -110,8 +109,8 @@ namespace Zproto.Generated
             Event.Connect => "connect",
             Event.PeeringLimit => "peering limit",
             Event.Monitor => "monitor",
-            Event.Silent => "silent",
             Event.Expired => "expired",
+            Event.Silent => "silent",
             Event.Lost => "lost",
             Event.Close => "close",
             _ => @event.ToString(),
@@ -157,6 +156,9 @@ namespace Zproto.Generated
                             client.State = State.Connecting;
                             return true;
                         case Event.Ohai:
+                            TraceAction(client, "check peering limit");
+                            CheckPeeringLimit(client, (global::Zproto.Generated.VtxNom1.Ohai)client.Request!);
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "send OHAI-OK");
                             Send(client, ComposeOhaiOk(client, (global::Zproto.Generated.VtxNom1.Ohai)client.Request!));
                             TraceAction(client, "raise peering");
@@ -179,6 +181,8 @@ namespace Zproto.Generated
                         case Event.Monitor:
                             TraceAction(client, "send OHAI");
                             Send(client, ComposeOhai(client));
+                            return true;
+                        case Event.Expired:
                             return true;
                         case Event.OhaiOk:
                             TraceAction(client, "focus peering");
@@ -263,6 +267,9 @@ namespace Zproto.Generated
                             Send(client, new global::Zproto.Generated.VtxNom1.Hugz());
                             return true;
                         case Event.Expired:
+                            TraceAction(client, "check outgoing");
+                            CheckOutgoing(client);
+                            if (client.ExceptionRaised) return true;
                             TraceAction(client, "lower peering");
                             LowerPeering(client);
                             if (client.ExceptionRaised) return true;
@@ -303,6 +310,9 @@ namespace Zproto.Generated
         /// <summary>Builds the OHAI message the model sends (first in start / connect).</summary>
         private partial global::Zproto.Generated.VtxNom1.Ohai ComposeOhai(Client client);
 
+        /// <summary>Action "check peering limit" (first used in start / OHAI).</summary>
+        private partial void CheckPeeringLimit(Client client, global::Zproto.Generated.VtxNom1.Ohai request);
+
         /// <summary>Builds the OHAI-OK message the model sends (first in start / OHAI).</summary>
         private partial global::Zproto.Generated.VtxNom1.OhaiOk ComposeOhaiOk(Client client, global::Zproto.Generated.VtxNom1.Ohai request);
 
@@ -320,6 +330,9 @@ namespace Zproto.Generated
 
         /// <summary>Action "lower peering" (first used in connecting / ROTFL).</summary>
         private partial void LowerPeering(Client client);
+
+        /// <summary>Action "check outgoing" (first used in live / expired).</summary>
+        private partial void CheckOutgoing(Client client);
 
         /// <summary>Action "unfocus peering" (first used in live / lost).</summary>
         private partial void UnfocusPeering(Client client);

@@ -13,8 +13,10 @@ namespace Zproto.Generated
     /// with the last received sequence). A reply's sequence is not checked against the request's, as in
     /// the original, so a stray reply in idle is delivered too.
     ///
-    /// The driver (src/Systems/Vtx/Vtx/Udp/UdpDriver.Messages.cs) runs this machine case for case; it is
-    /// not yet generated, because the runtime's engine core serves ZeroMQ clients only (docs/vtx.md).
+    /// Each REQ vocket runs this machine on the runtime's engine, a client per peering, on the driver's
+    /// thread; its NOMs go out through the peering's datagram transport
+    /// (src/Systems/Vtx/Vtx/Udp/VtxUdpRequestServer.cs holds the actions). A closed peering ends its
+    /// request machine with close.
     /// </summary>
     /// <remarks>
     /// The state machine is generated; the actions are partial methods this class's other part must
@@ -63,6 +65,8 @@ namespace Zproto.Generated
             Resend,
             /// <summary>duplicate reply</summary>
             DuplicateReply,
+            /// <summary>close</summary>
+            Close,
             /// <summary>expired</summary>
             Expired,
         }
@@ -103,6 +107,7 @@ namespace Zproto.Generated
             Event.Reply => "reply",
             Event.Resend => "resend",
             Event.DuplicateReply => "duplicate reply",
+            Event.Close => "close",
             Event.Expired => "expired",
             _ => @event.ToString(),
         };
@@ -155,6 +160,10 @@ namespace Zproto.Generated
                             return true;
                         case Event.DuplicateReply:
                             return true;
+                        case Event.Close:
+                            TraceAction(client, "terminate");
+                            Terminate(client);
+                            return true;
                         case Event.Rotfl:
                         case Event.Ohai:
                         case Event.OhaiOk:
@@ -189,6 +198,10 @@ namespace Zproto.Generated
                             client.State = State.Idle;
                             return true;
                         case Event.DuplicateReply:
+                            return true;
+                        case Event.Close:
+                            TraceAction(client, "terminate");
+                            Terminate(client);
                             return true;
                         case Event.Rotfl:
                         case Event.Ohai:

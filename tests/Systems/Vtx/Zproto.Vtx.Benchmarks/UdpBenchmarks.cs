@@ -10,7 +10,9 @@ namespace Zproto.Vtx.Benchmarks;
 
 /// <summary>
 /// NOM-1 REQ/REP round trips and PUSH/PULL messages through the udp driver, a raw UDP ping-pong
-/// between two .NET sockets as the baseline, and REQ/REP completion under 10 % injected loss.
+/// between two .NET sockets as the baseline, libzmq's own REQ/REP over tcp:// loopback for scale
+/// (the same application-thread-to-I/O-thread hand-overs a driver has), and REQ/REP completion under
+/// 10 % injected loss.
 /// Every operation is one message (OperationsPerInvoke), so 1 / Mean is the rate.
 /// </summary>
 [MemoryDiagnoser]
@@ -28,6 +30,8 @@ public class UdpBenchmarks
     private VtxManager _vtx = null!;
     private VtxManager _lossyVtx = null!;
     private ZmqSocket _req = null!, _rep = null!, _push = null!, _pull = null!, _lossyReq = null!, _lossyRep = null!;
+    private ZmqContext _zmq = null!;
+    private ZmqSocket _tcpReq = null!, _tcpRep = null!;
     private Socket _ping = null!, _pong = null!;
     private EndPoint _pongAddress = null!, _pingAddress = null!;
 
@@ -42,6 +46,13 @@ public class UdpBenchmarks
         _lossyVtx.RegisterUdp(new UdpDriverOptions { DropRate = 0.10, DropSeed = 10 });
         (_lossyReq, _lossyRep) = Pair(_lossyVtx, VtxSocketType.Req, VtxSocketType.Rep);
 
+        _zmq = new ZmqContext();
+        _tcpRep = new ZmqSocket(_zmq, ZmqSocketType.Rep) { Linger = TimeSpan.Zero };
+        _tcpRep.Bind("tcp://127.0.0.1:*");
+        _tcpReq = new ZmqSocket(_zmq, ZmqSocketType.Req) { Linger = TimeSpan.Zero };
+        _tcpReq.Connect(_tcpRep.LastEndpoint);
+        _tcpRep.ReceiveTimeout = _tcpReq.ReceiveTimeout = TimeSpan.FromSeconds(10);
+
         _ping = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         _pong = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         _ping.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -52,6 +63,7 @@ public class UdpBenchmarks
         // One exchange each, so that peerings are up before measuring.
         RoundTrip(_req, _rep);
         RoundTrip(_lossyReq, _lossyRep);
+        RoundTrip(_tcpReq, _tcpRep);
         _push.SendMultipart(s_request);
         _pull.TryReceiveMultipart(_frames);
     }
@@ -97,6 +109,13 @@ public class UdpBenchmarks
             RoundTrip(_req, _rep);
     }
 
+    [Benchmark(OperationsPerInvoke = RoundTrips, Description = "libzmq REQ/REP over tcp:// (round trip)")]
+    public void ZmqTcpReqRep()
+    {
+        for (int i = 0; i < RoundTrips; i++)
+            RoundTrip(_tcpReq, _tcpRep);
+    }
+
     [Benchmark(OperationsPerInvoke = Messages, Description = "NOM-1 PUSH/PULL (message)")]
     public void NomPushPull()
     {
@@ -125,6 +144,9 @@ public class UdpBenchmarks
     {
         _vtx.Dispose();
         _lossyVtx.Dispose();
+        _tcpReq.Dispose();
+        _tcpRep.Dispose();
+        _zmq.Dispose();
         _ping.Dispose();
         _pong.Dispose();
     }

@@ -1,4 +1,6 @@
 using System;
+using System.Net;
+using System.Net.Sockets;
 using Xunit;
 using Zproto.Runtime.Zmq;
 
@@ -31,6 +33,35 @@ public sealed class PollerTests
         Assert.Equal(ZmqPollEvents.None, poller.GetReadyEvents(idleIndex));
         Assert.True(pull.TryReceiveFrame(out byte[]? frame, out _, dontWait: true));
         Assert.Equal("wake up", Frames.Text(frame));
+    }
+
+    [Fact]
+    public void Poll_waits_on_a_plain_udp_descriptor_next_to_a_zmq_socket_and_skips_an_emptied_slot()
+    {
+        using var context = new ZmqContext();
+        using var pull = new ZmqSocket(context, ZmqSocketType.Pull);
+        pull.Bind("inproc://beside-udp");
+        using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        var poller = new ZmqPoller();
+        int pullIndex = poller.Add(pull);
+        int udpIndex = poller.AddDescriptor(udp.Handle);
+
+        Assert.Equal(0, poller.Poll(TimeSpan.FromMilliseconds(30)));
+
+        sender.SendTo("ping"u8, udp.LocalEndPoint!);
+        Assert.Equal(1, poller.Poll(Frames.Patience));
+        Assert.Equal(ZmqPollEvents.In, poller.GetReadyEvents(udpIndex));
+        Assert.Equal(ZmqPollEvents.None, poller.GetReadyEvents(pullIndex));
+
+        // Emptied (-1), the slot is skipped though the datagram is still unread.
+        poller.SetDescriptor(udpIndex, -1);
+        Assert.Equal(0, poller.Poll(TimeSpan.FromMilliseconds(30)));
+        poller.SetDescriptor(udpIndex, udp.Handle);
+        Assert.Equal(1, poller.Poll(Frames.Patience));
+        Assert.Equal(4, udp.Receive(new byte[16]));
+        Assert.Throws<ArgumentException>(() => poller.SetDescriptor(pullIndex, udp.Handle));
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed partial class UdpDriver
     }
 
     /// <summary>Sends queued application messages while the vocket has its minimum of live peerings (§5.2).</summary>
-    private void Drain(Vocket vocket)
+    internal void Drain(Vocket vocket)
     {
         while (vocket.Outbox.Count > 0 && vocket.Live.Count >= vocket.Config.MinPeerings && !vocket.Closed)
             Route(vocket, vocket.Outbox.Dequeue());
@@ -40,7 +40,7 @@ public sealed partial class UdpDriver
         {
             case Routing.Request:
                 if (vocket.NextLive() is { } next)
-                    RequestEvent(vocket, next, frames);
+                    vocket.Requests!.Request(next, frames.ConvertAll(static frame => (ReadOnlyMemory<byte>)frame));
                 break;
             case Routing.Reply:
                 if (vocket.ReplyTo is { Alive: true } replyTo)
@@ -73,66 +73,22 @@ public sealed partial class UdpDriver
         }
     }
 
-    /// <summary>
-    /// The REQ side of one peering, models/vtx_udp_request_server.xml's "request" event: in idle a new
-    /// request goes out; while one is outstanding the send is refused (the application holds a
-    /// DEALER, so nothing blocks it).
-    /// </summary>
-    private void RequestEvent(Vocket vocket, UdpPeering peering, List<byte[]> frames)
-    {
-        switch (peering.RequestState)
-        {
-            case RequestState.Idle:
-                byte seq = (byte)((peering.SendSeq + 1) & 0x0F);
-                if (EncodeNom(frames, 0, seq) is not { } datagram)
-                    return;
-                peering.SendSeq = seq;
-                peering.Request = datagram;
-                Send(vocket, peering, datagram);
-                peering.RequestState = RequestState.Waiting;
-                break;
-            case RequestState.Waiting:
-                Logger.LogWarning("E: illegal send() without recv() from REQ socket");
-                break;
-        }
-    }
-
-    /// <summary>The resend timer: models/vtx_udp_request_server.xml's "resend" event for every waiting, live REQ peering.</summary>
-    private void OnResendTimer()
-    {
-        foreach (var vocket in _vockets.Values)
-        {
-            if (vocket.Config.Routing != Routing.Request)
-                continue;
-            foreach (var peering in vocket.Live.ToList())
-            {
-                if (peering.RequestState == RequestState.Waiting && peering.Request is { } request)
-                {
-                    request.CopyTo(_scratch, 0);
-                    _scratch[0] |= ResendFlag;
-                    Send(vocket, peering, _scratch.AsSpan(0, request.Length));
-                }
-            }
-        }
-        ScheduleAt(Now + (long)_options.ResendInterval.TotalMilliseconds, OnResendTimer);
-    }
-
     /// <summary>A send on a REP, ROUTER, DEALER, PUSH or PAIR: it echoes the last received sequence and is kept for re-answering duplicates.</summary>
-    private void SendReply(Vocket vocket, UdpPeering peering, List<byte[]> frames, int start)
+    private void SendReply(Vocket vocket, VtxUdpPeeringServer.Client peering, List<byte[]> frames, int start)
     {
         byte seq = (byte)(Math.Max(0, peering.RecvSeq) & 0x0F);
         if (EncodeNom(frames, start, seq) is not { } datagram)
             return;
         peering.SendSeq = seq;
         peering.Reply = datagram;
-        Send(vocket, peering, datagram);
+        vocket.Peerings.Transmit(peering, datagram);
     }
 
     private void RouteByIdentity(Vocket vocket, List<byte[]> frames)
     {
         string identity = Encoding.UTF8.GetString(frames[0]);
         if (frames.Count < 2 || !identity.StartsWith(RouterIdentityPrefix, StringComparison.Ordinal)
-            || !vocket.Peerings.TryGetValue(identity[RouterIdentityPrefix.Length..], out var peering) || !peering.Alive)
+            || vocket.Peerings.Find(identity[RouterIdentityPrefix.Length..]) is not { Alive: true } peering)
         {
             Logger.LogWarning("W: no route to {Identity}; message dropped", identity);
             return;
@@ -149,7 +105,7 @@ public sealed partial class UdpDriver
         foreach (var peering in vocket.Live.ToList())
         {
             datagram[1] = (byte)((datagram[1] & 0xF0) | peering.SendSeq);
-            Send(vocket, peering, datagram);
+            vocket.Peerings.Transmit(peering, datagram);
         }
     }
 
@@ -174,7 +130,7 @@ public sealed partial class UdpDriver
     }
 
     /// <summary>A NOM on a live peering: duplicate detection (§5.6), then delivery by socket type (§5.3).</summary>
-    private void ReceiveNom(Vocket vocket, UdpPeering peering, VtxNom1.Nom nom)
+    internal void ReceiveNom(Vocket vocket, VtxUdpPeeringServer.Client peering, VtxNom1.Nom nom)
     {
         var content = nom.Content ?? [];
         if (!vocket.Config.Incoming || content.Count == 0)
@@ -185,22 +141,19 @@ public sealed partial class UdpDriver
         switch (vocket.Type)
         {
             case VtxSocketType.Req:
-                // models/vtx_udp_request_server.xml: "duplicate reply" is dropped in either state; a "reply"
-                // clears the request (its sequence is not checked against it, as in the original).
-                if (nom.Sequence == peering.RecvSeq)
-                {
+                // models/vtx_udp_request_server.xml decides: a "duplicate reply" (the last received
+                // sequence) is dropped in either state, a "reply" clears the request and is delivered.
+                bool duplicate = nom.Sequence == peering.RecvSeq;
+                if (duplicate)
                     Drop("duplicate reply", peering.Address);
-                    return;
-                }
-                peering.Request = null;
-                peering.RequestState = RequestState.Idle;
-                break;
+                vocket.Requests!.Answer(peering, nom, duplicate);
+                return;
             case VtxSocketType.Rep or VtxSocketType.Router or VtxSocketType.Dealer:
                 // Any non-zero flags, as the original's `flags && RESEND` tests.
                 if ((nom.Resend || nom.Flags != 0) && nom.Sequence == peering.RecvSeq)
                 {
                     if (peering.Reply is { } reply)
-                        Send(vocket, peering, reply);
+                        vocket.Peerings.Transmit(peering, reply);
                     else
                         Drop("duplicate request before any reply", peering.Address); // the original asserted here
                     return;
@@ -216,8 +169,15 @@ public sealed partial class UdpDriver
                 }
                 break;
         }
+        DeliverNom(vocket, peering, nom);
+    }
+
+    /// <summary>Passes a NOM's frames to the application (ROUTER: behind the sender's identity).</summary>
+    internal void DeliverNom(Vocket vocket, VtxUdpPeeringServer.Client peering, VtxNom1.Nom nom)
+    {
+        var content = nom.Content ?? [];
         peering.RecvSeq = nom.Sequence;
-        vocket.LastSender = peering.Address.Address.ToString();
+        vocket.LastSender = peering.Address;
         IReadOnlyList<ReadOnlyMemory<byte>> frames = vocket.Type == VtxSocketType.Router
             ? [Encoding.UTF8.GetBytes(RouterIdentityPrefix + peering.Key), .. content]
             : content;

@@ -4,8 +4,8 @@ using System.Globalization;
 using System.Linq;
 using System.Net;
 using System.Net.Sockets;
-using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
+using Zproto.Runtime.Servers;
 using Zproto.Runtime.Zmq;
 
 namespace Zproto.Vtx.Udp;
@@ -16,8 +16,10 @@ namespace Zproto.Vtx.Udp;
 /// peering lifecycle and the message routing are in the other parts.
 /// </summary>
 /// <remarks>
-/// UDP sockets cannot join the owner thread's zmq poll set, so each one has an asynchronous receive
-/// loop that posts every datagram to the owner thread; all state changes happen there.
+/// One owner thread does everything: its zmq poll set holds the data ROUTER and, as plain descriptors,
+/// every vocket's UDP sockets, which it reads itself. Each vocket's peerings and a REQ's requests are
+/// generated state machines (<see cref="VtxUdpPeeringServer"/>, <see cref="VtxUdpRequestServer"/>) run
+/// by the runtime's engine on this same thread over a datagram transport.
 /// </remarks>
 public sealed partial class UdpDriver : VtxDriver
 {
@@ -30,9 +32,14 @@ public sealed partial class UdpDriver : VtxDriver
     private readonly UdpDriverOptions _options;
     private readonly Dictionary<int, Vocket> _vockets = [];
     private readonly Random _lossRandom;
-    private readonly byte[] _scratch = new byte[MaxDatagram];
-    private readonly long _timeout;
-    private readonly long _heartbeat;
+    private static readonly EndPoint s_anyEndPoint = new IPEndPoint(IPAddress.Any, 0);
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly Dictionary<int, (Vocket Vocket, Socket Socket)> _readers = [];
+    private readonly Stack<int> _freeSlots = new();
+    // Room for any UDP datagram, so that an over-long one is read whole and dropped as such
+    // (a short buffer makes the receive fail with EMSGSIZE instead).
+    private readonly byte[] _receiveBuffer = new byte[ushort.MaxValue];
+    private ZmqPoller? _poller;
 
     /// <summary>Creates the driver; <see cref="VtxManager.Register{TDriver}"/> starts it.</summary>
     public UdpDriver(ZmqContext context, ILoggerFactory loggerFactory, UdpDriverOptions? options = null)
@@ -41,9 +48,15 @@ public sealed partial class UdpDriver : VtxDriver
         _options = options ?? new UdpDriverOptions();
         _options.Validate();
         _lossRandom = _options.DropSeed is { } seed ? new Random(seed) : new Random();
-        _timeout = (long)_options.PeerTimeout.TotalMilliseconds;
-        _heartbeat = Math.Max(1, _timeout / 3);
+        _loggerFactory = loggerFactory;
+        Heartbeat = Math.Max(1, (long)_options.PeerTimeout.TotalMilliseconds / 3);
     }
+
+    /// <summary>After this many milliseconds of sending nothing, a live peering sends HUGZ (a third of the timeout).</summary>
+    internal long Heartbeat { get; }
+
+    /// <summary>The driver's monotonic clock in milliseconds, for the machines' actions.</summary>
+    internal static long Clock => Now;
 
     /// <summary>The driver's counters.</summary>
     public UdpDriverStatistics Statistics { get; } = new();
@@ -52,6 +65,7 @@ public sealed partial class UdpDriver : VtxDriver
     protected override void OnStart(ZmqPoller poller)
     {
         base.OnStart(poller);
+        _poller = poller;
         ScheduleAt(Now + (long)_options.OhaiInterval.TotalMilliseconds, OnMonitor);
         ScheduleAt(Now + (long)_options.ResendInterval.TotalMilliseconds, OnResendTimer);
     }
@@ -78,10 +92,21 @@ public sealed partial class UdpDriver : VtxDriver
             output.Dispose();
             throw;
         }
-        var vocket = new Vocket(id, type, output);
+        var vocket = new Vocket(id, type, output, new VtxUdpPeeringServer(MachineOptions(), _loggerFactory.CreateLogger<VtxUdpPeeringServer>()),
+            type == VtxSocketType.Req ? new VtxUdpRequestServer(MachineOptions(), _loggerFactory.CreateLogger<VtxUdpRequestServer>()) : null);
+        vocket.Peerings.Attach(this, vocket);
+        vocket.Requests?.Attach(this, vocket);
         _vockets.Add(id, vocket);
-        _ = ReceiveLoopAsync(vocket, output);
+        Watch(vocket, output);
     }
+
+    /// <summary>The engine settings of a vocket's machines: the peer timeout is the engine's client expiry.</summary>
+    private ServerOptions MachineOptions() => new()
+    {
+        Context = Context,
+        ClientTimeout = _options.PeerTimeout,
+        Verbose = Logger.IsEnabled(LogLevel.Trace),
+    };
 
     /// <inheritdoc />
     protected internal override string Bind(int id, string address)
@@ -106,7 +131,7 @@ public sealed partial class UdpDriver : VtxDriver
         vocket.Bindings.Add(address, (socket, endpoint));
         // Binding again to what this bind returned (the real port for port 0) is idempotent too.
         vocket.Bindings.TryAdd(endpoint[(SchemeName.Length + 3)..], (socket, endpoint));
-        _ = ReceiveLoopAsync(vocket, socket);
+        Watch(vocket, socket);
         Logger.LogDebug("I: bound {Endpoint}", endpoint);
         return endpoint;
     }
@@ -116,22 +141,20 @@ public sealed partial class UdpDriver : VtxDriver
     {
         var vocket = _vockets[id];
         var (host, port) = SplitAddress(address);
-        if (vocket.Peerings.ContainsKey(address) || vocket.Peerings.Values.Any(p => p.ConnectKey == address))
+        if (vocket.Peerings.Find(address) is not null || vocket.Peerings.All.Any(p => p.ConnectKey == address))
             return; // idempotent, as in the original
         if (vocket.Peerings.Count >= vocket.Config.MaxPeerings)
             throw new VtxDriverException($"Cannot connect udp://{address}: the {vocket.Type} socket has its maximum of {vocket.Config.MaxPeerings} peerings");
         bool broadcast = host == "*";
         var ip = broadcast ? _options.BroadcastAddress : Resolve(address, host);
-        var peering = new UdpPeering(address, new IPEndPoint(ip, port), outgoing: true, broadcast);
-        vocket.Peerings.Add(address, peering);
-        Handle(vocket, peering, PeeringEvent.Connect);
+        vocket.Peerings.Connect(address, new IPEndPoint(ip, port), broadcast);
     }
 
     /// <inheritdoc />
     /// <remarks>Besides the original's <c>"sender"</c>, <c>"peerings"</c> gives the number of live peerings.</remarks>
     protected internal override string? GetMeta(int id, string name) => name switch
     {
-        "sender" => _vockets[id].LastSender,
+        "sender" => _vockets[id].LastSender?.Address.ToString(),
         "peerings" => _vockets[id].Live.Count.ToString(CultureInfo.InvariantCulture),
         _ => null,
     };
@@ -148,9 +171,12 @@ public sealed partial class UdpDriver : VtxDriver
 
     private void DestroyVocket(Vocket vocket)
     {
-        foreach (var peering in vocket.Peerings.Values.ToList())
-            Handle(vocket, peering, PeeringEvent.Close);
+        foreach (var peering in vocket.Peerings.All.ToList())
+            vocket.Peerings.Raise(peering, VtxUdpPeeringServer.Event.Close);
         vocket.Closed = true;
+        vocket.Requests?.Dispose();
+        vocket.Peerings.Dispose();
+        Unwatch(vocket);
         vocket.Output.Dispose();
         foreach (var (socket, _) in vocket.Bindings.Values)
             socket.Dispose(); // twice for a socket under two keys, which is harmless
@@ -181,25 +207,52 @@ public sealed partial class UdpDriver : VtxDriver
         }
     }
 
-    /// <summary>Reads datagrams off <paramref name="socket"/> and hands each to the owner thread, until the socket is closed.</summary>
-    private async Task ReceiveLoopAsync(Vocket vocket, Socket socket)
+    /// <summary>Puts <paramref name="socket"/> in the loop's poll set, as a plain descriptor next to the ZeroMQ sockets.</summary>
+    private void Watch(Vocket vocket, Socket socket)
     {
-        // Room for any UDP datagram, so that an over-long one is read whole and dropped as such
-        // (a short buffer makes the receive fail with EMSGSIZE instead).
-        var buffer = new byte[ushort.MaxValue];
-        EndPoint any = new IPEndPoint(IPAddress.Any, 0);
-        while (true)
+        socket.Blocking = false;
+        if (_freeSlots.TryPop(out int index))
+            _poller!.SetDescriptor(index, socket.Handle);
+        else
+            index = _poller!.AddDescriptor(socket.Handle);
+        _readers[index] = (vocket, socket);
+        vocket.Slots.Add(index);
+    }
+
+    /// <summary>Takes a vocket's sockets out of the poll set (before they close, so a reused descriptor number is never polled).</summary>
+    private void Unwatch(Vocket vocket)
+    {
+        foreach (int index in vocket.Slots)
         {
-            SocketReceiveFromResult result;
+            _poller!.SetDescriptor(index, -1);
+            _readers.Remove(index);
+            _freeSlots.Push(index);
+        }
+        vocket.Slots.Clear();
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A UDP socket is read right here on the owner thread: no receive completion on the thread
+    /// pool and no hand-over by <c>Post</c> per datagram.</remarks>
+    protected override void OnReadable(int index)
+    {
+        if (!_readers.TryGetValue(index, out var reader))
+        {
+            base.OnReadable(index);
+            return;
+        }
+        // A bounded batch, so one busy socket cannot starve the others, the application and the timers.
+        for (int i = 0; i < 64 && !reader.Vocket.Closed; i++)
+        {
+            if (i > 0 && reader.Socket.Available == 0)
+                return;
+            EndPoint from = s_anyEndPoint;
+            int length;
             try
             {
-                result = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any).ConfigureAwait(false);
+                length = reader.Socket.ReceiveFrom(_receiveBuffer, SocketFlags.None, ref from);
             }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.OperationAborted or SocketError.Shutdown or SocketError.NotSocket)
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
             {
                 return;
             }
@@ -207,34 +260,12 @@ public sealed partial class UdpDriver : VtxDriver
             {
                 continue; // ICMP-reported errors and the like: the socket is still usable
             }
-            var datagram = buffer.AsSpan(0, result.ReceivedBytes).ToArray();
-            var from = (IPEndPoint)result.RemoteEndPoint;
-            try
-            {
-                Post(() => OnDatagram(vocket, from, datagram));
-            }
-            catch (ObjectDisposedException)
-            {
-                return; // the driver is stopping
-            }
-        }
-    }
-
-    /// <summary>Sends one datagram for <paramref name="peering"/>; a send resets its heartbeat deadline.</summary>
-    private void Send(Vocket vocket, UdpPeering peering, ReadOnlySpan<byte> datagram)
-    {
-        if (SendTo(vocket, peering.Address, datagram))
-        {
-            peering.Silent = Now + _heartbeat;
-        }
-        else if (peering.State != PeeringState.Closed)
-        {
-            Handle(vocket, peering, PeeringEvent.Close);
+            OnDatagram(reader.Vocket, (IPEndPoint)from, _receiveBuffer.AsSpan(0, length).ToArray());
         }
     }
 
     /// <summary>Sends one datagram; false when the error means the peer is gone (§5.8).</summary>
-    private bool SendTo(Vocket vocket, IPEndPoint address, ReadOnlySpan<byte> datagram)
+    internal bool SendTo(Vocket vocket, IPEndPoint address, ReadOnlySpan<byte> datagram)
     {
         try
         {

@@ -1,14 +1,16 @@
 using System;
 using System.Collections.Generic;
+using System.Net;
 using System.Net.Sockets;
 
 namespace Zproto.Vtx.Udp;
 
 /// <summary>
 /// An emulated socket (§5.5): its bound UDP sockets, the one unbound socket all output leaves by
-/// (broadcast enabled), its peerings by key and the live ones in round-robin order.
+/// (broadcast enabled), its generated peering machine (and a REQ's request machine), and the live
+/// peerings in round-robin order.
 /// </summary>
-internal sealed class Vocket(int id, VtxSocketType type, Socket output)
+internal sealed class Vocket(int id, VtxSocketType type, Socket output, VtxUdpPeeringServer peerings, VtxUdpRequestServer? requests)
 {
     private int _nextLive;
 
@@ -22,12 +24,19 @@ internal sealed class Vocket(int id, VtxSocketType type, Socket output)
     public Socket Output { get; } = output;
 
     /// <summary>Bound sockets by the address as given to bind (so repeated binds are idempotent).</summary>
+    /// <summary>The poll-set slots of the output and bound sockets.</summary>
+    public List<int> Slots { get; } = [];
+
     public Dictionary<string, (Socket Socket, string Endpoint)> Bindings { get; } = new(StringComparer.Ordinal);
 
-    public Dictionary<string, UdpPeering> Peerings { get; } = new(StringComparer.Ordinal);
+    /// <summary>The peerings: clients of models/vtx_udp_peering_server.xml, keyed by peer address.</summary>
+    public VtxUdpPeeringServer Peerings { get; } = peerings;
+
+    /// <summary>A REQ's request machines (models/vtx_udp_request_server.xml), one per peering it sent on; null for other types.</summary>
+    public VtxUdpRequestServer? Requests { get; } = requests;
 
     /// <summary>Live peerings in the order they came up; round-robin walks this list.</summary>
-    public List<UdpPeering> Live { get; } = [];
+    public List<VtxUdpPeeringServer.Client> Live { get; } = [];
 
     /// <summary>Application messages waiting for <see cref="VocketConfig.MinPeerings"/> live peerings.</summary>
     public Queue<List<byte[]>> Outbox { get; } = new();
@@ -36,15 +45,18 @@ internal sealed class Vocket(int id, VtxSocketType type, Socket output)
     public List<byte[]> Subscriptions { get; } = [];
 
     /// <summary>The peering the next REP send answers.</summary>
-    public UdpPeering? ReplyTo { get; set; }
+    public VtxUdpPeeringServer.Client? ReplyTo { get; set; }
 
     /// <summary>The IP address of the last delivered message's sender (getmeta "sender").</summary>
-    public string? LastSender { get; set; }
+    public IPEndPoint? LastSender { get; set; }
+
+    /// <summary>The engine's peer keys (<c>ip:port</c> in UTF-8) of recent senders, so a datagram costs no formatting.</summary>
+    public Dictionary<IPEndPoint, byte[]> SenderKeys { get; } = [];
 
     public bool Closed { get; set; }
 
     /// <summary>The next live peering in round-robin order, or null when none is live.</summary>
-    public UdpPeering? NextLive()
+    public VtxUdpPeeringServer.Client? NextLive()
     {
         if (Live.Count == 0)
             return null;
