@@ -199,7 +199,9 @@ public sealed class FlowControlTests : IDisposable
         // the rest of the requests met a new session, which answers a stranger with INVALID.
         var echoed = replies.Skip(1).TakeWhile(r => r is EchoMsg.EchoOk).Cast<EchoMsg.EchoOk>().Select(r => r.Sequence).ToList();
         Assert.Equal(Enumerable.Range(1, echoed.Count).Select(i => (uint)i), echoed);
-        Assert.InRange(echoed.Count, 11, requests - 1);
+        // How many reached the peer before its session ended depends on libzmq's I/O thread and the
+        // kernel buffers (HWMs are approximate, and a loaded machine drains less): some, never all.
+        Assert.InRange(echoed.Count, 1, requests - 1);
         Assert.All(replies.Skip(1 + echoed.Count), r => Assert.IsNotType<EchoMsg.EchoOk>(r));
     }
 
