@@ -115,7 +115,7 @@ public sealed record OpView
     public required string Read { get; init; }
     /// <summary>Statements after a successful read: bit extraction, conversions.</summary>
     public EquatableArray<string> AfterRead { get; init; } = EquatableArray<string>.Empty;
-    /// <summary>Checks after reading, each an <c>if (...) { ... goto fail; }</c> statement.</summary>
+    /// <summary>Lines of the checks after reading (<c>if (...)</c> blocks that fail the decode), indented relative to the op; the template adds its base indentation.</summary>
     public EquatableArray<string> Checks { get; init; } = EquatableArray<string>.Empty;
 }
 
