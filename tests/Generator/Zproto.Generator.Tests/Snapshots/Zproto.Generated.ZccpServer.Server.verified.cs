@@ -79,10 +79,10 @@ namespace Zproto.Generated
             Busy,
             /// <summary>taken over</summary>
             TakenOver,
-            /// <summary>forbidden</summary>
-            Forbidden,
             /// <summary>expired</summary>
             Expired,
+            /// <summary>forbidden</summary>
+            Forbidden,
         }
 
         /// <summary>One connected client. Add per-client fields in another part of this partial class.</summary>
@@ -134,8 +134,8 @@ namespace Zproto.Generated
             Event.Heartbeat => "heartbeat",
             Event.Busy => "busy",
             Event.TakenOver => "taken over",
-            Event.Forbidden => "forbidden",
             Event.Expired => "expired",
+            Event.Forbidden => "forbidden",
             _ => @event.ToString(),
         };
 
@@ -191,6 +191,15 @@ namespace Zproto.Generated
                             Terminate(client);
                             return true;
                         case Event.Expired:
+                            TraceAction(client, "unregister client");
+                            UnregisterClient(client);
+                            if (client.ExceptionRaised) return true;
+                            TraceAction(client, "terminate");
+                            Terminate(client);
+                            return true;
+                        case Event.Forbidden:
+                            TraceAction(client, "send INVALID");
+                            Send(client, new global::Zproto.Generated.ZccpMsg.Invalid());
                             TraceAction(client, "unregister client");
                             UnregisterClient(client);
                             if (client.ExceptionRaised) return true;
@@ -275,15 +284,6 @@ namespace Zproto.Generated
                             TraceAction(client, "terminate");
                             Terminate(client);
                             return true;
-                        case Event.Forbidden:
-                            TraceAction(client, "send INVALID");
-                            Send(client, new global::Zproto.Generated.ZccpMsg.Invalid());
-                            TraceAction(client, "unregister client");
-                            UnregisterClient(client);
-                            if (client.ExceptionRaised) return true;
-                            TraceAction(client, "terminate");
-                            Terminate(client);
-                            return true;
                         case Event.Goodbye:
                             TraceAction(client, "send GOODBYE-OK");
                             Send(client, ComposeGoodbyeOk(client, (global::Zproto.Generated.ZccpMsg.Goodbye)client.Request!));
@@ -294,6 +294,15 @@ namespace Zproto.Generated
                             Terminate(client);
                             return true;
                         case Event.Expired:
+                            TraceAction(client, "unregister client");
+                            UnregisterClient(client);
+                            if (client.ExceptionRaised) return true;
+                            TraceAction(client, "terminate");
+                            Terminate(client);
+                            return true;
+                        case Event.Forbidden:
+                            TraceAction(client, "send INVALID");
+                            Send(client, new global::Zproto.Generated.ZccpMsg.Invalid());
                             TraceAction(client, "unregister client");
                             UnregisterClient(client);
                             if (client.ExceptionRaised) return true;
