@@ -234,10 +234,10 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
                 read.WriteLine($"item = {value};").WriteLine("return true;");
                 var size = new List<string> { CSharp.Number(nested.FixedSize) };
                 size.AddRange(nested.SizeTerms);
-                var write = new StringBuilder();
+                var write = new CodeWriter();
                 foreach (var op in nested.Ops)
-                    write.Append(op.Write).Append(' ');
-                return (string.Join(" + ", size), write.ToString().TrimEnd(), read.ToSingleLine(), Math.Max(1, nested.FixedSize), nested.EncodeChecks.ToSingleLine());
+                    write.WriteLine(op.Write);
+                return (string.Join(" + ", size), write.ToSingleLine(), read.ToSingleLine(), Math.Max(1, nested.FixedSize), nested.EncodeChecks.ToSingleLine());
             }
             default:
                 throw new InvalidOperationException($"{item.Kind} cannot be a list item");

@@ -91,7 +91,7 @@ public sealed record MessageView
     public required int FixedSize { get; init; }
     /// <summary>Variable size terms, each an expression over <c>this</c>.</summary>
     public required EquatableArray<string> SizeTerms { get; init; }
-    /// <summary>Checks run before encoding (bit widths), statements over <c>this</c>.</summary>
+    /// <summary>Lines of the checks run before encoding (bit widths, enum values), statements over <c>this</c>.</summary>
     public required EquatableArray<string> EncodeChecks { get; init; }
     /// <summary>Frame 0 ops, in wire order, after any prefix.</summary>
     public required EquatableArray<OpView> Ops { get; init; }
