@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
+using Zproto.CodeGen.Rendering;
 using Zproto.CodeGen.Views;
 using Zproto.Model;
 using Zproto.Model.Specs;
@@ -88,8 +89,10 @@ public static partial class Binder
                 sizeTerms.InsertRange(0, writeOnly.SizeTerms);
             if (spec.PubSub)
                 sizeTerms.Insert(0, $"{CSharp.Wire}.WireSize.Topic(this.Topic)");
-            var checks = new List<string>(writeOnly?.EncodeChecks ?? new List<string>());
-            checks.AddRange(emitter.EncodeChecks);
+            var checks = new CodeWriter();
+            if (writeOnly is not null)
+                checks.WriteLines(writeOnly.EncodeChecks.ToLines());
+            checks.WriteLines(emitter.EncodeChecks.ToLines());
             needsFrames |= emitter.FrameOps.Count > 0;
             messages.Add(new MessageView
             {
@@ -99,7 +102,7 @@ public static partial class Binder
                 Record = Record(className, m.Doc, $"The {m.Name} message.", properties, hasBase: true),
                 FixedSize = prefixSize + (writeOnly?.FixedSize ?? 0) + emitter.FixedSize,
                 SizeTerms = sizeTerms.ToEquatableArray(),
-                EncodeChecks = checks.ToEquatableArray(),
+                EncodeChecks = checks.ToLines(),
                 Ops = ops.ToEquatableArray(),
                 Frames = emitter.FrameOps.ToEquatableArray(),
                 HasExtraFrames = emitter.FrameOps.Count > 0,

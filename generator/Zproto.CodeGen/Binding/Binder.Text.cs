@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using Zproto.CodeGen.Rendering;
 using Zproto.CodeGen.Views;
 using Zproto.Model;
 using Zproto.Model.Specs;
@@ -156,8 +157,8 @@ public static partial class Binder
     /// </summary>
     private static (EquatableArray<string> Read, EquatableArray<string> Write) TextItemCode(BindContext context, SectionSpec s, string? recordType, string sectionName)
     {
-        var read = new List<string>();
-        var write = new List<string>();
+        var read = new CodeWriter();
+        var write = new CodeWriter();
         var locals = new List<string>();
         foreach (var f in s.Fields)
         {
@@ -167,25 +168,27 @@ public static partial class Binder
             switch (f.Kind)
             {
                 case FieldKind.Number:
-                    read.Add($"if (!{CSharp.Wire}.TextFrames.TryParseDecimal(frames[i].Span, out var {local})) {{ error = new {CSharp.Wire}.DecodeError({ErrorKindName}.InvalidValue, {name}, i, 0); goto fail; }}");
-                    write.Add($"frames.Add({CSharp.Wire}.TextFrames.FormatDecimal({access}));");
+                    read.If($"!{CSharp.Wire}.TextFrames.TryParseDecimal(frames[i].Span, out var {local})",
+                        $"error = new {CSharp.Wire}.DecodeError({ErrorKindName}.InvalidValue, {name}, i, 0);", "goto fail;");
+                    write.WriteLine($"frames.Add({CSharp.Wire}.TextFrames.FormatDecimal({access}));");
                     break;
                 case FieldKind.String:
-                    read.Add($"if (!{CSharp.Wire}.TextFrames.TryReadUtf8(frames[i].Span, out var {local})) {{ error = new {CSharp.Wire}.DecodeError({ErrorKindName}.InvalidUtf8, {name}, i, 0); goto fail; }}");
-                    write.Add($"frames.Add(global::System.Text.Encoding.UTF8.GetBytes({access} ?? \"\"));");
+                    read.If($"!{CSharp.Wire}.TextFrames.TryReadUtf8(frames[i].Span, out var {local})",
+                        $"error = new {CSharp.Wire}.DecodeError({ErrorKindName}.InvalidUtf8, {name}, i, 0);", "goto fail;");
+                    write.WriteLine($"frames.Add(global::System.Text.Encoding.UTF8.GetBytes({access} ?? \"\"));");
                     break;
                 default:
-                    read.Add($"var {local} = frames[i];");
-                    write.Add($"frames.Add({access});");
+                    read.WriteLine($"var {local} = frames[i];");
+                    write.WriteLine($"frames.Add({access});");
                     break;
             }
-            read.Add("i++;");
+            read.WriteLine("i++;");
             locals.Add($"{Naming.Pascal(f.Name)} = {local}");
         }
         if (recordType is null && s.Fields.Count == 1)
-            read.Add($"var item = t{Naming.Pascal(s.Fields[0].Name)};");
+            read.WriteLine($"var item = t{Naming.Pascal(s.Fields[0].Name)};");
         else
-            read.Add($"var item = new {recordType} {{ {string.Join(", ", locals)} }};");
-        return (read.ToEquatableArray(), write.ToEquatableArray());
+            read.WriteLine($"var item = new {recordType} {{ {string.Join(", ", locals)} }};");
+        return (read.ToLines(), write.ToLines());
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text;
+using Zproto.CodeGen.Rendering;
 using Zproto.CodeGen.Views;
 using Zproto.Model;
 using Zproto.Model.Specs;
@@ -11,9 +12,10 @@ namespace Zproto.CodeGen.Binding;
 /// Builds the encode and decode steps for a run of binary fields: frame-0 ops (with runs of bit
 /// fields packed into shared octets), size terms, encode-time checks, extra-frame ops and the
 /// decoded record's initializer. Writes read <c>this.Property</c>; reads fill locals named
-/// <c>fProperty</c>, which cannot collide with the decoder's own locals.
+/// <c>fProperty</c>, which cannot collide with the decoder's own locals. Every statement is
+/// written through a <see cref="CodeWriter"/>; a failed decode check runs <paramref name="onFail"/>.
 /// </summary>
-internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefix, string? idLiteral)
+internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefix, string? idLiteral, string onFail = "goto fail;")
 {
     private const string W = CSharp.Wire;
     private readonly List<FieldSpec> _bitRun = new();
@@ -21,7 +23,8 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
 
     public List<OpView> Ops { get; } = new();
     public List<string> SizeTerms { get; } = new();
-    public List<string> EncodeChecks { get; } = new();
+    /// <summary>Statements run before encoding, over <c>this</c>.</summary>
+    public CodeWriter EncodeChecks { get; } = new();
     public List<string> Construct { get; } = new();
     public List<FrameOpView> FrameOps { get; } = new();
     public int FixedSize { get; private set; }
@@ -73,15 +76,15 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
             {
                 var method = (f.Kind == FieldKind.Number ? "Number" : "Integer") + f.Size;
                 FixedSize += f.Size;
-                var checks = new List<string>();
+                var checks = new CodeWriter();
                 var constant = NumberConstant(f);
                 if (constant is not null)
-                    checks.Add($"if ({local} != {constant}) {{ r.Fail({Binder.ErrorKindName}.ConstantMismatch, {name}, r.Position - {f.Size}, (long){local}); goto fail; }}");
+                    Fail(checks, $"{local} != {constant}", $"r.Fail({Binder.ErrorKindName}.ConstantMismatch, {name}, r.Position - {f.Size}, (long){local});");
                 Ops.Add(new OpView
                 {
                     Write = $"w.Write{method}({constant ?? access});",
                     Read = $"r.TryRead{method}({name}, out var {local})",
-                    Checks = checks.ToEquatableArray(),
+                    Checks = checks.ToLines(),
                 });
                 return local;
             }
@@ -94,32 +97,35 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
                 var e = context.Enum(f.TypeRef);
                 FixedSize += e.Size;
                 var raw = local + "Raw";
-                EncodeChecks.Add(EnumEncodeCheck(e, access, name));
+                WriteEnumEncodeCheck(EncodeChecks, e, access, name);
+                var checks = new CodeWriter();
+                WriteEnumCheck(checks, e, raw, name, $"r.Position - {e.Size}", onFail);
                 Ops.Add(new OpView
                 {
                     Write = $"w.WriteNumber{e.Size}(({CSharp.UnsignedType(e.Size * 8)}){access});",
                     Read = $"r.TryReadNumber{e.Size}({name}, out var {raw})",
-                    Checks = new[] { EnumCheck(e, raw, name, $"r.Position - {e.Size}") }.ToEquatableArray(),
+                    Checks = checks.ToLines(),
                 });
                 return $"({type}){raw}";
             }
             case FieldKind.Octets:
                 FixedSize += f.Size;
-                EncodeChecks.Add($"{W}.WireSize.Octets({access}, {f.Size}, {name});");
+                EncodeChecks.WriteLine($"{W}.WireSize.Octets({access}, {f.Size}, {name});");
                 Ops.Add(new OpView { Write = $"w.WriteOctets({access}.Span, {f.Size});", Read = $"r.TryReadOctets({name}, {f.Size}, out var {local})" });
                 return local;
             case FieldKind.String:
             case FieldKind.Longstr:
             {
                 var method = f.Rest ? "RestString" : f.Kind == FieldKind.String ? "String" : "Longstr";
-                var checks = new List<string>();
+                var checks = new CodeWriter();
                 if (f.Value is not null)
                 {
                     // The offset of a mismatch is where the value starts (its length prefix, if any):
                     // the string just read is valid UTF-8, so its octet count is exact.
                     var prefix = f.Rest ? 0 : f.Kind == FieldKind.String ? 1 : 4;
                     FixedSize += prefix + Encoding.UTF8.GetByteCount(f.Value);
-                    checks.Add($"if ({local} != {CSharp.Literal(f.Value)}) {{ r.Fail({Binder.ErrorKindName}.ConstantMismatch, {name}, r.Position - {prefix} - global::System.Text.Encoding.UTF8.GetByteCount({local})); goto fail; }}");
+                    Fail(checks, $"{local} != {CSharp.Literal(f.Value)}",
+                        $"r.Fail({Binder.ErrorKindName}.ConstantMismatch, {name}, r.Position - {prefix} - global::System.Text.Encoding.UTF8.GetByteCount({local}));");
                 }
                 else
                 {
@@ -129,7 +135,7 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
                 {
                     Write = $"w.Write{method}({(f.Value is null ? access : CSharp.Literal(f.Value))});",
                     Read = $"r.TryRead{method}({name}, out var {local})",
-                    Checks = checks.ToEquatableArray(),
+                    Checks = checks.ToLines(),
                 });
                 return local;
             }
@@ -204,30 +210,34 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
             case FieldKind.Enum:
             {
                 var e = context.Enum(item.TypeRef);
-                var check = EnumCheck(e, "raw", name, $"r.Position - {e.Size}").Replace("goto fail;", "item = default; return false;");
+                var read = new CodeWriter()
+                    .WriteLine("item = default;")
+                    .WriteLine($"if (!r.TryReadNumber{e.Size}({name}, out var raw)) return false;");
+                WriteEnumCheck(read, e, "raw", name, $"r.Position - {e.Size}", "item = default;", "return false;");
+                read.WriteLine($"item = ({itemType})raw;").WriteLine("return true;");
+                var check = new CodeWriter();
+                WriteEnumEncodeCheck(check, e, "item", name);
                 return (CSharp.Number(e.Size), $"w.WriteNumber{e.Size}(({CSharp.UnsignedType(e.Size * 8)})item);",
-                    $"item = default; if (!r.TryReadNumber{e.Size}({name}, out var raw)) return false; {check} item = ({itemType})raw; return true;", e.Size,
-                    EnumEncodeCheck(e, "item", name));
+                    read.ToSingleLine(), e.Size, check.ToSingleLine());
             }
             case FieldKind.Composite:
             {
                 // A composite item is read with a nested emitter over "item", then constructed.
-                var nested = new FieldEmitter(context, "c", null);
+                var nested = new FieldEmitter(context, "c", null, "return false;");
                 var value = nested.AddField(item, "item", "i", item.Name);
-                var read = new StringBuilder("item = default!; ");
+                var read = new CodeWriter().WriteLine("item = default!;");
                 foreach (var op in nested.Ops)
                 {
-                    read.Append("if (!").Append(op.Read).Append(") return false; ");
-                    foreach (var c in op.Checks)
-                        read.Append(c.Replace("goto fail;", "return false;")).Append(' ');
+                    read.WriteLine($"if (!{op.Read}) return false;");
+                    read.WriteLines(op.Checks);
                 }
-                read.Append("item = ").Append(value).Append("; return true;");
+                read.WriteLine($"item = {value};").WriteLine("return true;");
                 var size = new List<string> { CSharp.Number(nested.FixedSize) };
                 size.AddRange(nested.SizeTerms);
-                var write = new StringBuilder();
+                var write = new CodeWriter();
                 foreach (var op in nested.Ops)
-                    write.Append(op.Write).Append(' ');
-                return (string.Join(" + ", size), write.ToString().TrimEnd(), read.ToString(), Math.Max(1, nested.FixedSize), string.Join(" ", nested.EncodeChecks));
+                    write.WriteLine(op.Write);
+                return (string.Join(" + ", size), write.ToSingleLine(), read.ToSingleLine(), Math.Max(1, nested.FixedSize), nested.EncodeChecks.ToSingleLine());
             }
             default:
                 throw new InvalidOperationException($"{item.Kind} cannot be a list item");
@@ -238,21 +248,29 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
     internal static string? NumberConstant(FieldSpec f) =>
         f.UnsignedValue is { } u ? CSharp.Number(u) : f.SignedValue is { } s ? CSharp.Number(s) : null;
 
+    /// <summary>A decode check: when <paramref name="condition"/> holds, record the failure and run this emitter's fail statement.</summary>
+    private void Fail(CodeWriter w, string condition, string failCall) => w.If(condition, failCall, onFail);
+
     /// <summary>An encode-time check that an enum value is one the model declares (the decoder rejects any other).</summary>
-    private static string EnumEncodeCheck(EnumSpec e, string access, string name)
+    private static void WriteEnumEncodeCheck(CodeWriter w, EnumSpec e, string access, string name) =>
+        w.If($"!((({CSharp.UnsignedType(e.Size * 8)}){access}) is {EnumValues(e)})",
+            $"throw new {W}.EncodeException({name}, \"value \" + ((ulong){access}).ToString(global::System.Globalization.CultureInfo.InvariantCulture) + {CSharp.Literal(" is not a declared value of " + e.Name)});");
+
+    /// <summary>A decode check that a raw enum value is declared; on failure it runs <paramref name="failStatements"/>.</summary>
+    private static void WriteEnumCheck(CodeWriter w, EnumSpec e, string raw, string name, string offset, params string[] failStatements)
     {
-        var values = new List<string>();
-        foreach (var v in e.Values)
-            values.Add(CSharp.Number(v.Value));
-        return $"if (!((({CSharp.UnsignedType(e.Size * 8)}){access}) is {string.Join(" or ", values)})) throw new {W}.EncodeException({name}, \"value \" + ((ulong){access}).ToString(global::System.Globalization.CultureInfo.InvariantCulture) + {CSharp.Literal(" is not a declared value of " + e.Name)});";
+        var body = new string[failStatements.Length + 1];
+        body[0] = $"r.Fail({Binder.ErrorKindName}.InvalidValue, {name}, {offset}, (long){raw});";
+        failStatements.CopyTo(body, 1);
+        w.If($"!({raw} is {EnumValues(e)})", body);
     }
 
-    private static string EnumCheck(EnumSpec e, string raw, string name, string offset)
+    private static string EnumValues(EnumSpec e)
     {
         var values = new List<string>();
         foreach (var v in e.Values)
             values.Add(CSharp.Number(v.Value));
-        return $"if (!({raw} is {string.Join(" or ", values)})) {{ r.Fail({Binder.ErrorKindName}.InvalidValue, {name}, {offset}, (long){raw}); goto fail; }}";
+        return string.Join(" or ", values);
     }
 
     private void FlushBits()
@@ -265,7 +283,7 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
         var bitsLocal = $"{groupPrefix}bits{_groups++}";
         var parts = new List<string>();
         var after = new List<string>();
-        var checks = new List<string>();
+        var checks = new CodeWriter();
         var shift = total;
         foreach (var f in _bitRun)
         {
@@ -292,7 +310,7 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
             var bitWidthOfType = f.Kind == FieldKind.Boolean ? 1 : (f.Bits <= 8 ? 8 : f.Bits <= 16 ? 16 : f.Bits <= 32 ? 32 : 64);
             if (!f.Discriminator && f.Value is null && f.Kind != FieldKind.Boolean && f.Bits < bitWidthOfType)
             {
-                EncodeChecks.Add(f.Kind == FieldKind.Integer
+                EncodeChecks.WriteLine(f.Kind == FieldKind.Integer
                     ? $"{W}.WireSize.SignedBits((long){access}, {f.Bits}, {name});"
                     : $"{W}.WireSize.Bits((ulong){access}, {f.Bits}, {name});");
             }
@@ -308,16 +326,16 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
                     after.Add($"var {local} = ({type})((long)({extracted} << {64 - f.Bits}) >> {64 - f.Bits});");
                     break;
                 case FieldKind.Enum:
-                    EncodeChecks.Add(EnumEncodeCheck(context.Enum(f.TypeRef), access, name));
+                    WriteEnumEncodeCheck(EncodeChecks, context.Enum(f.TypeRef), access, name);
                     after.Add($"var {local}Raw = {extracted};");
-                    checks.Add(EnumCheck(context.Enum(f.TypeRef), local + "Raw", name, $"r.Position - {octets}"));
+                    WriteEnumCheck(checks, context.Enum(f.TypeRef), local + "Raw", name, $"r.Position - {octets}", onFail);
                     break;
                 default:
                     after.Add($"var {local} = ({type}){extracted};");
                     break;
             }
             if (NumberConstant(f) is { } expected)
-                checks.Add($"if ({local} != {expected}) {{ r.Fail({Binder.ErrorKindName}.ConstantMismatch, {name}, r.Position - {octets}, (long){local}); goto fail; }}");
+                Fail(checks, $"{local} != {expected}", $"r.Fail({Binder.ErrorKindName}.ConstantMismatch, {name}, r.Position - {octets}, (long){local});");
             if (f.Value is null && !f.Discriminator && groupPrefix != "h")
                 Construct.Add($"{Naming.Pascal(f.Name)} = {(f.Kind == FieldKind.Enum ? $"({type}){local}Raw" : local)}");
         }
@@ -327,7 +345,7 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
             Write = $"w.WriteBits({string.Join(" | ", parts)}, {octets});",
             Read = $"r.TryReadBits({CSharp.Literal(_bitRun[0].Name)}, {octets}, out var {bitsLocal})",
             AfterRead = after.ToEquatableArray(),
-            Checks = checks.ToEquatableArray(),
+            Checks = checks.ToLines(),
         });
         _bitRun.Clear();
     }

@@ -91,7 +91,7 @@ public sealed record MessageView
     public required int FixedSize { get; init; }
     /// <summary>Variable size terms, each an expression over <c>this</c>.</summary>
     public required EquatableArray<string> SizeTerms { get; init; }
-    /// <summary>Checks run before encoding (bit widths), statements over <c>this</c>.</summary>
+    /// <summary>Lines of the checks run before encoding (bit widths, enum values), statements over <c>this</c>.</summary>
     public required EquatableArray<string> EncodeChecks { get; init; }
     /// <summary>Frame 0 ops, in wire order, after any prefix.</summary>
     public required EquatableArray<OpView> Ops { get; init; }
@@ -115,7 +115,7 @@ public sealed record OpView
     public required string Read { get; init; }
     /// <summary>Statements after a successful read: bit extraction, conversions.</summary>
     public EquatableArray<string> AfterRead { get; init; } = EquatableArray<string>.Empty;
-    /// <summary>Checks after reading, each an <c>if (...) { ... goto fail; }</c> statement.</summary>
+    /// <summary>Lines of the checks after reading (<c>if (...)</c> blocks that fail the decode), indented relative to the op; the template adds its base indentation.</summary>
     public EquatableArray<string> Checks { get; init; } = EquatableArray<string>.Empty;
 }
 

@@ -37,9 +37,9 @@ public sealed record SectionView
     public string ItemType { get; init; } = "";
     /// <summary>Frames per item (fields per group).</summary>
     public int Width { get; init; }
-    /// <summary>Statements reading one item from frames starting at index <c>i</c> into <c>item</c>; failures goto fail.</summary>
+    /// <summary>Lines (from <c>CodeWriter</c>, relative to their block) reading one item from frames starting at index <c>i</c> into <c>item</c>; failures goto fail.</summary>
     public EquatableArray<string> ReadItem { get; init; } = EquatableArray<string>.Empty;
-    /// <summary>Statements adding one item <c>item</c>'s frames to <c>frames</c>.</summary>
+    /// <summary>Lines adding one item <c>item</c>'s frames to <c>frames</c>.</summary>
     public EquatableArray<string> WriteItem { get; init; } = EquatableArray<string>.Empty;
     /// <summary>Alternatives of a choice.</summary>
     public EquatableArray<ChoiceView> Choices { get; init; } = EquatableArray<ChoiceView>.Empty;

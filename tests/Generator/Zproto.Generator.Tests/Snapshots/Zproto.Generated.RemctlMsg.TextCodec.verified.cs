@@ -87,9 +87,17 @@ namespace Zproto.Generated
                 var items = new global::Zproto.Generated.RemctlMsg.Request.EnvironmentItem[count];
                 for (var k = 0; k < items.Length; k++)
                 {
-                    if (!global::Zproto.Wire.TextFrames.TryReadUtf8(frames[i].Span, out var tName)) { error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.InvalidUtf8, "environment.name", i, 0); goto fail; }
+                    if (!global::Zproto.Wire.TextFrames.TryReadUtf8(frames[i].Span, out var tName))
+                    {
+                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.InvalidUtf8, "environment.name", i, 0);
+                        goto fail;
+                    }
                     i++;
-                    if (!global::Zproto.Wire.TextFrames.TryReadUtf8(frames[i].Span, out var tValue)) { error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.InvalidUtf8, "environment.value", i, 0); goto fail; }
+                    if (!global::Zproto.Wire.TextFrames.TryReadUtf8(frames[i].Span, out var tValue))
+                    {
+                        error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.InvalidUtf8, "environment.value", i, 0);
+                        goto fail;
+                    }
                     i++;
                     var item = new global::Zproto.Generated.RemctlMsg.Request.EnvironmentItem { Name = tName, Value = tValue };
                     items[k] = item;
@@ -170,7 +178,11 @@ namespace Zproto.Generated
                     error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.Truncated, "output", i, 0);
                     goto fail;
                 }
-                if (!global::Zproto.Wire.TextFrames.TryParseDecimal(frames[i].Span, out var tStream)) { error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.InvalidValue, "output.stream", i, 0); goto fail; }
+                if (!global::Zproto.Wire.TextFrames.TryParseDecimal(frames[i].Span, out var tStream))
+                {
+                    error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.InvalidValue, "output.stream", i, 0);
+                    goto fail;
+                }
                 i++;
                 var tData = frames[i];
                 i++;
@@ -192,7 +204,11 @@ namespace Zproto.Generated
                     error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.Truncated, "return code", i, 0);
                     goto fail;
                 }
-                if (!global::Zproto.Wire.TextFrames.TryParseDecimal(frames[i].Span, out var tCode)) { error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.InvalidValue, "status.code", i, 0); goto fail; }
+                if (!global::Zproto.Wire.TextFrames.TryParseDecimal(frames[i].Span, out var tCode))
+                {
+                    error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.InvalidValue, "status.code", i, 0);
+                    goto fail;
+                }
                 i++;
                 var item = new global::Zproto.Generated.RemctlMsg.Reply.ReturnCode { Code = tCode };
                 sStatus = item;
@@ -205,7 +221,11 @@ namespace Zproto.Generated
                     error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.Truncated, "error code", i, 0);
                     goto fail;
                 }
-                if (!global::Zproto.Wire.TextFrames.TryParseDecimal(frames[i].Span, out var tCode)) { error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.InvalidValue, "status.code", i, 0); goto fail; }
+                if (!global::Zproto.Wire.TextFrames.TryParseDecimal(frames[i].Span, out var tCode))
+                {
+                    error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.InvalidValue, "status.code", i, 0);
+                    goto fail;
+                }
                 i++;
                 var item = new global::Zproto.Generated.RemctlMsg.Reply.ErrorCode { Code = tCode };
                 sStatus = item;

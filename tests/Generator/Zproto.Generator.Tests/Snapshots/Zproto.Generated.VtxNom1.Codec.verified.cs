@@ -100,7 +100,11 @@ namespace Zproto.Generated
             var fVersion = (byte)((hbits0 >> 4) & 0xFUL);
             var fFlags = (byte)((hbits0 >> 1) & 0x7UL);
             var fResend = ((hbits0 >> 0) & 0x1UL) != 0;
-            if (fVersion != 1) { r.Fail(global::Zproto.Wire.DecodeErrorKind.ConstantMismatch, "version", r.Position - 1, (long)fVersion); goto fail; }
+            if (fVersion != 1)
+            {
+                r.Fail(global::Zproto.Wire.DecodeErrorKind.ConstantMismatch, "version", r.Position - 1, (long)fVersion);
+                goto fail;
+            }
             if (!r.TryReadBits("command", 1, out var hbits1))
                 goto fail;
             var fCommand = (byte)((hbits1 >> 4) & 0xFUL);

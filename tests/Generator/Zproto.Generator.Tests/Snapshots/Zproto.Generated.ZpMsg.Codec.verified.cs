@@ -109,10 +109,18 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadString("protocol", out var fProtocol))
                         goto fail;
-                    if (fProtocol != "MALAMUTE") { r.Fail(global::Zproto.Wire.DecodeErrorKind.ConstantMismatch, "protocol", r.Position - 1 - global::System.Text.Encoding.UTF8.GetByteCount(fProtocol)); goto fail; }
+                    if (fProtocol != "MALAMUTE")
+                    {
+                        r.Fail(global::Zproto.Wire.DecodeErrorKind.ConstantMismatch, "protocol", r.Position - 1 - global::System.Text.Encoding.UTF8.GetByteCount(fProtocol));
+                        goto fail;
+                    }
                     if (!r.TryReadNumber2("version", out var fVersion))
                         goto fail;
-                    if (fVersion != 1) { r.Fail(global::Zproto.Wire.DecodeErrorKind.ConstantMismatch, "version", r.Position - 2, (long)fVersion); goto fail; }
+                    if (fVersion != 1)
+                    {
+                        r.Fail(global::Zproto.Wire.DecodeErrorKind.ConstantMismatch, "version", r.Position - 2, (long)fVersion);
+                        goto fail;
+                    }
                     if (!r.TryReadString("client_id", out var fClientId))
                         goto fail;
                     if (!r.TryReadEnd("CONNECTION-OPEN"))

@@ -106,7 +106,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadNumber2("version", out var fVersion))
                         goto fail;
-                    if (fVersion != 3) { r.Fail(global::Zproto.Wire.DecodeErrorKind.ConstantMismatch, "version", r.Position - 2, (long)fVersion); goto fail; }
+                    if (fVersion != 3)
+                    {
+                        r.Fail(global::Zproto.Wire.DecodeErrorKind.ConstantMismatch, "version", r.Position - 2, (long)fVersion);
+                        goto fail;
+                    }
                     if (!r.TryReadNumber1("level", out var fLevel))
                         goto fail;
                     if (!r.TryReadNumber1("event", out var fEvent))
