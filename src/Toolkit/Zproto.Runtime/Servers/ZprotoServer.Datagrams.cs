@@ -58,7 +58,8 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
             return DatagramOutcome.Malformed;
         if (!_clients.ContainsKey(peer) && !AdmitsNewClient(peer, message))
             return DatagramOutcome.Refused;
-        Deliver(peer, message, datagram.Length + 128);
+        // A datagram carries no ZAP User-Id: its peers are known by address only.
+        Deliver(peer, "", message, datagram.Length + 128);
         return DatagramOutcome.Delivered;
     }
 
@@ -73,7 +74,7 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
     protected TClient OpenClient(byte[] peer)
     {
         ArgumentNullException.ThrowIfNull(peer);
-        return FindOrCreate(peer);
+        return FindOrCreate(peer, "");
     }
 
     /// <summary>Keys <paramref name="client"/> by <paramref name="peer"/> from now on (the peer turned out to
