@@ -97,7 +97,7 @@ namespace Zproto.Generated
             }
             if (!r.TryReadNumber1("id", out var id))
                 goto fail;
-            var framesUsed = 1;
+            // Every check, the frame count's included, comes before the record is built: a rejected message allocates nothing more.
             switch (id)
             {
                 case (byte)MessageId.Hello:
@@ -106,6 +106,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("HELLO"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "HELLO", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.EchoMsg.Hello { Name = fName };
                     break;
                 }
@@ -113,6 +118,11 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("HELLO-OK"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "HELLO-OK", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.EchoMsg.HelloOk();
                     break;
                 }
@@ -124,6 +134,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("ECHO"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "ECHO", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.EchoMsg.Echo { Sequence = fSequence, Body = fBody };
                     break;
                 }
@@ -135,6 +150,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("ECHO-OK"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "ECHO-OK", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.EchoMsg.EchoOk { Sequence = fSequence, Body = fBody };
                     break;
                 }
@@ -142,6 +162,11 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("PING"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "PING", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.EchoMsg.Ping();
                     break;
                 }
@@ -149,6 +174,11 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("PING-OK"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "PING-OK", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.EchoMsg.PingOk();
                     break;
                 }
@@ -158,6 +188,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("BROADCAST"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "BROADCAST", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.EchoMsg.Broadcast { Text = fText };
                     break;
                 }
@@ -169,6 +204,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("NOTICE"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "NOTICE", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.EchoMsg.Notice { Sender = fSender, Text = fText };
                     break;
                 }
@@ -178,6 +218,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("WAIT"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "WAIT", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.EchoMsg.Wait { Delay = fDelay };
                     break;
                 }
@@ -185,6 +230,11 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("WAIT-OK"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "WAIT-OK", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.EchoMsg.WaitOk();
                     break;
                 }
@@ -192,6 +242,11 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("GOODBYE"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "GOODBYE", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.EchoMsg.Goodbye();
                     break;
                 }
@@ -199,6 +254,11 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("GOODBYE-OK"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "GOODBYE-OK", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.EchoMsg.GoodbyeOk();
                     break;
                 }
@@ -206,17 +266,17 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("INVALID"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "INVALID", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.EchoMsg.Invalid();
                     break;
                 }
                 default:
                     r.Fail(global::Zproto.Wire.DecodeErrorKind.UnknownMessageId, "id", 2, id);
                     goto fail;
-            }
-            if (frameCount > framesUsed)
-            {
-                failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, message.MessageName, framesUsed, 0, frameCount - framesUsed);
-                goto fail;
             }
             error = default;
             return true;

@@ -110,7 +110,7 @@ namespace Zproto.Generated
             var fCommand = (byte)((hbits1 >> 4) & 0xFUL);
             var fSequence = (byte)((hbits1 >> 0) & 0xFUL);
             var id = fCommand;
-            var framesUsed = 1;
+            // Every check, the frame count's included, comes before the record is built: a rejected message allocates nothing more.
             switch (id)
             {
                 case (byte)MessageId.Rotfl:
@@ -119,6 +119,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("ROTFL"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "ROTFL", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.VtxNom1.Rotfl { Sequence = fSequence, Resend = fResend, Flags = fFlags, Reason = fReason };
                     break;
                 }
@@ -128,6 +133,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("OHAI"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "OHAI", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.VtxNom1.Ohai { Sequence = fSequence, Resend = fResend, Flags = fFlags, Address = fAddress };
                     break;
                 }
@@ -137,6 +147,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("OHAI-OK"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "OHAI-OK", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.VtxNom1.OhaiOk { Sequence = fSequence, Resend = fResend, Flags = fFlags, Address = fAddress };
                     break;
                 }
@@ -144,6 +159,11 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("HUGZ"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "HUGZ", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.VtxNom1.Hugz { Sequence = fSequence, Resend = fResend, Flags = fFlags };
                     break;
                 }
@@ -151,6 +171,11 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("HUGZ-OK"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "HUGZ-OK", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.VtxNom1.HugzOk { Sequence = fSequence, Resend = fResend, Flags = fFlags };
                     break;
                 }
@@ -160,17 +185,17 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("NOM"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "NOM", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.VtxNom1.Nom { Sequence = fSequence, Resend = fResend, Flags = fFlags, Content = fContent };
                     break;
                 }
                 default:
                     r.Fail(global::Zproto.Wire.DecodeErrorKind.UnknownMessageId, "id", 1, id);
                     goto fail;
-            }
-            if (frameCount > framesUsed)
-            {
-                failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, message.MessageName, framesUsed, 0, frameCount - framesUsed);
-                goto fail;
             }
             error = default;
             return true;

@@ -102,7 +102,7 @@ namespace Zproto.Generated
             }
             if (!r.TryReadNumber1("id", out var id))
                 goto fail;
-            var framesUsed = 1;
+            // Every check, the frame count's included, comes before the record is built: a rejected message allocates nothing more.
             switch (id)
             {
                 case (byte)MessageId.Hello:
@@ -113,6 +113,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("HELLO"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "HELLO", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZccpMsg.Hello { Identifier = fIdentifier, Headers = fHeaders };
                     break;
                 }
@@ -122,6 +127,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("HELLO-OK"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "HELLO-OK", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZccpMsg.HelloOk { Headers = fHeaders };
                     break;
                 }
@@ -133,6 +143,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("SUBSCRIBE"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "SUBSCRIBE", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZccpMsg.Subscribe { Expression = fExpression, Headers = fHeaders };
                     break;
                 }
@@ -140,6 +155,11 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("SUBSCRIBE-OK"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "SUBSCRIBE-OK", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZccpMsg.SubscribeOk();
                     break;
                 }
@@ -153,7 +173,6 @@ namespace Zproto.Generated
                         goto fail;
                     var fContent = Remaining(frames, 1);
                     message = new global::Zproto.Generated.ZccpMsg.Publish { Address = fAddress, Headers = fHeaders, Content = fContent };
-                    framesUsed = frameCount;
                     break;
                 }
                 case (byte)MessageId.Direct:
@@ -166,7 +185,6 @@ namespace Zproto.Generated
                         goto fail;
                     var fContent = Remaining(frames, 1);
                     message = new global::Zproto.Generated.ZccpMsg.Direct { Address = fAddress, Headers = fHeaders, Content = fContent };
-                    framesUsed = frameCount;
                     break;
                 }
                 case (byte)MessageId.Deliver:
@@ -181,13 +199,17 @@ namespace Zproto.Generated
                         goto fail;
                     var fContent = Remaining(frames, 1);
                     message = new global::Zproto.Generated.ZccpMsg.Deliver { Sender = fSender, Address = fAddress, Headers = fHeaders, Content = fContent };
-                    framesUsed = frameCount;
                     break;
                 }
                 case (byte)MessageId.Goodbye:
                 {
                     if (!r.TryReadEnd("GOODBYE"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "GOODBYE", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZccpMsg.Goodbye();
                     break;
                 }
@@ -197,6 +219,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("GOODBYE-OK"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "GOODBYE-OK", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZccpMsg.GoodbyeOk { Headers = fHeaders };
                     break;
                 }
@@ -204,6 +231,11 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("PING"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "PING", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZccpMsg.Ping();
                     break;
                 }
@@ -211,6 +243,11 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("PING-OK"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "PING-OK", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZccpMsg.PingOk();
                     break;
                 }
@@ -218,17 +255,17 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("INVALID"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "INVALID", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZccpMsg.Invalid();
                     break;
                 }
                 default:
                     r.Fail(global::Zproto.Wire.DecodeErrorKind.UnknownMessageId, "id", 2, id);
                     goto fail;
-            }
-            if (frameCount > framesUsed)
-            {
-                failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, message.MessageName, framesUsed, 0, frameCount - framesUsed);
-                goto fail;
             }
             error = default;
             return true;

@@ -102,7 +102,7 @@ namespace Zproto.Generated
             }
             if (!r.TryReadNumber1("id", out var id))
                 goto fail;
-            var framesUsed = 1;
+            // Every check, the frame count's included, comes before the record is built: a rejected message allocates nothing more.
             switch (id)
             {
                 case (byte)MessageId.ConnectionOpen:
@@ -125,6 +125,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("CONNECTION-OPEN"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "CONNECTION-OPEN", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpMsg.ConnectionOpen { ClientId = fClientId };
                     break;
                 }
@@ -132,6 +137,11 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("CONNECTION-PING"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "CONNECTION-PING", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpMsg.ConnectionPing();
                     break;
                 }
@@ -139,6 +149,11 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("CONNECTION-PONG"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "CONNECTION-PONG", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpMsg.ConnectionPong();
                     break;
                 }
@@ -146,6 +161,11 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("CONNECTION-CLOSE"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "CONNECTION-CLOSE", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpMsg.ConnectionClose();
                     break;
                 }
@@ -157,6 +177,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("OK"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "OK", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpMsg.Ok { Code = fCode, Reason = fReason };
                     break;
                 }
@@ -168,6 +193,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("ERROR"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "ERROR", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpMsg.Error { Code = fCode, Reason = fReason };
                     break;
                 }
@@ -181,6 +211,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpMsg.Exec { Args = fArgs, Env = fEnv, Aux = fAux };
                     break;
                 }
@@ -192,6 +227,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC-STATUS-REPLY"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-STATUS-REPLY", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecStatusReply { Handle = fHandle, Returncode = fReturncode };
                     break;
                 }
@@ -205,6 +245,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC-CHUNK"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-CHUNK", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecChunk { Handle = fHandle, Fd = fFd, Chunk = fChunk };
                     break;
                 }
@@ -214,6 +259,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC-LIST-REPLY"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-LIST-REPLY", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecListReply { Handles = fHandles };
                     break;
                 }
@@ -223,6 +273,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC-STATUS-GET"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-STATUS-GET", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecStatusGet { Handle = fHandle };
                     break;
                 }
@@ -230,6 +285,11 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("EXEC-LIST"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-LIST", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecList();
                     break;
                 }
@@ -239,6 +299,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC-CANCEL"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-CANCEL", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecCancel { Handle = fHandle };
                     break;
                 }
@@ -250,6 +315,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("SESSION-OPEN"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "SESSION-OPEN", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpMsg.SessionOpen { ClientId = fClientId, User = fUser };
                     break;
                 }
@@ -263,6 +333,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC-CREDIT"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-CREDIT", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecCredit { Handle = fHandle, Fd = fFd, Credit = fCredit };
                     break;
                 }
@@ -280,6 +355,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC-FOLLOW"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-FOLLOW", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecFollow { Handle = fHandle, Mask = fMask, StdoutOffset = fStdoutOffset, StderrOffset = fStderrOffset, Credit = fCredit };
                     break;
                 }
@@ -289,6 +369,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC-INFO-GET"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-INFO-GET", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecInfoGet { Handle = fHandle };
                     break;
                 }
@@ -302,6 +387,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC-INFO"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-INFO", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecInfo { Handle = fHandle, Returncode = fReturncode, Info = fInfo };
                     break;
                 }
@@ -319,6 +409,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("FILE-OPEN"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "FILE-OPEN", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpMsg.FileOpen { Path = fPath, Size = fSize, Mode = fMode, Mtime = fMtime, Digest = fDigest };
                     break;
                 }
@@ -334,6 +429,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("FILE-OPEN-REPLY"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "FILE-OPEN-REPLY", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpMsg.FileOpenReply { Handle = fHandle, Identical = fIdentical, Offset = fOffset, Credit = fCredit };
                     break;
                 }
@@ -347,6 +447,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("FILE-CHUNK"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "FILE-CHUNK", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpMsg.FileChunk { Handle = fHandle, Offset = fOffset, Chunk = fChunk };
                     break;
                 }
@@ -360,6 +465,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("FILE-ACK"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "FILE-ACK", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpMsg.FileAck { Handle = fHandle, Offset = fOffset, Credit = fCredit };
                     break;
                 }
@@ -369,17 +479,17 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("FILE-CLOSE"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "FILE-CLOSE", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpMsg.FileClose { Handle = fHandle };
                     break;
                 }
                 default:
                     r.Fail(global::Zproto.Wire.DecodeErrorKind.UnknownMessageId, "id", 2, id);
                     goto fail;
-            }
-            if (frameCount > framesUsed)
-            {
-                failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, message.MessageName, framesUsed, 0, frameCount - framesUsed);
-                goto fail;
             }
             error = default;
             return true;

@@ -102,7 +102,7 @@ namespace Zproto.Generated
             }
             if (!r.TryReadNumber1("id", out var id))
                 goto fail;
-            var framesUsed = 1;
+            // Every check, the frame count's included, comes before the record is built: a rejected message allocates nothing more.
             switch (id)
             {
                 case (byte)MessageId.Input:
@@ -111,6 +111,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("input"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "input", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpipesMsg.Input { Pipename = fPipename };
                     break;
                 }
@@ -118,6 +123,11 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("input ok"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "input ok", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpipesMsg.InputOk();
                     break;
                 }
@@ -127,6 +137,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("input failed"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "input failed", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpipesMsg.InputFailed { Reason = fReason };
                     break;
                 }
@@ -136,6 +151,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("output"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "output", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpipesMsg.Output { Pipename = fPipename };
                     break;
                 }
@@ -143,6 +163,11 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("output ok"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "output ok", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpipesMsg.OutputOk();
                     break;
                 }
@@ -152,6 +177,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("output failed"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "output failed", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpipesMsg.OutputFailed { Reason = fReason };
                     break;
                 }
@@ -163,6 +193,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("read"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "read", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpipesMsg.Read { Size = fSize, Timeout = fTimeout };
                     break;
                 }
@@ -172,6 +207,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("read ok"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "read ok", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpipesMsg.ReadOk { Chunk = fChunk };
                     break;
                 }
@@ -179,6 +219,11 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("read end"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "read end", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpipesMsg.ReadEnd();
                     break;
                 }
@@ -186,6 +231,11 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("read timeout"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "read timeout", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpipesMsg.ReadTimeout();
                     break;
                 }
@@ -195,6 +245,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("read failed"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "read failed", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpipesMsg.ReadFailed { Reason = fReason };
                     break;
                 }
@@ -206,6 +261,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("write"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "write", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpipesMsg.Write { Chunk = fChunk, Timeout = fTimeout };
                     break;
                 }
@@ -213,6 +273,11 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("write ok"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "write ok", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpipesMsg.WriteOk();
                     break;
                 }
@@ -220,6 +285,11 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("write timeout"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "write timeout", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpipesMsg.WriteTimeout();
                     break;
                 }
@@ -229,6 +299,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("write failed"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "write failed", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpipesMsg.WriteFailed { Reason = fReason };
                     break;
                 }
@@ -236,6 +311,11 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("close"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "close", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpipesMsg.Close();
                     break;
                 }
@@ -243,6 +323,11 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("close ok"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "close ok", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpipesMsg.CloseOk();
                     break;
                 }
@@ -252,6 +337,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("close failed"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "close failed", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpipesMsg.CloseFailed { Reason = fReason };
                     break;
                 }
@@ -259,6 +349,11 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("ping"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "ping", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpipesMsg.Ping();
                     break;
                 }
@@ -266,6 +361,11 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("ping ok"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "ping ok", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpipesMsg.PingOk();
                     break;
                 }
@@ -273,17 +373,17 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("invalid"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "invalid", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZpipesMsg.Invalid();
                     break;
                 }
                 default:
                     r.Fail(global::Zproto.Wire.DecodeErrorKind.UnknownMessageId, "id", 2, id);
                     goto fail;
-            }
-            if (frameCount > framesUsed)
-            {
-                failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, message.MessageName, framesUsed, 0, frameCount - framesUsed);
-                goto fail;
             }
             error = default;
             return true;

@@ -97,7 +97,7 @@ namespace Zproto.Generated
             }
             if (!r.TryReadNumber1("id", out var id))
                 goto fail;
-            var framesUsed = 1;
+            // Every check, the frame count's included, comes before the record is built: a rejected message allocates nothing more.
             switch (id)
             {
                 case (byte)MessageId.Log:
@@ -127,6 +127,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("LOG"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "LOG", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZprotoExample.Log { Sequence = fSequence, Level = fLevel, Event = fEvent, Node = fNode, Peer = fPeer, Time = fTime, Host = fHost, Data = fData };
                     break;
                 }
@@ -140,6 +145,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("STRUCTURES"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "STRUCTURES", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZprotoExample.Structures { Sequence = fSequence, Aliases = fAliases, Headers = fHeaders };
                     break;
                 }
@@ -163,7 +173,6 @@ namespace Zproto.Generated
                     var fAddress = frames![1];
                     var fContent = Remaining(frames, 2);
                     message = new global::Zproto.Generated.ZprotoExample.Binary { Sequence = fSequence, Flags = fFlags, PublicKey = fPublicKey, Identifier = fIdentifier, Address = fAddress, Content = fContent };
-                    framesUsed = frameCount;
                     break;
                 }
                 case (byte)MessageId.Types:
@@ -188,17 +197,17 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("TYPES"))
                         goto fail;
+                    if (frameCount > 1)
+                    {
+                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "TYPES", 1, 0, frameCount - 1);
+                        goto fail;
+                    }
                     message = new global::Zproto.Generated.ZprotoExample.Types { Sequence = fSequence, Client = new global::Zproto.Generated.ZprotoExample.Person { Forename = fClientForename, Surname = fClientSurname, Mobile = fClientMobile, Email = fClientEmail }, Supplier = new global::Zproto.Generated.ZprotoExample.Person { Forename = fSupplierForename, Surname = fSupplierSurname, Mobile = fSupplierMobile, Email = fSupplierEmail } };
                     break;
                 }
                 default:
                     r.Fail(global::Zproto.Wire.DecodeErrorKind.UnknownMessageId, "id", 2, id);
                     goto fail;
-            }
-            if (frameCount > framesUsed)
-            {
-                failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, message.MessageName, framesUsed, 0, frameCount - framesUsed);
-                goto fail;
             }
             error = default;
             return true;

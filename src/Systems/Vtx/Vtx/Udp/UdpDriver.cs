@@ -114,8 +114,8 @@ public sealed partial class UdpDriver : VtxDriver
         var vocket = _vockets[id];
         if (vocket.Bindings.TryGetValue(address, out var existing))
             return existing.Endpoint;
-        var (host, port) = SplitAddress(address);
-        var ip = host == "*" ? IPAddress.Any : Resolve(address, host);
+        var (host, port) = VtxAddress.Split(SchemeName, address);
+        var ip = host == "*" ? IPAddress.Any : VtxAddress.Resolve(SchemeName, address, host);
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         try
         {
@@ -140,13 +140,13 @@ public sealed partial class UdpDriver : VtxDriver
     protected internal override void Connect(int id, string address)
     {
         var vocket = _vockets[id];
-        var (host, port) = SplitAddress(address);
+        var (host, port) = VtxAddress.Split(SchemeName, address);
         if (vocket.Peerings.Find(address) is not null || vocket.Peerings.All.Any(p => p.ConnectKey == address))
             return; // idempotent, as in the original
         if (vocket.Peerings.Count >= vocket.Config.MaxPeerings)
             throw new VtxDriverException($"Cannot connect udp://{address}: the {vocket.Type} socket has its maximum of {vocket.Config.MaxPeerings} peerings");
         bool broadcast = host == "*";
-        var ip = broadcast ? _options.BroadcastAddress : Resolve(address, host);
+        var ip = broadcast ? _options.BroadcastAddress : VtxAddress.Resolve(SchemeName, address, host);
         vocket.Peerings.Connect(address, new IPEndPoint(ip, port), broadcast);
     }
 
@@ -181,30 +181,6 @@ public sealed partial class UdpDriver : VtxDriver
         foreach (var (socket, _) in vocket.Bindings.Values)
             socket.Dispose(); // twice for a socket under two keys, which is harmless
         _vockets.Remove(vocket.Id);
-    }
-
-    /// <summary>Splits <c>host:port</c>; the host may be <c>*</c>.</summary>
-    private static (string Host, int Port) SplitAddress(string address)
-    {
-        int colon = address.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(address.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port > IPEndPoint.MaxPort)
-            throw new VtxInvalidEndpointException($"{SchemeName}://{address}", "expected host:port with a port from 0 to 65535");
-        return (address[..colon], port);
-    }
-
-    private static IPAddress Resolve(string address, string host)
-    {
-        if (IPAddress.TryParse(host, out var ip) && ip.AddressFamily == AddressFamily.InterNetwork)
-            return ip;
-        try
-        {
-            return Dns.GetHostAddresses(host).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
-                ?? throw new VtxInvalidEndpointException($"{SchemeName}://{address}", $"'{host}' has no IPv4 address");
-        }
-        catch (SocketException e)
-        {
-            throw new VtxInvalidEndpointException($"{SchemeName}://{address}", $"cannot resolve '{host}': {e.Message}");
-        }
     }
 
     /// <summary>Puts <paramref name="socket"/> in the loop's poll set, as a plain descriptor next to the ZeroMQ sockets.</summary>
