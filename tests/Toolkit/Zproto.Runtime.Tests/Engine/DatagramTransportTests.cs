@@ -43,23 +43,23 @@ public sealed class DatagramTransportTests : IDisposable
             server.Attach(host, transport);
             return new[]
             {
-                server.Feed("10.0.0.1:5", Encode(new EchoMsg.Echo { Sequence = 1 })), // a stranger's ECHO: refused
-                server.Feed("10.0.0.1:5", Encode(new EchoMsg.Hello { Name = "a" })),
-                server.Feed("10.0.0.1:5", Encode(new EchoMsg.Echo { Sequence = 7, Body = new byte[] { 1, 2 } })),
-                server.Feed("10.0.0.2:6", [0xFF, 0x00, 0x01]),                              // garbage
-                server.Feed("10.0.0.2:6", Encode(new EchoMsg.Hello { Name = "b" })),
+                server.Feed("127.0.0.2:5", Encode(new EchoMsg.Echo { Sequence = 1 })), // a stranger's ECHO: refused
+                server.Feed("127.0.0.2:5", Encode(new EchoMsg.Hello { Name = "a" })),
+                server.Feed("127.0.0.2:5", Encode(new EchoMsg.Echo { Sequence = 7, Body = new byte[] { 1, 2 } })),
+                server.Feed("127.0.0.3:6", [0xFF, 0x00, 0x01]),                              // garbage
+                server.Feed("127.0.0.3:6", Encode(new EchoMsg.Hello { Name = "b" })),
             };
         });
 
         Assert.Equal(new[] { DatagramOutcome.Refused, DatagramOutcome.Delivered, DatagramOutcome.Delivered, DatagramOutcome.Malformed, DatagramOutcome.Delivered }, outcomes);
         Assert.Equal(2, await host.Invoke(() => server.Count));
         Assert.Equal(3, transport.Sent.Count);
-        Assert.Equal("10.0.0.1:5", transport.Sent[0].Peer);
+        Assert.Equal("127.0.0.2:5", transport.Sent[0].Peer);
         Assert.IsType<EchoMsg.HelloOk>(transport.Sent[0].Message);
         var echoed = Assert.IsType<EchoMsg.EchoOk>(transport.Sent[1].Message);
         Assert.Equal(7u, echoed.Sequence);
         Assert.Equal(new byte[] { 1, 2 }, echoed.Body.ToArray());
-        Assert.Equal("10.0.0.2:6", transport.Sent[2].Peer);
+        Assert.Equal("127.0.0.3:6", transport.Sent[2].Peer);
         Assert.True(transport.OnHostThread.All(on => on));
     }
 
