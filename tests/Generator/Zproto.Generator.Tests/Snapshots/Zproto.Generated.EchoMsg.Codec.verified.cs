@@ -106,11 +106,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("HELLO"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "HELLO", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "HELLO", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.EchoMsg.Hello { Name = fName };
                     break;
                 }
@@ -118,11 +115,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("HELLO-OK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "HELLO-OK", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "HELLO-OK", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.EchoMsg.HelloOk();
                     break;
                 }
@@ -134,11 +128,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("ECHO"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "ECHO", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "ECHO", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.EchoMsg.Echo { Sequence = fSequence, Body = fBody };
                     break;
                 }
@@ -150,11 +141,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("ECHO-OK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "ECHO-OK", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "ECHO-OK", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.EchoMsg.EchoOk { Sequence = fSequence, Body = fBody };
                     break;
                 }
@@ -162,11 +150,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("PING"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "PING", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "PING", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.EchoMsg.Ping();
                     break;
                 }
@@ -174,11 +159,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("PING-OK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "PING-OK", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "PING-OK", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.EchoMsg.PingOk();
                     break;
                 }
@@ -188,11 +170,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("BROADCAST"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "BROADCAST", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "BROADCAST", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.EchoMsg.Broadcast { Text = fText };
                     break;
                 }
@@ -204,11 +183,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("NOTICE"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "NOTICE", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "NOTICE", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.EchoMsg.Notice { Sender = fSender, Text = fText };
                     break;
                 }
@@ -218,11 +194,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("WAIT"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "WAIT", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "WAIT", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.EchoMsg.Wait { Delay = fDelay };
                     break;
                 }
@@ -230,11 +203,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("WAIT-OK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "WAIT-OK", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "WAIT-OK", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.EchoMsg.WaitOk();
                     break;
                 }
@@ -242,11 +212,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("GOODBYE"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "GOODBYE", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "GOODBYE", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.EchoMsg.Goodbye();
                     break;
                 }
@@ -254,11 +221,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("GOODBYE-OK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "GOODBYE-OK", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "GOODBYE-OK", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.EchoMsg.GoodbyeOk();
                     break;
                 }
@@ -266,11 +230,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("INVALID"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "INVALID", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "INVALID", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.EchoMsg.Invalid();
                     break;
                 }

@@ -119,11 +119,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("ROTFL"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "ROTFL", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "ROTFL", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.VtxNom1.Rotfl { Sequence = fSequence, Resend = fResend, Flags = fFlags, Reason = fReason };
                     break;
                 }
@@ -133,11 +130,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("OHAI"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "OHAI", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "OHAI", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.VtxNom1.Ohai { Sequence = fSequence, Resend = fResend, Flags = fFlags, Address = fAddress };
                     break;
                 }
@@ -147,11 +141,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("OHAI-OK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "OHAI-OK", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "OHAI-OK", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.VtxNom1.OhaiOk { Sequence = fSequence, Resend = fResend, Flags = fFlags, Address = fAddress };
                     break;
                 }
@@ -159,11 +150,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("HUGZ"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "HUGZ", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "HUGZ", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.VtxNom1.Hugz { Sequence = fSequence, Resend = fResend, Flags = fFlags };
                     break;
                 }
@@ -171,11 +159,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("HUGZ-OK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "HUGZ-OK", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "HUGZ-OK", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.VtxNom1.HugzOk { Sequence = fSequence, Resend = fResend, Flags = fFlags };
                     break;
                 }
@@ -185,11 +170,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("NOM"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "NOM", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "NOM", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.VtxNom1.Nom { Sequence = fSequence, Resend = fResend, Flags = fFlags, Content = fContent };
                     break;
                 }

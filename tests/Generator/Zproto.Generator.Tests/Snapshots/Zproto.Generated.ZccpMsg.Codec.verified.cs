@@ -113,11 +113,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("HELLO"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "HELLO", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "HELLO", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZccpMsg.Hello { Identifier = fIdentifier, Headers = fHeaders };
                     break;
                 }
@@ -127,11 +124,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("HELLO-OK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "HELLO-OK", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "HELLO-OK", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZccpMsg.HelloOk { Headers = fHeaders };
                     break;
                 }
@@ -143,11 +137,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("SUBSCRIBE"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "SUBSCRIBE", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "SUBSCRIBE", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZccpMsg.Subscribe { Expression = fExpression, Headers = fHeaders };
                     break;
                 }
@@ -155,11 +146,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("SUBSCRIBE-OK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "SUBSCRIBE-OK", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "SUBSCRIBE-OK", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZccpMsg.SubscribeOk();
                     break;
                 }
@@ -205,11 +193,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("GOODBYE"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "GOODBYE", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "GOODBYE", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZccpMsg.Goodbye();
                     break;
                 }
@@ -219,11 +204,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("GOODBYE-OK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "GOODBYE-OK", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "GOODBYE-OK", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZccpMsg.GoodbyeOk { Headers = fHeaders };
                     break;
                 }
@@ -231,11 +213,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("PING"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "PING", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "PING", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZccpMsg.Ping();
                     break;
                 }
@@ -243,11 +222,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("PING-OK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "PING-OK", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "PING-OK", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZccpMsg.PingOk();
                     break;
                 }
@@ -255,11 +231,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("INVALID"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "INVALID", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "INVALID", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZccpMsg.Invalid();
                     break;
                 }

@@ -125,11 +125,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("CONNECTION-OPEN"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "CONNECTION-OPEN", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "CONNECTION-OPEN", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ConnectionOpen { ClientId = fClientId };
                     break;
                 }
@@ -137,11 +134,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("CONNECTION-PING"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "CONNECTION-PING", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "CONNECTION-PING", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ConnectionPing();
                     break;
                 }
@@ -149,11 +143,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("CONNECTION-PONG"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "CONNECTION-PONG", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "CONNECTION-PONG", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ConnectionPong();
                     break;
                 }
@@ -161,11 +152,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("CONNECTION-CLOSE"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "CONNECTION-CLOSE", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "CONNECTION-CLOSE", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ConnectionClose();
                     break;
                 }
@@ -177,11 +165,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("OK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "OK", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "OK", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.Ok { Code = fCode, Reason = fReason };
                     break;
                 }
@@ -193,11 +178,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("ERROR"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "ERROR", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "ERROR", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.Error { Code = fCode, Reason = fReason };
                     break;
                 }
@@ -211,11 +193,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "EXEC", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.Exec { Args = fArgs, Env = fEnv, Aux = fAux };
                     break;
                 }
@@ -227,11 +206,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC-STATUS-REPLY"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-STATUS-REPLY", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "EXEC-STATUS-REPLY", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecStatusReply { Handle = fHandle, Returncode = fReturncode };
                     break;
                 }
@@ -245,11 +221,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC-CHUNK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-CHUNK", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "EXEC-CHUNK", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecChunk { Handle = fHandle, Fd = fFd, Chunk = fChunk };
                     break;
                 }
@@ -259,11 +232,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC-LIST-REPLY"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-LIST-REPLY", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "EXEC-LIST-REPLY", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecListReply { Handles = fHandles };
                     break;
                 }
@@ -273,11 +243,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC-STATUS-GET"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-STATUS-GET", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "EXEC-STATUS-GET", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecStatusGet { Handle = fHandle };
                     break;
                 }
@@ -285,11 +252,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("EXEC-LIST"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-LIST", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "EXEC-LIST", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecList();
                     break;
                 }
@@ -299,11 +263,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC-CANCEL"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-CANCEL", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "EXEC-CANCEL", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecCancel { Handle = fHandle };
                     break;
                 }
@@ -315,11 +276,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("SESSION-OPEN"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "SESSION-OPEN", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "SESSION-OPEN", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.SessionOpen { ClientId = fClientId, User = fUser };
                     break;
                 }
@@ -333,11 +291,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC-CREDIT"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-CREDIT", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "EXEC-CREDIT", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecCredit { Handle = fHandle, Fd = fFd, Credit = fCredit };
                     break;
                 }
@@ -355,11 +310,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC-FOLLOW"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-FOLLOW", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "EXEC-FOLLOW", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecFollow { Handle = fHandle, Mask = fMask, StdoutOffset = fStdoutOffset, StderrOffset = fStderrOffset, Credit = fCredit };
                     break;
                 }
@@ -369,11 +321,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC-INFO-GET"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-INFO-GET", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "EXEC-INFO-GET", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecInfoGet { Handle = fHandle };
                     break;
                 }
@@ -387,11 +336,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("EXEC-INFO"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "EXEC-INFO", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "EXEC-INFO", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.ExecInfo { Handle = fHandle, Returncode = fReturncode, Info = fInfo };
                     break;
                 }
@@ -409,11 +355,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("FILE-OPEN"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "FILE-OPEN", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "FILE-OPEN", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.FileOpen { Path = fPath, Size = fSize, Mode = fMode, Mtime = fMtime, Digest = fDigest };
                     break;
                 }
@@ -429,11 +372,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("FILE-OPEN-REPLY"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "FILE-OPEN-REPLY", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "FILE-OPEN-REPLY", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.FileOpenReply { Handle = fHandle, Identical = fIdentical, Offset = fOffset, Credit = fCredit };
                     break;
                 }
@@ -447,11 +387,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("FILE-CHUNK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "FILE-CHUNK", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "FILE-CHUNK", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.FileChunk { Handle = fHandle, Offset = fOffset, Chunk = fChunk };
                     break;
                 }
@@ -465,11 +402,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("FILE-ACK"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "FILE-ACK", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "FILE-ACK", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.FileAck { Handle = fHandle, Offset = fOffset, Credit = fCredit };
                     break;
                 }
@@ -479,11 +413,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("FILE-CLOSE"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "FILE-CLOSE", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "FILE-CLOSE", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpMsg.FileClose { Handle = fHandle };
                     break;
                 }

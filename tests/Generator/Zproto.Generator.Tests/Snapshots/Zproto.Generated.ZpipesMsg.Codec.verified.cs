@@ -111,11 +111,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("input"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "input", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "input", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.Input { Pipename = fPipename };
                     break;
                 }
@@ -123,11 +120,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("input ok"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "input ok", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "input ok", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.InputOk();
                     break;
                 }
@@ -137,11 +131,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("input failed"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "input failed", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "input failed", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.InputFailed { Reason = fReason };
                     break;
                 }
@@ -151,11 +142,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("output"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "output", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "output", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.Output { Pipename = fPipename };
                     break;
                 }
@@ -163,11 +151,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("output ok"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "output ok", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "output ok", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.OutputOk();
                     break;
                 }
@@ -177,11 +162,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("output failed"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "output failed", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "output failed", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.OutputFailed { Reason = fReason };
                     break;
                 }
@@ -193,11 +175,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("read"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "read", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "read", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.Read { Size = fSize, Timeout = fTimeout };
                     break;
                 }
@@ -207,11 +186,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("read ok"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "read ok", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "read ok", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.ReadOk { Chunk = fChunk };
                     break;
                 }
@@ -219,11 +195,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("read end"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "read end", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "read end", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.ReadEnd();
                     break;
                 }
@@ -231,11 +204,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("read timeout"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "read timeout", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "read timeout", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.ReadTimeout();
                     break;
                 }
@@ -245,11 +215,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("read failed"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "read failed", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "read failed", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.ReadFailed { Reason = fReason };
                     break;
                 }
@@ -261,11 +228,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("write"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "write", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "write", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.Write { Chunk = fChunk, Timeout = fTimeout };
                     break;
                 }
@@ -273,11 +237,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("write ok"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "write ok", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "write ok", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.WriteOk();
                     break;
                 }
@@ -285,11 +246,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("write timeout"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "write timeout", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "write timeout", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.WriteTimeout();
                     break;
                 }
@@ -299,11 +257,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("write failed"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "write failed", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "write failed", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.WriteFailed { Reason = fReason };
                     break;
                 }
@@ -311,11 +266,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("close"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "close", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "close", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.Close();
                     break;
                 }
@@ -323,11 +275,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("close ok"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "close ok", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "close ok", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.CloseOk();
                     break;
                 }
@@ -337,11 +286,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("close failed"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "close failed", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "close failed", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.CloseFailed { Reason = fReason };
                     break;
                 }
@@ -349,11 +295,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("ping"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "ping", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "ping", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.Ping();
                     break;
                 }
@@ -361,11 +304,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("ping ok"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "ping ok", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "ping ok", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.PingOk();
                     break;
                 }
@@ -373,11 +313,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadEnd("invalid"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "invalid", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "invalid", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZpipesMsg.Invalid();
                     break;
                 }

@@ -127,11 +127,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("LOG"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "LOG", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "LOG", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZprotoExample.Log { Sequence = fSequence, Level = fLevel, Event = fEvent, Node = fNode, Peer = fPeer, Time = fTime, Host = fHost, Data = fData };
                     break;
                 }
@@ -145,11 +142,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("STRUCTURES"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "STRUCTURES", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "STRUCTURES", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZprotoExample.Structures { Sequence = fSequence, Aliases = fAliases, Headers = fHeaders };
                     break;
                 }
@@ -165,11 +159,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("BINARY"))
                         goto fail;
-                    if (frameCount <= 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.MissingFrame, "address", 1, 0);
+                    if (!global::Zproto.Wire.FrameCount.Has(frameCount, 1, "address", ref failure))
                         goto fail;
-                    }
                     var fAddress = frames![1];
                     var fContent = Remaining(frames, 2);
                     message = new global::Zproto.Generated.ZprotoExample.Binary { Sequence = fSequence, Flags = fFlags, PublicKey = fPublicKey, Identifier = fIdentifier, Address = fAddress, Content = fContent };
@@ -197,11 +188,8 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadEnd("TYPES"))
                         goto fail;
-                    if (frameCount > 1)
-                    {
-                        failure = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.TrailingFrames, "TYPES", 1, 0, frameCount - 1);
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "TYPES", ref failure))
                         goto fail;
-                    }
                     message = new global::Zproto.Generated.ZprotoExample.Types { Sequence = fSequence, Client = new global::Zproto.Generated.ZprotoExample.Person { Forename = fClientForename, Surname = fClientSurname, Mobile = fClientMobile, Email = fClientEmail }, Supplier = new global::Zproto.Generated.ZprotoExample.Person { Forename = fSupplierForename, Surname = fSupplierSurname, Mobile = fSupplierMobile, Email = fSupplierEmail } };
                     break;
                 }
