@@ -127,10 +127,12 @@ public sealed class ClientEngineTests : IDisposable
     [Fact]
     public async Task Heartbeats_keep_the_session_alive_past_the_server_timeout()
     {
-        await using var server = StartServer("inproc://echo-heartbeat", TimeSpan.FromMilliseconds(300));
+        // Heartbeats every 100 ms against a 1 s server timeout (a margin a loaded machine cannot eat),
+        // and a wait of 2.5 timeouts, which expires any session that is not kept alive.
+        await using var server = StartServer("inproc://echo-heartbeat", TimeSpan.FromSeconds(1));
         await using var client = NewClient(heartbeat: TimeSpan.FromMilliseconds(100));
         Assert.IsType<EchoClient.Success>((await client.ConnectAsync("inproc://echo-heartbeat")).Value);
-        await Task.Delay(1000);
+        await Task.Delay(2500);
         Assert.IsType<EchoClient.Echoed>((await client.RoundTripAsync(1, new byte[] { 1 })).Value);
         Assert.False(client.Terminated);
     }

@@ -82,13 +82,15 @@ public sealed class ServerEngineTests : IDisposable
     [Fact]
     public async Task Pings_keep_a_client_alive_past_the_server_timeout()
     {
-        await using var server = StartServer("inproc://echo-keepalive", TimeSpan.FromMilliseconds(200));
+        // Pings every 100 ms against a 1 s timeout: a ten-fold margin, so a loaded machine that delays a
+        // ping by a few hundred milliseconds does not expire the session; 15 pings outlast the timeout.
+        await using var server = StartServer("inproc://echo-keepalive", TimeSpan.FromSeconds(1));
         using var peer = new RawPeer(_context, "inproc://echo-keepalive");
         peer.Send(new EchoMsg.Hello { Name = "awake" });
         peer.Expect<EchoMsg.HelloOk>();
-        for (var i = 0; i < 8; i++)
+        for (var i = 0; i < 15; i++)
         {
-            Thread.Sleep(80);
+            Thread.Sleep(100);
             peer.Send(new EchoMsg.Ping());
             peer.Expect<EchoMsg.PingOk>();
         }
