@@ -269,11 +269,12 @@ public sealed partial class Zpipe : IAsyncDisposable, IDisposable
         Exception? flushFailure = null;
         try
         {
-            if (flush && _window.Count > 0 && _fault is null && _gate.Wait(0))
+            // A call in progress holds the window; it meets the close's answers itself.
+            if (_gate.Wait(0))
             {
                 try
                 {
-                    if (Mode == ZpipeMode.Write)
+                    if (flush && Mode == ZpipeMode.Write && _fault is null)
                         await DrainWritesAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is ZpipesException || IsEngineFailure(e))
@@ -282,10 +283,10 @@ public sealed partial class Zpipe : IAsyncDisposable, IDisposable
                 }
                 finally
                 {
+                    AbandonWindow();
                     _gate.Release();
                 }
             }
-            AbandonWindow();
             // After a cancelled call the broker is alive and still holds the request: CLOSE answers
             // it and frees the name. Only a broker that stopped answering is not asked.
             if (_fault is not ZpipesBrokerUnreachableException && !_client.Terminated)
