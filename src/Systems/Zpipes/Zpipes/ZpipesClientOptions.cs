@@ -14,7 +14,7 @@ public sealed class ZpipesClientOptions : ClientOptions
 
     /// <summary>
     /// Most WRITEs (<see cref="Zpipe.QueueWriteAsync"/>) or READs (<see cref="Zpipe.ReadAheadAsync"/>)
-    /// in flight at once, unanswered. 1 turns the window off (one round trip per chunk). Default 16.
+    /// in flight at once, unanswered. 1 turns the window off (one round trip per chunk). Default 32.
     /// </summary>
     public int Window { get; set; } = DefaultWindow;
 
@@ -27,7 +27,7 @@ public sealed class ZpipesClientOptions : ClientOptions
     public long WindowBytes { get; set; } = DefaultWindowBytes;
 
     /// <summary>The default <see cref="Window"/>.</summary>
-    public const int DefaultWindow = 16;
+    public const int DefaultWindow = 32;
 
     /// <summary>The default <see cref="WindowBytes"/>: 4 MiB.</summary>
     public const long DefaultWindowBytes = 4L * 1024 * 1024;
