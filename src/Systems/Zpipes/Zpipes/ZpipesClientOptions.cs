@@ -14,7 +14,10 @@ public sealed class ZpipesClientOptions : ClientOptions
 
     /// <summary>
     /// Most WRITEs (<see cref="Zpipe.QueueWriteAsync"/>) or READs (<see cref="Zpipe.ReadAheadAsync"/>)
-    /// in flight at once, unanswered. 1 turns the window off (one round trip per chunk). Default 32.
+    /// in flight at once, unanswered. 1 turns the window off (one round trip per chunk). Default 8:
+    /// zbroker lets 16 replies per client wait in libzmq (its send high-water mark); a reader with more
+    /// READs in flight than that, reading its socket more slowly than the broker answers, makes the
+    /// broker hold the rest in its backlog, which it retries only every 10 ms.
     /// </summary>
     public int Window { get; set; } = DefaultWindow;
 
@@ -27,7 +30,7 @@ public sealed class ZpipesClientOptions : ClientOptions
     public long WindowBytes { get; set; } = DefaultWindowBytes;
 
     /// <summary>The default <see cref="Window"/>.</summary>
-    public const int DefaultWindow = 32;
+    public const int DefaultWindow = 8;
 
     /// <summary>The default <see cref="WindowBytes"/>: 4 MiB.</summary>
     public const long DefaultWindowBytes = 4L * 1024 * 1024;
