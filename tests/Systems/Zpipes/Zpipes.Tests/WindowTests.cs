@@ -117,9 +117,7 @@ public sealed class WindowTests
         });
         // The writer stops once its window is full of WRITEs the broker holds: the pipe took exactly
         // its limit (4 chunks), and the 16 WRITEs behind wait in the broker, unacknowledged.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (Volatile.Read(ref queued) < limit / chunk + window && DateTime.UtcNow < deadline)
-            await Task.Delay(10);
+        await PollUntilAsync(() => Volatile.Read(ref queued) >= limit / chunk + window);
         Assert.Equal(limit / chunk + window, Volatile.Read(ref queued));
         Assert.False(writing.IsCompleted);
         var acknowledged = Volatile.Read(ref queued) - writer.RequestsInFlight;
@@ -145,9 +143,7 @@ public sealed class WindowTests
             for (var i = 0; i < 100; i++)
                 await writer.QueueWriteAsync(new byte[1024]);
         });
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (writer.RequestsInFlight < 4 && DateTime.UtcNow < deadline)
-            await Task.Delay(10);
+        await PollUntilAsync(() => writer.RequestsInFlight >= 4);
         Assert.Equal(4, writer.RequestsInFlight);
         await reader.CloseAsync();
         var failed = await Assert.ThrowsAsync<ZpipesFailedException>(() => writing);
@@ -164,11 +160,8 @@ public sealed class WindowTests
         await using var writer = await Zpipe.OpenWriterAsync(broker.Endpoint, "quiet", broker.ClientOptions());
         await using var reader = await Zpipe.OpenReaderAsync(broker.Endpoint, "quiet", broker.ClientOptions(window: 8));
         var reading = reader.ReadAheadAsync(100);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (reader.RequestsInFlight < 8 && DateTime.UtcNow < deadline)
-            await Task.Delay(10);
+        await PollUntilAsync(() => reader.RequestsInFlight >= 8);
         Assert.Equal(8, reader.RequestsInFlight);
-        // A READ now would overtake the data the ones in flight were sent for.
         await reader.CloseAsync();
         var failed = await Assert.ThrowsAsync<ZpipesFailedException>(() => reading);
         Assert.Equal(ZpipesException.EINTR, failed.Errno);
@@ -193,6 +186,14 @@ public sealed class WindowTests
         Assert.Equal("e", Bytes.Text(await reader.ReadAheadAsync(4)));
         Assert.True((await reader.ReadAheadAsync(4)).IsEmpty);
         Assert.True(reader.EndOfPipe);
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds, for at most 20 s; the caller asserts what it then sees.</summary>
+    private static async Task PollUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!condition() && DateTime.UtcNow < deadline)
+            await Task.Delay(10);
     }
 
     /// <summary>A broker on the endpoint a stopped one had: libzmq releases the port in the background, so binding is retried for a while.</summary>
