@@ -2,7 +2,8 @@
 # 256 MiB `zpipes write | zpipes read` through a zbroker process over tcp://127.0.0.1, timed from
 # the start of both CLI processes to the exit of both (CLI start-up included), as the issue measured
 # the original C zbroker. Each window size runs RUNS times, alternating; the best and the median are
-# printed. Usage (from the repository root, after a Release build of the CLI and zbroker):
+# printed, and per run the CPU seconds (user + system) of the writer, the reader and zbroker: unlike
+# the wall time, they barely move when other work shares the cores. Usage (from the repository root, after a Release build of the CLI and zbroker):
 #
 #   dotnet build -c Release src/Systems/Zpipes/Zpipes.Cli && dotnet build -c Release src/Systems/Zpipes/Zbroker
 #   bash tests/Systems/Zpipes/Zpipes.Benchmarks/cli-transfer.sh [MiB=256] [RUNS=5] [WINDOWS="8 1"]
@@ -28,19 +29,27 @@ done
 echo "zbroker on $endpoint; $mib MiB per transfer; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 declare -A times
+tick=$(getconf CLK_TCK)
+# zbroker's CPU seconds so far (utime + stime of /proc/PID/stat).
+broker_cpu() { awk -v t="$tick" '{ print ($14 + $15) / t }' "/proc/$broker_pid/stat"; }
 for run in $(seq "$runs"); do
     for window in $windows; do
         pipe="p$run-$window"
+        broker_before=$(broker_cpu)
         start=$(date +%s.%N)
-        dotnet "$zpipes" -e "$endpoint" --window "$window" read "$pipe" > "$work/copy" &
+        /usr/bin/time -o "$work/reader.cpu" -f '%U %S' dotnet "$zpipes" -e "$endpoint" --window "$window" read "$pipe" > "$work/copy" &
         reader=$!
-        dotnet "$zpipes" -e "$endpoint" --window "$window" write "$pipe" < "$work/data"
+        /usr/bin/time -o "$work/writer.cpu" -f '%U %S' dotnet "$zpipes" -e "$endpoint" --window "$window" write "$pipe" < "$work/data"
         wait "$reader"
         end=$(date +%s.%N)
+        broker_after=$(broker_cpu)
         cmp -s "$work/data" "$work/copy" || { echo "window $window: the copy differs" >&2; exit 1; }
         seconds=$(echo "$end - $start" | bc -l)
         times[$window]="${times[$window]:-} $seconds"
-        printf 'run %d window %-3s %.3f s\n' "$run" "$window" "$seconds"
+        writer_cpu=$(awk '{ print $1 + $2 }' "$work/writer.cpu")
+        reader_cpu=$(awk '{ print $1 + $2 }' "$work/reader.cpu")
+        printf 'run %d window %-3s %.3f s   CPU s: writer %.2f reader %.2f zbroker %.2f\n' "$run" "$window" "$seconds" \
+            "$writer_cpu" "$reader_cpu" "$(echo "$broker_after - $broker_before" | bc -l)"
     done
 done
 for window in $windows; do
