@@ -8,7 +8,7 @@ using System.Threading.Tasks;
 namespace Zpipes.Cli;
 
 /// <summary>
-/// <c>zpipes [--endpoint E | --broker NAME] [--timeout MS] [--chunk-size N] write|read NAME</c>:
+/// <c>zpipes [--endpoint E | --broker NAME] [--timeout MS] [--chunk-size N] [--window N] write|read NAME</c>:
 /// copies stdin into a pipe, or a pipe to stdout, byte for byte. Exit codes: see <see cref="ExitCodes"/>.
 /// </summary>
 public static class Program
@@ -19,6 +19,7 @@ public static class Program
         var broker = new Option<string?>("--broker", "-b") { Description = "Broker name on this host (ipc://@/zpipes/NAME); default 'local' when no --endpoint.", Recursive = true };
         var timeout = new Option<long>("--timeout", "-t") { Description = "Per-request timeout in ms: how long a write waits for a reader, a read for data. 0 (default) waits while the pipe is open.", Recursive = true };
         var chunkSize = new Option<int>("--chunk-size") { Description = "Bytes per READ/WRITE (default 65536).", DefaultValueFactory = _ => 64 * 1024, Recursive = true };
+        var window = new Option<int>("--window", "-w") { Description = $"READs or WRITEs in flight at once when there is no --timeout (default {ZpipesClientOptions.DefaultWindow}; 1: one at a time).", DefaultValueFactory = _ => ZpipesClientOptions.DefaultWindow, Recursive = true };
         var receiveTimeout = new Option<long>("--receive-timeout") { Description = "Give up when the broker is silent this many ms (default 5000); it is PINGed every second meanwhile.", DefaultValueFactory = _ => 5000, Recursive = true };
         var noProgress = new Option<bool>("--no-progress") { Description = "Never show the progress display (it shows only when stderr is a terminal).", Recursive = true };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Trace the client state machine on stderr.", Recursive = true };
@@ -29,7 +30,7 @@ public static class Program
         var read = new Command("read", "Read the pipe to stdout until the writer closes it.") { readName };
         var root = new RootCommand("zpipes: write to or read from a ZPIPES pipe through a zbroker.")
         {
-            endpoint, broker, timeout, chunkSize, receiveTimeout, noProgress, verbose, write, read,
+            endpoint, broker, timeout, chunkSize, window, receiveTimeout, noProgress, verbose, write, read,
         };
 
         var parse = root.Parse(args);
@@ -61,6 +62,9 @@ public static class Program
         var chunk = parse.GetValue(chunkSize);
         if (chunk < 1)
             return Usage("--chunk-size must be at least 1");
+        var inFlight = parse.GetValue(window);
+        if (inFlight < 1 || inFlight > 10_000)
+            return Usage("--window must be between 1 and 10000");
         var silence = parse.GetValue(receiveTimeout);
         if (silence < 10 || silence > int.MaxValue)
             return Usage("--receive-timeout must be at least 10 ms");
@@ -71,6 +75,7 @@ public static class Program
             Mode = command == write ? ZpipeMode.Write : ZpipeMode.Read,
             Timeout = ms == 0 ? null : TimeSpan.FromMilliseconds(ms),
             ChunkSize = chunk,
+            Window = inFlight,
             ReceiveTimeout = TimeSpan.FromMilliseconds(silence),
             ShowProgress = !parse.GetValue(noProgress) && !Console.IsErrorRedirected,
             Verbose = parse.GetValue(verbose),

@@ -12,7 +12,8 @@ public static class Transfer
     /// Reads <paramref name="input"/> to its end and writes it into the pipe in chunks of
     /// <paramref name="chunkSize"/> bytes (the last may be shorter), then closes the pipe so the
     /// reader sees the end. Chunks are filled completely before they are sent, whatever sizes the
-    /// input hands out.
+    /// input hands out. Without a timeout the WRITEs go through the pipe's window (several in flight,
+    /// all answered before the close); with one, each waits for its answer.
     /// </summary>
     public static async Task<long> WriteAsync(Stream input, Zpipe pipe, int chunkSize, TimeSpan? timeout, Action<long>? progress, CancellationToken cancellationToken)
     {
@@ -23,7 +24,10 @@ public static class Transfer
             var filled = await FillAsync(input, buffer, cancellationToken).ConfigureAwait(false);
             if (filled == 0)
                 break;
-            await pipe.WriteAsync(buffer.AsMemory(0, filled), timeout, cancellationToken).ConfigureAwait(false);
+            if (timeout is null)
+                await pipe.QueueWriteAsync(buffer.AsMemory(0, filled), cancellationToken).ConfigureAwait(false);
+            else
+                await pipe.WriteAsync(buffer.AsMemory(0, filled), timeout, cancellationToken).ConfigureAwait(false);
             total += filled;
             progress?.Invoke(total);
             if (filled < buffer.Length)
@@ -33,13 +37,18 @@ public static class Transfer
         return total;
     }
 
-    /// <summary>Reads the pipe in chunks of <paramref name="chunkSize"/> until it ends, copying to <paramref name="output"/>.</summary>
+    /// <summary>
+    /// Reads the pipe in chunks of <paramref name="chunkSize"/> until it ends, copying to
+    /// <paramref name="output"/>. Without a timeout READs are sent ahead through the pipe's window.
+    /// </summary>
     public static async Task<long> ReadAsync(Zpipe pipe, Stream output, int chunkSize, TimeSpan? timeout, Action<long>? progress, CancellationToken cancellationToken)
     {
         long total = 0;
         while (true)
         {
-            var data = await pipe.ReadAsync(chunkSize, timeout, cancellationToken).ConfigureAwait(false);
+            var data = timeout is null
+                ? await pipe.ReadAheadAsync(chunkSize, cancellationToken).ConfigureAwait(false)
+                : await pipe.ReadAsync(chunkSize, timeout, cancellationToken).ConfigureAwait(false);
             if (data.IsEmpty)
                 break;
             try

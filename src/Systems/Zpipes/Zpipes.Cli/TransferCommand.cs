@@ -24,6 +24,9 @@ public sealed record TransferRequest
     /// <summary>Bytes per request.</summary>
     public int ChunkSize { get; init; } = 64 * 1024;
 
+    /// <summary>Requests in flight at once without a timeout (<see cref="ZpipesClientOptions.Window"/>).</summary>
+    public int Window { get; init; } = ZpipesClientOptions.DefaultWindow;
+
     /// <summary>How long the broker may be silent before the transfer fails.</summary>
     public TimeSpan ReceiveTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -48,6 +51,7 @@ public static class TransferCommand
             Verbose = request.Verbose,
             LoggerFactory = loggerFactory,
             ReceiveTimeout = request.ReceiveTimeout,
+            Window = request.Window,
             // Several heartbeats fit in the silence the broker is allowed.
             HeartbeatInterval = TimeSpan.FromMilliseconds(Math.Min(1000, request.ReceiveTimeout.TotalMilliseconds / 4)),
         };

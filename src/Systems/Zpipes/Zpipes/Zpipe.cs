@@ -23,13 +23,16 @@ public enum ZpipeMode
 /// broker falls silent, so no call hangs on a dead broker.
 /// </summary>
 /// <remarks>
-/// Reads, writes and pings run one at a time. <see cref="CloseAsync"/> may run alongside a waiting
+/// <see cref="ReadAsync(int, TimeSpan?, CancellationToken)"/> and <see cref="WriteAsync"/> make one
+/// request and wait for its answer; <see cref="ReadAheadAsync"/> and <see cref="QueueWriteAsync"/>
+/// keep a window of requests in flight (<see cref="ZpipesClientOptions.Window"/>) for throughput.
+/// Calls run one at a time. <see cref="CloseAsync"/> may run alongside a waiting
 /// read or write: the broker answers that request with READ-FAILED or WRITE-FAILED
 /// (<see cref="ZpipesFailedException"/>) and then closes. A call that is cancelled, or that the
 /// broker never answers, leaves the pipe unusable (the broker may still answer later, out of
 /// turn); every later call throws the same failure.
 /// </remarks>
-public sealed class Zpipe : IAsyncDisposable, IDisposable
+public sealed partial class Zpipe : IAsyncDisposable, IDisposable
 {
     private readonly ZpipesClient _client;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -122,6 +125,9 @@ public sealed class Zpipe : IAsyncDisposable, IDisposable
         options ??= new ZpipesClientOptions();
         if (options.HeartbeatInterval <= TimeSpan.Zero || options.ReceiveTimeout <= options.HeartbeatInterval)
             throw new ArgumentException("HeartbeatInterval must be positive and shorter than ReceiveTimeout", nameof(options));
+        // The window never exceeds what the engine may hold back for sending, so no call of it is refused.
+        if (options.Window < 1 || options.Window > options.SendQueueLimit || options.WindowBytes < 1)
+            throw new ArgumentException("Window must be between 1 and SendQueueLimit, WindowBytes positive", nameof(options));
         var client = new ZpipesClient(
             options,
             options.LoggerFactory?.CreateLogger<ZpipesClient>())
@@ -246,16 +252,41 @@ public sealed class Zpipe : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
-    /// Closes the pipe (CLOSE, then CLOSE-OK). A read or write still waiting is answered first
-    /// with <see cref="ZpipesFailedException"/>. Idempotent; a pipe that already failed is just released.
+    /// Closes the pipe (CLOSE, then CLOSE-OK). WRITEs still in the window (<see cref="QueueWriteAsync"/>)
+    /// are waited for first, so the reader gets every byte, and a failure among them is thrown once
+    /// the pipe is closed. A close that runs while another call waits does not wait: that call, or a
+    /// read or write the broker still holds, is answered with <see cref="ZpipesFailedException"/>.
+    /// Idempotent; a pipe that already failed is just released.
     /// </summary>
     /// <exception cref="ZpipesBrokerUnreachableException">The broker did not answer the CLOSE.</exception>
-    public async Task CloseAsync(CancellationToken cancellationToken = default)
+    /// <exception cref="ZpipesException">A WRITE of the window failed.</exception>
+    public Task CloseAsync(CancellationToken cancellationToken = default) => CloseCoreAsync(flush: true, cancellationToken);
+
+    private async Task CloseCoreAsync(bool flush, CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0)
             return;
+        Exception? flushFailure = null;
         try
         {
+            // A call in progress holds the window; it meets the close's answers itself.
+            if (_gate.Wait(0))
+            {
+                try
+                {
+                    if (flush && Mode == ZpipeMode.Write && _fault is null)
+                        await DrainWritesAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is ZpipesException || IsEngineFailure(e))
+                {
+                    flushFailure = e is ZpipesException ? e : MapEngineFailure("write", e);
+                }
+                finally
+                {
+                    AbandonWindow();
+                    _gate.Release();
+                }
+            }
             // After a cancelled call the broker is alive and still holds the request: CLOSE answers
             // it and frees the name. Only a broker that stopped answering is not asked.
             if (_fault is not ZpipesBrokerUnreachableException && !_client.Terminated)
@@ -273,6 +304,8 @@ public sealed class Zpipe : IAsyncDisposable, IDisposable
         {
             await _client.DisposeAsync().ConfigureAwait(false);
         }
+        if (flushFailure is not null)
+            throw flushFailure;
     }
 
     /// <summary>A <see cref="System.IO.Stream"/> over this pipe: readable for a reader, writable for a writer; disposing it closes the pipe unless <paramref name="leaveOpen"/>.</summary>
@@ -280,12 +313,16 @@ public sealed class Zpipe : IAsyncDisposable, IDisposable
     /// <param name="leaveOpen">Keep the pipe open when the stream is disposed.</param>
     public ZpipeStream AsStream(int chunkSize = ZpipeStream.DefaultChunkSize, bool leaveOpen = false) => new(this, chunkSize, leaveOpen);
 
-    /// <summary>Closes the pipe, ignoring a broker that does not answer.</summary>
+    /// <summary>
+    /// Closes the pipe at once, ignoring a broker that does not answer. Unlike <see cref="CloseAsync"/>
+    /// it does not wait for WRITEs in the window: the broker answers those it has not taken with
+    /// WRITE-FAILED or INVALID and drops their chunks, so flush or close first to keep them.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         try
         {
-            await CloseAsync().ConfigureAwait(false);
+            await CloseCoreAsync(flush: false, CancellationToken.None).ConfigureAwait(false);
         }
         catch (ZpipesException)
         {
@@ -308,14 +345,14 @@ public sealed class Zpipe : IAsyncDisposable, IDisposable
 
     private async Task<ZpipesClient.Reply> RequestAsync(string what, Func<ZpipesClient, TimeSpan, CancellationToken, Task<ZpipesClient.Reply>> call, uint wireTimeout, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed) != 0, this);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_fault is ZpipesBrokerUnreachableException)
-                throw new ZpipesBrokerUnreachableException($"the pipe '{Name}' is unusable: {_fault.Message}", _fault);
-            if (_fault is not null)
-                throw new InvalidOperationException($"the pipe '{Name}' is unusable: an earlier request was cancelled while the broker held it", _fault);
+            if (what == "read" && _window.Count > 0)
+                throw new InvalidOperationException($"{_window.Count} READs of ReadAheadAsync are in flight on '{Name}': a READ now would overtake the data they were sent for; keep reading with ReadAheadAsync");
+            // Queued WRITEs go first and must all be taken before this request counts.
+            if (what == "write")
+                await DrainWritesAsync(cancellationToken).ConfigureAwait(false);
             // Without a request timeout only the heartbeat bounds the wait (the broker answers PINGs
             // while the request waits); with one, the broker must answer by then plus the receive timeout.
             var limit = wireTimeout == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(wireTimeout) + Options.ReceiveTimeout;
@@ -324,13 +361,10 @@ public sealed class Zpipe : IAsyncDisposable, IDisposable
                 throw Fault(new ZpipesBrokerUnreachableException(lost.Reason));
             return reply;
         }
-        catch (Exception e) when (e is TimeoutException or ZprotoClientTerminatedException)
+        catch (Exception e) when (IsEngineFailure(e))
         {
-            throw Fault(new ZpipesBrokerUnreachableException($"the broker at {Endpoint} did not answer the {what}", e));
-        }
-        catch (ZprotoMethodNotValidException e)
-        {
-            throw new ObjectDisposedException($"the pipe '{Name}' is closed", e);
+            var mapped = MapEngineFailure(what, e);
+            throw mapped is ZpipesBrokerUnreachableException ? Fault(mapped) : mapped;
         }
         catch (OperationCanceledException e)
         {

@@ -14,7 +14,12 @@ namespace Zpipes;
 /// many bytes are queued (or the writer has closed), so a read waits for a full buffer while the
 /// pipe is open; it returns 0 at the end of the pipe. A write is cut into chunk-size WRITEs.
 /// <see cref="Stream.ReadTimeout"/> and <see cref="Stream.WriteTimeout"/> (ms, default infinite) are
-/// the per-request timeouts sent to the broker.
+/// the per-request timeouts sent to the broker. Without a timeout the stream keeps a window of
+/// requests in flight (<see cref="ZpipesClientOptions.Window"/>): reads are answered from READs sent
+/// ahead (<see cref="Zpipe.ReadAheadAsync"/>), and a write returns once its WRITEs are sent
+/// (<see cref="Zpipe.QueueWriteAsync"/>); <see cref="FlushAsync(CancellationToken)"/> waits for their
+/// answers, and disposing the stream flushes before it closes the pipe. With a timeout every request
+/// waits for its answer, since a timed-out request inside a window could leave a gap.
 /// </remarks>
 public sealed class ZpipeStream : Stream
 {
@@ -27,6 +32,8 @@ public sealed class ZpipeStream : Stream
     private int _readTimeout = Timeout.Infinite;
     private int _writeTimeout = Timeout.Infinite;
     private bool _disposed;
+    // What is left of the last chunk read ahead, for reads smaller than it.
+    private ReadOnlyMemory<byte> _readAhead;
 
     internal ZpipeStream(Zpipe pipe, int chunkSize, bool leaveOpen)
     {
@@ -81,10 +88,15 @@ public sealed class ZpipeStream : Stream
         EnsureCan(CanRead, "read from");
         if (buffer.IsEmpty)
             return 0;
-        if (_pipe.EndOfPipe)
-            return 0;
         var want = Math.Min(buffer.Length, _chunkSize);
-        return await _pipe.ReadAsync(buffer[..want], ToTimeSpan(_readTimeout), cancellationToken).ConfigureAwait(false);
+        if (_readTimeout != Timeout.Infinite)
+            return _pipe.EndOfPipe ? 0 : await _pipe.ReadAsync(buffer[..want], ToTimeSpan(_readTimeout), cancellationToken).ConfigureAwait(false);
+        if (_readAhead.IsEmpty)
+            _readAhead = await _pipe.ReadAheadAsync(want, cancellationToken).ConfigureAwait(false);
+        var n = Math.Min(_readAhead.Length, buffer.Length);
+        _readAhead.Span[..n].CopyTo(buffer.Span);
+        _readAhead = _readAhead[n..];
+        return n;
     }
 
     /// <inheritdoc />
@@ -101,7 +113,10 @@ public sealed class ZpipeStream : Stream
         for (var offset = 0; offset < buffer.Length; offset += _chunkSize)
         {
             var chunk = buffer.Slice(offset, Math.Min(_chunkSize, buffer.Length - offset));
-            await _pipe.WriteAsync(chunk, ToTimeSpan(_writeTimeout), cancellationToken).ConfigureAwait(false);
+            if (_writeTimeout == Timeout.Infinite)
+                await _pipe.QueueWriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+            else
+                await _pipe.WriteAsync(chunk, ToTimeSpan(_writeTimeout), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -112,13 +127,12 @@ public sealed class ZpipeStream : Stream
     /// <inheritdoc />
     public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
-    /// <summary>Nothing to flush: every write has been answered by the broker when it returns.</summary>
-    public override void Flush()
-    {
-    }
+    /// <summary>Waits until the broker has answered every WRITE sent (see <see cref="FlushAsync(CancellationToken)"/>).</summary>
+    public override void Flush() => FlushAsync(CancellationToken.None).GetAwaiter().GetResult();
 
-    /// <inheritdoc />
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Waits until the broker has answered every WRITE sent; throws the first failure. Nothing to do on a reader.</summary>
+    public override Task FlushAsync(CancellationToken cancellationToken) =>
+        CanWrite ? _pipe.FlushAsync(cancellationToken) : Task.CompletedTask;
 
     /// <inheritdoc />
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("a pipe cannot seek");
@@ -132,20 +146,30 @@ public sealed class ZpipeStream : Stream
         if (_disposed)
             return;
         _disposed = true;
-        if (!_leaveOpen)
-            await _pipe.DisposeAsync().ConfigureAwait(false);
-        await base.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            // A stream's dispose flushes: WRITEs still in the window must reach the reader.
+            if (_pipe.Mode == ZpipeMode.Write)
+            {
+                if (_leaveOpen)
+                    await _pipe.FlushAsync().ConfigureAwait(false);
+                else
+                    await _pipe.CloseAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (!_leaveOpen)
+                await _pipe.DisposeAsync().ConfigureAwait(false);
+            await base.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
         if (disposing && !_disposed)
-        {
-            _disposed = true;
-            if (!_leaveOpen)
-                _pipe.Dispose();
-        }
+            DisposeAsync().AsTask().GetAwaiter().GetResult();
         base.Dispose(disposing);
     }
 

@@ -12,11 +12,15 @@ namespace Zpipes.Benchmarks;
 /// <summary>
 /// Write→read throughput over tcp://127.0.0.1. One operation moves 16 MiB from writer to reader in
 /// chunks of <see cref="ChunkSize"/>:
-/// (1) <see cref="Zpipes_broker"/>: per chunk a writer's WRITE (answered by WRITE-OK) and a reader's
-/// READ of the same size (answered by READ-OK) through zbroker's generated server, with the client library on
-/// both ends — what an application gets; (2) <see cref="Raw_forward"/>: a DEALER sends the chunk, a
-/// ROUTER thread forwards it untouched to a second DEALER — libzmq's streaming ceiling on the same
-/// binding, with no requests, replies or acknowledgements.
+/// (1) <see cref="Zpipes_window"/>: per chunk a writer's WRITE (answered by WRITE-OK) and a reader's
+/// READ of the same size (answered by READ-OK) through zbroker's generated server, with the client
+/// library on both ends keeping its default window of requests in flight — what an application
+/// gets from <see cref="Zpipe.QueueWriteAsync"/>, <see cref="Zpipe.ReadAheadAsync"/>, a ZpipeStream or the CLI;
+/// (2) <see cref="Zpipes_one_at_a_time"/>: the same with a window of 1 (every request waits for its
+/// answer, as <see cref="Zpipe.WriteAsync"/> and <see cref="Zpipe.ReadAsync(int, TimeSpan?, System.Threading.CancellationToken)"/> do);
+/// (3) <see cref="Raw_forward"/>: a DEALER sends the chunk, a ROUTER thread forwards it untouched to
+/// a second DEALER — libzmq's streaming ceiling on the same binding, with no requests, replies or
+/// acknowledgements.
 /// </summary>
 [MemoryDiagnoser]
 public class ThroughputBenchmarks
@@ -28,6 +32,8 @@ public class ThroughputBenchmarks
     private ZpipesServer _server = null!;
     private Zpipe _writer = null!;
     private Zpipe _reader = null!;
+    private Zpipe _singleWriter = null!;
+    private Zpipe _singleReader = null!;
     private ZmqSocket _forwarder = null!;
     private ZmqSocket _rawWriter = null!;
     private ZmqSocket _rawReader = null!;
@@ -47,11 +53,17 @@ public class ThroughputBenchmarks
         new Random(1).NextBytes(_chunk);
         _context = new ZmqContext();
 
-        _server = new ZpipesServer(new ServerOptions { Endpoints = { "tcp://127.0.0.1:*" }, Context = _context });
+        // zbroker's own settings (send high-water mark 16, receive 100, the size limit), on a free port.
+        var serverOptions = new BrokerSettings { Binds = new[] { "tcp://127.0.0.1:*" } }.ToServerOptions();
+        serverOptions.Context = _context;
+        _server = new ZpipesServer(serverOptions);
         _server.Start();
         var options = new ZpipesClientOptions { Context = _context };
         _reader = Zpipe.OpenReaderAsync(_server.Endpoints[0], "bench", options).GetAwaiter().GetResult();
         _writer = Zpipe.OpenWriterAsync(_server.Endpoints[0], "bench", options).GetAwaiter().GetResult();
+        var single = new ZpipesClientOptions { Context = _context, Window = 1 };
+        _singleReader = Zpipe.OpenReaderAsync(_server.Endpoints[0], "single", single).GetAwaiter().GetResult();
+        _singleWriter = Zpipe.OpenWriterAsync(_server.Endpoints[0], "single", single).GetAwaiter().GetResult();
 
         // Mandatory routing makes the forwarder block at the reader's high-water mark instead of
         // dropping chunks (a ROUTER's default), so the raw path has flow control end to end.
@@ -83,18 +95,26 @@ public class ThroughputBenchmarks
         }
     }
 
-    [Benchmark(Description = "ZPIPES write→read via zbroker")]
-    public async Task Zpipes_broker()
+    [Benchmark(Description = "ZPIPES via zbroker, window 8")]
+    public Task Zpipes_window() => TransferAsync(_writer, _reader);
+
+    [Benchmark(Description = "ZPIPES via zbroker, window 1")]
+    public Task Zpipes_one_at_a_time() => TransferAsync(_singleWriter, _singleReader);
+
+    // The window keeps running across operations (READs sent ahead for the next one); every WRITE
+    // of an operation is answered before it ends.
+    private async Task TransferAsync(Zpipe writer, Zpipe reader)
     {
         var chunks = Chunks;
         var writing = Task.Run(async () =>
         {
             for (var i = 0; i < chunks; i++)
-                await _writer.WriteAsync(_chunk);
+                await writer.QueueWriteAsync(_chunk);
+            await writer.FlushAsync();
         });
         for (var i = 0; i < chunks; i++)
         {
-            var data = await _reader.ReadAsync(ChunkSize);
+            var data = await reader.ReadAheadAsync(ChunkSize);
             if (data.Length != ChunkSize)
                 throw new InvalidOperationException($"read {data.Length} bytes, not {ChunkSize}");
         }
@@ -126,6 +146,8 @@ public class ThroughputBenchmarks
         _forwardThread.Join();
         _writer.Dispose();
         _reader.Dispose();
+        _singleWriter.Dispose();
+        _singleReader.Dispose();
         _server.Dispose();
         _rawWriter.Dispose();
         _rawReader.Dispose();

@@ -27,18 +27,36 @@ internal sealed class TestBroker : IAsyncDisposable
     public string Endpoint => Server.Endpoints[0];
 
     /// <summary>Starts a broker; <paramref name="timeout"/> is server/timeout (default 60 s, as the scenarios assume).</summary>
-    public static TestBroker Start(TimeSpan? timeout = null, bool tcp = false)
+    public static TestBroker Start(TimeSpan? timeout = null, bool tcp = false, long pipeLimit = ZpipesServer.DefaultPipeLimit)
     {
         var context = new ZmqContext();
         var endpoint = tcp ? "tcp://127.0.0.1:*" : $"inproc://zbroker-test-{Interlocked.Increment(ref s_count)}";
+        var server = StartServer(context, endpoint, timeout, pipeLimit);
+        return new TestBroker(context, server);
+    }
+
+    /// <summary>A broker on <paramref name="endpoint"/> of <paramref name="context"/>, e.g. a second one where a stopped one was.</summary>
+    public static ZpipesServer StartServer(ZmqContext context, string endpoint, TimeSpan? timeout = null, long pipeLimit = ZpipesServer.DefaultPipeLimit)
+    {
         var server = new ZpipesServer(new ServerOptions
         {
             Endpoints = { endpoint },
             Context = context,
             ClientTimeout = timeout ?? TimeSpan.FromSeconds(60),
-        });
-        server.Start();
-        return new TestBroker(context, server);
+        })
+        {
+            PipeLimit = pipeLimit,
+        };
+        try
+        {
+            server.Start();
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+        return server;
     }
 
     public RawDealer Dealer()
@@ -49,9 +67,10 @@ internal sealed class TestBroker : IAsyncDisposable
     }
 
     /// <summary>Client options that reach this broker (inproc needs the shared context).</summary>
-    public ZpipesClientOptions ClientOptions(TimeSpan? heartbeat = null, TimeSpan? receiveTimeout = null) => new()
+    public ZpipesClientOptions ClientOptions(TimeSpan? heartbeat = null, TimeSpan? receiveTimeout = null, int window = ZpipesClientOptions.DefaultWindow) => new()
     {
         Context = Context,
+        Window = window,
         HeartbeatInterval = heartbeat ?? TimeSpan.FromSeconds(1),
         ReceiveTimeout = receiveTimeout ?? TimeSpan.FromSeconds(5),
     };
