@@ -190,6 +190,94 @@ public class ClientLibraryTests
     }
 
     [Fact]
+    public void Synchronous_execute_gets_the_seed_reply()
+    {
+        using var server = TestServer.Start(TestServer.MapSeed);
+        using var client = new RemctlClient(server.Endpoint!, Quick());
+
+        var result = client.Execute("test", ["foo", "bar", "baz"]);
+
+        Assert.Equal("Here is some sample output\nAnother line\n", Encoding.UTF8.GetString(result.Stdout));
+        Assert.Equal(23, result.ReturnCode);
+    }
+
+    [Fact]
+    public void Synchronous_and_asynchronous_commands_on_one_client_from_many_threads_each_get_their_own_reply()
+    {
+        using var server = TestServer.Start(TestServer.MapEcho);
+        using var client = new RemctlClient(server.Endpoint!, Quick());
+
+        var mismatches = Threads.Run(6, thread =>
+        {
+            var wrong = 0;
+            for (var i = 0; i < 20; i++)
+            {
+                var argument = $"{thread}-{i}";
+                var result = i % 2 == 0
+                    ? client.Execute("test", ["echo", argument])
+                    : client.ExecuteAsync("test", ["echo", argument]).GetAwaiter().GetResult();
+                if (Encoding.UTF8.GetString(result.Stdout) != argument)
+                    wrong++;
+            }
+            return wrong;
+        });
+
+        Assert.Equal(6, mismatches.Length);
+        Assert.All(mismatches, wrong => Assert.Equal(0, wrong));
+    }
+
+    [Fact]
+    public void Synchronous_execute_to_a_backend_that_is_down_is_unreachable_after_its_retries()
+    {
+        using var client = new RemctlClient(RawReq.FreeTcpEndpoint(), Quick(timeoutMs: 200, retries: 1));
+        var down = Assert.Throws<RemctlUnreachableException>(() => client.Execute("test", ["foo"]));
+        Assert.Equal(2, down.Attempts);
+    }
+
+    [Fact]
+    public void Cancelling_a_synchronous_wait_frees_the_client_for_the_next_command()
+    {
+        using var release = new ManualResetEventSlim();
+        using var server = TestServer.Start(s =>
+        {
+            s.Map("hang", async _ =>
+            {
+                await Task.Run(() => release.Wait(TimeSpan.FromSeconds(20)));
+                return 0;
+            });
+            TestServer.MapSeed(s);
+        });
+        using var client = new RemctlClient(server.Endpoint!, Quick());
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        Assert.ThrowsAny<OperationCanceledException>(() => client.Execute("test", ["hang"], cancel.Token));
+        Assert.Equal(23, client.Execute("test", ["foo"]).ReturnCode);
+        release.Set();
+    }
+
+    [Fact]
+    public async Task Disposing_the_client_ends_a_synchronous_wait_with_ObjectDisposedException()
+    {
+        using var release = new ManualResetEventSlim();
+        using var entered = new ManualResetEventSlim();
+        using var server = TestServer.Start(s => s.Map("hang", async _ =>
+        {
+            entered.Set();
+            await Task.Run(() => release.Wait(TimeSpan.FromSeconds(20)));
+            return 0;
+        }));
+        var client = new RemctlClient(server.Endpoint!, Quick());
+        var waiting = Task.Factory.StartNew(() => client.Execute("test", ["hang"]), TaskCreationOptions.LongRunning);
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(10)));
+
+        client.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Throws<ObjectDisposedException>(() => client.Execute("test", ["hang"]));
+        release.Set();
+    }
+
+    [Fact]
     public async Task Commands_after_dispose_are_refused()
     {
         var client = new RemctlClient("tcp://127.0.0.1:1", Quick());
