@@ -10,14 +10,18 @@ using Zproto.Runtime.Zmq;
 namespace Remctl.Benchmarks;
 
 /// <summary>
-/// Where a round trip's time goes, counted rather than timed: for each path the benchmarks measure,
-/// the voluntary context switches (a thread going to sleep, so each is one wake-up later) per round
-/// trip of every thread of the three processes (this one, the daemon, the raw REP server), from
-/// <c>/proc/PID/task/TID/status</c>. A thread hand-off shows up as one more sleeping thread per
-/// round trip. <c>dotnet Remctl.Benchmarks.dll wakeups [ROUND_TRIPS]</c>.
+/// Where a round trip's time goes, counted rather than timed, so a loaded machine changes it little:
+/// for each path the benchmarks measure, per round trip and per thread of the three processes (this
+/// one, the daemon, the raw REP server), the voluntary context switches (a thread going to sleep, so
+/// each is one wake-up later; from <c>/proc/PID/task/TID/status</c>) and the CPU time used (from
+/// <c>/proc/PID/task/TID/stat</c>). A thread hand-off shows up as one more sleeping thread per round
+/// trip. <c>dotnet Remctl.Benchmarks.dll wakeups [ROUND_TRIPS]</c>.
 /// </summary>
 internal static class WakeupProfile
 {
+    /// <summary>The kernel's clock ticks per second (USER_HZ), the unit of the CPU times in <c>stat</c>.</summary>
+    private const double TicksPerSecond = 100;
+
     public static void Run(int roundTrips)
     {
         using var daemon = ServerProcess.StartDaemon();
@@ -52,31 +56,39 @@ internal static class WakeupProfile
             clock.Stop();
             var after = Snapshot(processes);
             var perThread = after
-                .Select(entry => (Thread: entry.Key, Switches: (entry.Value - before.GetValueOrDefault(entry.Key)) / (double)roundTrips))
-                .Where(entry => entry.Switches >= 0.01)
+                .Select(entry =>
+                {
+                    var (switches, ticks) = before.GetValueOrDefault(entry.Key);
+                    return (Thread: entry.Key,
+                        Switches: (entry.Value.Switches - switches) / (double)roundTrips,
+                        CpuMicroseconds: (entry.Value.Ticks - ticks) / TicksPerSecond * 1e6 / roundTrips);
+                })
+                .Where(entry => entry.Switches >= 0.01 || entry.CpuMicroseconds >= 0.5)
                 .OrderByDescending(entry => entry.Switches)
                 .ToList();
             Console.WriteLine();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name}: {perThread.Sum(entry => entry.Switches):F2} per round trip, {clock.Elapsed.TotalMicroseconds / roundTrips:F1} us per round trip"));
-            foreach (var (thread, switches) in perThread)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {switches,6:F2}  {thread}"));
+                $"{name}: {perThread.Sum(entry => entry.Switches):F2} wake-ups and {perThread.Sum(entry => entry.CpuMicroseconds):F1} us CPU per round trip; {clock.Elapsed.TotalMicroseconds / roundTrips:F1} us elapsed per round trip"));
+            foreach (var (thread, switches, cpu) in perThread)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {switches,6:F2} wake-ups {cpu,6:F1} us CPU  {thread}"));
         }
     }
 
-    /// <summary>Voluntary context switches by process and thread name (threads of one name summed).</summary>
-    private static Dictionary<string, long> Snapshot(int[] processes)
+    /// <summary>Voluntary context switches and CPU ticks by process and thread name (threads of one name summed).</summary>
+    private static Dictionary<string, (long Switches, long Ticks)> Snapshot(int[] processes)
     {
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var counts = new Dictionary<string, (long Switches, long Ticks)>(StringComparer.Ordinal);
         foreach (var pid in processes)
         {
             var process = pid == processes[0] ? "benchmark" : pid == processes[1] ? "daemon" : "raw REP process";
             foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
             {
                 string[] status;
+                string stat;
                 try
                 {
                     status = File.ReadAllLines(Path.Combine(task, "status"));
+                    stat = File.ReadAllText(Path.Combine(task, "stat"));
                 }
                 catch (IOException)
                 {
@@ -84,8 +96,12 @@ internal static class WakeupProfile
                 }
                 var name = status.First(line => line.StartsWith("Name:", StringComparison.Ordinal))[5..].Trim();
                 var switches = long.Parse(status.First(line => line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal))[24..].Trim(), CultureInfo.InvariantCulture);
+                // utime and stime are fields 14 and 15; the name in parentheses (field 2) may hold spaces.
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
                 var key = $"{process}: {name}";
-                counts[key] = counts.GetValueOrDefault(key) + switches;
+                var (totalSwitches, totalTicks) = counts.GetValueOrDefault(key);
+                counts[key] = (totalSwitches + switches, totalTicks + ticks);
             }
         }
         return counts;
