@@ -15,12 +15,16 @@ namespace Remctl.Benchmarks;
 /// one, the daemon, the raw REP server), the voluntary context switches (a thread going to sleep, so
 /// each is one wake-up later; from <c>/proc/PID/task/TID/status</c>) and the CPU time used (from
 /// <c>/proc/PID/task/TID/stat</c>). A thread hand-off shows up as one more sleeping thread per round
-/// trip. <c>dotnet Remctl.Benchmarks.dll wakeups [ROUND_TRIPS]</c>.
+/// trip. The elapsed time per round trip is shown too, measured with the paths taking turns, but the
+/// latency figures of record are the BenchmarkDotNet run's. <c>dotnet Remctl.Benchmarks.dll wakeups [ROUND_TRIPS]</c>.
 /// </summary>
 internal static class WakeupProfile
 {
     /// <summary>The kernel's clock ticks per second (USER_HZ), the unit of the CPU times in <c>stat</c>.</summary>
     private const double TicksPerSecond = 100;
+
+    /// <summary>How many turns each path takes.</summary>
+    private const int Rounds = 20;
 
     public static void Run(int roundTrips)
     {
@@ -44,31 +48,51 @@ internal static class WakeupProfile
             ("pooled handler, RemctlClient.ExecuteAsync", () => client.ExecuteAsync("bench", ["persistent"]).GetAwaiter().GetResult()),
         };
         int[] processes = [Environment.ProcessId, daemon.ProcessId, rawRep.ProcessId];
-        Console.WriteLine($"Voluntary context switches per round trip ({roundTrips} round trips each; load {File.ReadAllText("/proc/loadavg").Trim()})");
-        foreach (var (name, roundTrip) in paths)
+        foreach (var (_, roundTrip) in paths)
         {
-            for (var i = 0; i < Math.Min(roundTrips, 2000); i++)
+            for (var i = 0; i < 2000; i++)
                 roundTrip();
-            var before = Snapshot(processes);
-            var clock = Stopwatch.StartNew();
-            for (var i = 0; i < roundTrips; i++)
-                roundTrip();
-            clock.Stop();
-            var after = Snapshot(processes);
-            var perThread = after
-                .Select(entry =>
+        }
+
+        // The paths take turns in short blocks, so a change in the machine's load during the run
+        // reaches every path alike; the elapsed time is the median over the blocks.
+        var block = Math.Max(1, roundTrips / Rounds);
+        var totals = paths.Select(_ => new Dictionary<string, (long Switches, long Ticks)>(StringComparer.Ordinal)).ToArray();
+        var elapsed = paths.Select(_ => new List<double>()).ToArray();
+        for (var round = 0; round < Rounds; round++)
+        {
+            for (var p = 0; p < paths.Length; p++)
+            {
+                var before = Snapshot(processes);
+                var clock = Stopwatch.StartNew();
+                for (var i = 0; i < block; i++)
+                    paths[p].RoundTrip();
+                clock.Stop();
+                foreach (var (thread, (switches, ticks)) in Snapshot(processes))
                 {
-                    var (switches, ticks) = before.GetValueOrDefault(entry.Key);
-                    return (Thread: entry.Key,
-                        Switches: (entry.Value.Switches - switches) / (double)roundTrips,
-                        CpuMicroseconds: (entry.Value.Ticks - ticks) / TicksPerSecond * 1e6 / roundTrips);
-                })
+                    var (switchesBefore, ticksBefore) = before.GetValueOrDefault(thread);
+                    var (switchesSum, ticksSum) = totals[p].GetValueOrDefault(thread);
+                    totals[p][thread] = (switchesSum + switches - switchesBefore, ticksSum + ticks - ticksBefore);
+                }
+                elapsed[p].Add(clock.Elapsed.TotalMicroseconds / block);
+            }
+        }
+
+        var measured = (double)block * Rounds;
+        Console.WriteLine($"Per round trip, {Rounds} rounds of {block} round trips per path, taking turns (load {File.ReadAllText("/proc/loadavg").Trim()})");
+        for (var p = 0; p < paths.Length; p++)
+        {
+            var perThread = totals[p]
+                .Select(entry => (Thread: entry.Key,
+                    Switches: entry.Value.Switches / measured,
+                    CpuMicroseconds: entry.Value.Ticks / TicksPerSecond * 1e6 / measured))
                 .Where(entry => entry.Switches >= 0.01 || entry.CpuMicroseconds >= 0.5)
                 .OrderByDescending(entry => entry.Switches)
                 .ToList();
+            var times = elapsed[p].Order().ToList();
             Console.WriteLine();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name}: {perThread.Sum(entry => entry.Switches):F2} wake-ups and {perThread.Sum(entry => entry.CpuMicroseconds):F1} us CPU per round trip; {clock.Elapsed.TotalMicroseconds / roundTrips:F1} us elapsed per round trip"));
+                $"{paths[p].Name}: {perThread.Sum(entry => entry.Switches):F2} wake-ups, {perThread.Sum(entry => entry.CpuMicroseconds):F1} us CPU; elapsed median {times[times.Count / 2]:F1} us (best block {times[0]:F1} us)"));
             foreach (var (thread, switches, cpu) in perThread)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {switches,6:F2} wake-ups {cpu,6:F1} us CPU  {thread}"));
         }
