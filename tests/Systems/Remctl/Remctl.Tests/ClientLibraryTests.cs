@@ -14,6 +14,19 @@ public class ClientLibraryTests
     private static RemctlClientOptions Quick(int timeoutMs = 10_000, int retries = 0) =>
         new() { Timeout = TimeSpan.FromMilliseconds(timeoutMs), Retries = retries, User = "kula@TPROA.NET", Address = "204.11.35.93", Host = "keymaster.tproa.net" };
 
+    /// <summary>A server with the seed's <c>foo</c> and a <c>hang</c> command that signals
+    /// <paramref name="entered"/> and answers once <paramref name="release"/> is set (or after 20 s).</summary>
+    private static RemctlServer StartHanging(ManualResetEventSlim release, ManualResetEventSlim? entered = null) => TestServer.Start(s =>
+    {
+        s.Map("hang", async _ =>
+        {
+            entered?.Set();
+            await Task.Run(() => release.Wait(TimeSpan.FromSeconds(20)));
+            return 0;
+        });
+        TestServer.MapSeed(s);
+    });
+
     [Fact]
     public async Task RC01_client_sends_exactly_the_seed_request()
     {
@@ -172,15 +185,7 @@ public class ClientLibraryTests
     public async Task Cancelling_a_wait_frees_the_client_for_the_next_command()
     {
         using var release = new ManualResetEventSlim();
-        using var server = TestServer.Start(s =>
-        {
-            s.Map("hang", async _ =>
-            {
-                await Task.Run(() => release.Wait(TimeSpan.FromSeconds(20)));
-                return 0;
-            });
-            TestServer.MapSeed(s);
-        });
+        using var server = StartHanging(release);
         await using var client = new RemctlClient(server.Endpoint!, Quick());
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
@@ -238,15 +243,7 @@ public class ClientLibraryTests
     public void Cancelling_a_synchronous_wait_frees_the_client_for_the_next_command()
     {
         using var release = new ManualResetEventSlim();
-        using var server = TestServer.Start(s =>
-        {
-            s.Map("hang", async _ =>
-            {
-                await Task.Run(() => release.Wait(TimeSpan.FromSeconds(20)));
-                return 0;
-            });
-            TestServer.MapSeed(s);
-        });
+        using var server = StartHanging(release);
         using var client = new RemctlClient(server.Endpoint!, Quick());
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
@@ -260,12 +257,7 @@ public class ClientLibraryTests
     {
         using var release = new ManualResetEventSlim();
         using var entered = new ManualResetEventSlim();
-        using var server = TestServer.Start(s => s.Map("hang", async _ =>
-        {
-            entered.Set();
-            await Task.Run(() => release.Wait(TimeSpan.FromSeconds(20)));
-            return 0;
-        }));
+        using var server = StartHanging(release, entered);
         var client = new RemctlClient(server.Endpoint!, Quick());
         var waiting = Task.Factory.StartNew(() => client.Execute("test", ["hang"]), TaskCreationOptions.LongRunning);
         Assert.True(entered.Wait(TimeSpan.FromSeconds(10)));
