@@ -48,7 +48,7 @@ internal static class ClientCommand
         try
         {
             using var client = new RemctlClient(arguments.Endpoint, options);
-            result = client.ExecuteAsync(arguments.Command, arguments.Arguments).GetAwaiter().GetResult();
+            result = client.Execute(arguments.Command, arguments.Arguments);
         }
         catch (RemctlUnreachableException e)
         {

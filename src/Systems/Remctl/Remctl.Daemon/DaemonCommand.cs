@@ -113,6 +113,8 @@ internal static class DaemonCommand
                 var route = server.Map(command.Subcommand, factory.Create(command));
                 if (command.Users is { } users)
                     route.AllowUsers(users);
+                if (command.Handler is AssemblyHandlerConfig { Inline: true })
+                    route.RunInline();
                 logger.LogInformation("{Subcommand}: {Handler}{Acl}", command.Subcommand, Describe(command.Handler),
                     command.Users is null ? "" : $", users: {string.Join(", ", command.Users)}");
             }
@@ -150,7 +152,7 @@ internal static class DaemonCommand
     private static string Describe(HandlerConfig handler) => handler switch
     {
         ExecHandlerConfig exec => $"exec {exec.Options.Program}",
-        AssemblyHandlerConfig assembly => $"{assembly.TypeName} from {Path.GetFileName(assembly.Path)}",
+        AssemblyHandlerConfig assembly => $"{assembly.TypeName} from {Path.GetFileName(assembly.Path)}{(assembly.Inline ? ", inline" : "")}",
         _ => handler.GetType().Name,
     };
 }

@@ -22,8 +22,9 @@ internal abstract record HandlerConfig;
 /// <summary><c>"handler": "exec"</c>: a program run per request.</summary>
 internal sealed record ExecHandlerConfig(RemctlExecOptions Options) : HandlerConfig;
 
-/// <summary><c>"handler": "assembly"</c>: an <see cref="IRemctlHandler"/> type loaded from an assembly.</summary>
-internal sealed record AssemblyHandlerConfig(string Path, string TypeName, IReadOnlyDictionary<string, string> Settings) : HandlerConfig;
+/// <summary><c>"handler": "assembly"</c>: an <see cref="IRemctlHandler"/> type loaded from an assembly;
+/// <paramref name="Inline"/> (<c>"inline": true</c>) runs it on the server's thread (<see cref="RemctlRoute.RunInline"/>).</summary>
+internal sealed record AssemblyHandlerConfig(string Path, string TypeName, IReadOnlyDictionary<string, string> Settings, bool Inline) : HandlerConfig;
 
 /// <summary>A parsed config file.</summary>
 internal sealed record DaemonConfig(string? Source, IReadOnlyList<CommandConfig> Commands)

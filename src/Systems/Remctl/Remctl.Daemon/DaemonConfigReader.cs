@@ -19,7 +19,8 @@ namespace Remctl.Daemon;
 ///     "admin": { "handler": "exec", "program": "/usr/local/sbin/admin", "stdin": "last",
 ///                "users": ["kula@TPROA.NET"] },
 ///     "query": { "handler": "assembly", "path": "handlers/Db.Remctl.dll", "type": "Db.Remctl.QueryHandler",
-///                "settings": { "connection": "Host=db;Database=ops" } }
+///                "settings": { "connection": "Host=db;Database=ops" } },
+///     "stats": { "handler": "assembly", "path": "handlers/Stats.dll", "type": "Stats.CountersHandler", "inline": true }
 ///   }
 /// }
 /// </code>
@@ -35,7 +36,7 @@ internal static class DaemonConfigReader
     private static readonly string[] s_rootProperties = ["commands"];
     private static readonly string[] s_commonProperties = ["handler", "users"];
     private static readonly string[] s_execProperties = ["program", "args", "includeSubcommand", "stdin", "timeoutMs", "inheritEnvironment", "workingDirectory"];
-    private static readonly string[] s_assemblyProperties = ["path", "type", "settings"];
+    private static readonly string[] s_assemblyProperties = ["path", "type", "settings", "inline"];
 
     /// <summary>Reads and validates <paramref name="path"/>.</summary>
     /// <exception cref="DaemonConfigException">The file is missing, unreadable, not JSON, or not a valid config.</exception>
@@ -160,7 +161,8 @@ internal static class DaemonConfigReader
             foreach (var setting in settingsElement.EnumerateObject())
                 settings[setting.Name] = String(setting.Value, $"{where}.settings.{setting.Name}");
         }
-        return new AssemblyHandlerConfig(path, type, settings);
+        var inline = element.TryGetProperty("inline", out var inlineElement) && Boolean(inlineElement, $"{where}.inline");
+        return new AssemblyHandlerConfig(path, type, settings, inline);
     }
 
     private static void CheckProperties(JsonElement element, string where, IReadOnlyCollection<string> known)

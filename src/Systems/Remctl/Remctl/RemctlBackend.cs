@@ -16,7 +16,10 @@ namespace Remctl;
 /// exactly one REPLY. <see cref="RemctlServer"/> builds it with its routes and options.
 /// </summary>
 /// <remarks>Everything here runs on the engine's owner thread, except the handlers themselves, whose
-/// replies are posted back as the <c>handler done</c> event.</remarks>
+/// replies are posted back as the <c>handler done</c> event. A route that runs inline
+/// (<see cref="RemctlRoute.RunInline"/>) calls its handler here; when that completes synchronously,
+/// <c>handler done</c> is the next event of the same dispatch, so the reply leaves within the receive
+/// that brought the request.</remarks>
 public sealed partial class RemctlBackend
 {
     /// <summary>Octets allowed on top of <see cref="RemctlServerOptions.MaxRequestBytes"/> for what the
@@ -162,15 +165,39 @@ public sealed partial class RemctlBackend
         _inFlight++;
     }
 
-    private partial void StartHandler(Client client) => _ = RunAsync(client, client.Pending!, client.Route!, client.Environment!, client.Subcommand);
+    private partial void StartHandler(Client client)
+    {
+        var request = client.Pending!;
+        var route = client.Route!;
+        var environment = client.Environment!;
+        var subcommand = client.Subcommand;
+        Task<RemctlMsg.Reply> reply;
+        if (route.RunsInline)
+        {
+            reply = _server.ExecuteAsync(request, route, environment, subcommand);
+            if (reply.IsCompletedSuccessfully)
+            {
+                // Done without yielding: answered from this thread, with no hand-off either way.
+                client.Reply = reply.Result;
+                SetNextEvent(client, Event.HandlerDone);
+                return;
+            }
+        }
+        else
+        {
+            // Task.Run keeps a handler's synchronous part off the owner thread.
+            reply = Task.Run(() => _server.ExecuteAsync(request, route, environment, subcommand));
+        }
+        _ = PostReplyAsync(client, reply);
+    }
 
-    private async Task RunAsync(Client client, RemctlMsg.Request request, RemctlRoute route, RemctlEnvironment environment, string? subcommand)
+    /// <summary>Posts a handler's reply back to the owner thread as <c>handler done</c> once it completes.</summary>
+    private async Task PostReplyAsync(Client client, Task<RemctlMsg.Reply> running)
     {
         RemctlMsg.Reply reply;
         try
         {
-            // Task.Run keeps a handler's synchronous part off the owner thread.
-            reply = await Task.Run(() => _server.ExecuteAsync(request, route, environment, subcommand)).ConfigureAwait(false);
+            reply = await running.ConfigureAwait(false);
         }
         catch (Exception e)
         {

@@ -16,9 +16,16 @@ namespace Remctl;
 /// pirate), since a REQ socket whose reply was lost can never send again.
 /// </summary>
 /// <remarks>
-/// Commands may be started from any thread; they are sent one at a time, in order, by the client's
-/// owner thread, which alone touches the socket. Use several clients for parallel commands, as
-/// remctld's one-process-per-connection model would.
+/// <para>Commands may be started from any thread and are sent one at a time: an asynchronous one
+/// (<see cref="ExecuteAsync(string, IEnumerable{string}, CancellationToken)"/>) by the client's owner
+/// thread, in the order started, a synchronous one (<see cref="Execute(string, IEnumerable{string}, CancellationToken)"/>)
+/// on the caller's own thread, as remctld's blocking REQ does. The socket is used under a lock, so
+/// one thread at a time touches it (and the lock is the memory barrier libzmq needs to let a socket
+/// change threads). Use several clients for parallel commands, as remctld's
+/// one-process-per-connection model would.</para>
+/// <para>The synchronous form is the fast one: the reply wakes the waiting caller directly, where the
+/// asynchronous form adds two thread hand-offs (to the owner thread, and its completion to the thread
+/// pool), which on a loaded machine can cost more than the round trip itself.</para>
 /// </remarks>
 public sealed class RemctlClient : IAsyncDisposable, IDisposable
 {
@@ -31,6 +38,8 @@ public sealed class RemctlClient : IAsyncDisposable, IDisposable
     private readonly ZmqContext _context;
     private readonly bool _ownsContext;
     private readonly Thread _thread;
+    private readonly Lock _socketLock = new();
+    private Connection? _connection;
     private int _disposed;
 
     /// <summary>Creates a client for <paramref name="endpoint"/>; nothing connects until the first command.</summary>
@@ -90,6 +99,37 @@ public sealed class RemctlClient : IAsyncDisposable, IDisposable
     public Task<RemctlResult> ExecuteAsync(string command, IReadOnlyList<ReadOnlyMemory<byte>> arguments, CancellationToken cancellationToken = default) =>
         SendAsync(CreateRequest(command, arguments), cancellationToken);
 
+    /// <summary>Runs <paramref name="command"/> with text arguments (UTF-8; the first is the subcommand) on
+    /// the calling thread, which blocks until the reply (at most <see cref="RemctlClientOptions.Timeout"/>
+    /// per attempt).</summary>
+    /// <exception cref="RemctlUnreachableException">No reply on any attempt.</exception>
+    /// <exception cref="RemctlProtocolException">The reply is malformed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public RemctlResult Execute(string command, IEnumerable<string> arguments, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var bytes = arguments.Select(argument => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(argument)).ToArray();
+        return Execute(command, bytes, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="command"/> with binary arguments on the calling thread; see
+    /// <see cref="Execute(string, IEnumerable{string}, CancellationToken)"/>.</summary>
+    public RemctlResult Execute(string command, IReadOnlyList<ReadOnlyMemory<byte>> arguments, CancellationToken cancellationToken = default)
+    {
+        var frames = RemctlMsg.EncodeFrames(CreateRequest(command, arguments), Options.RequestTags);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            return Exchange(frames, cancellationToken);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The client's own cancellation: it was disposed during the wait.
+            throw new ObjectDisposedException(nameof(RemctlClient));
+        }
+    }
+
     /// <summary>Sends a request as given and returns the decoded reply.</summary>
     /// <exception cref="RemctlUnreachableException">No reply on any attempt.</exception>
     /// <exception cref="RemctlProtocolException">The reply is malformed.</exception>
@@ -137,7 +177,6 @@ public sealed class RemctlClient : IAsyncDisposable, IDisposable
 
     private void Run()
     {
-        Connection? connection = null;
         try
         {
             foreach (var work in _queue.GetConsumingEnumerable())
@@ -146,7 +185,7 @@ public sealed class RemctlClient : IAsyncDisposable, IDisposable
                 {
                     _closing.Token.ThrowIfCancellationRequested();
                     work.Token.ThrowIfCancellationRequested();
-                    work.Result.TrySetResult(Execute(ref connection, work));
+                    work.Result.TrySetResult(Exchange(work.Frames, work.Token));
                 }
                 catch (OperationCanceledException) when (_closing.IsCancellationRequested)
                 {
@@ -164,44 +203,56 @@ public sealed class RemctlClient : IAsyncDisposable, IDisposable
         }
         finally
         {
-            connection?.Dispose();
+            // Waits for a synchronous command still using the socket (it sees the client disposed
+            // within one poll slice); any that comes later finds the client disposed under the lock.
+            lock (_socketLock)
+            {
+                _connection?.Dispose();
+                _connection = null;
+            }
             if (_ownsContext)
                 _context.Dispose();
             _stopped.TrySetResult();
         }
     }
 
-    private RemctlResult Execute(ref Connection? connection, Work work)
+    /// <summary>One command, on the calling thread, with the socket to itself: send, wait, retry on a
+    /// new socket after a timeout, decode.</summary>
+    private RemctlResult Exchange(IReadOnlyList<ReadOnlyMemory<byte>> request, CancellationToken cancellationToken)
     {
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(work.Token, _closing.Token);
-        var received = new List<byte[]>();
-        for (var attempt = 1; ; attempt++)
+        lock (_socketLock)
         {
-            connection ??= new Connection(_context, Endpoint, Options.Timeout);
-            var answered = false;
-            try
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
+            var received = new List<byte[]>();
+            for (var attempt = 1; ; attempt++)
             {
-                answered = connection.Exchange(work.Frames, received, Options.Timeout, cancel.Token);
-            }
-            finally
-            {
-                if (!answered)
+                _connection ??= new Connection(_context, Endpoint, Options.Timeout);
+                var answered = false;
+                try
                 {
-                    // Lost reply or cancelled wait: this REQ socket still expects a reply and would
-                    // refuse the next send, so it is replaced.
-                    connection.Dispose();
-                    connection = null;
+                    answered = _connection.Exchange(request, received, Options.Timeout, cancel.Token);
                 }
+                finally
+                {
+                    if (!answered)
+                    {
+                        // Lost reply or cancelled wait: this REQ socket still expects a reply and would
+                        // refuse the next send, so it is replaced.
+                        _connection.Dispose();
+                        _connection = null;
+                    }
+                }
+                if (answered)
+                {
+                    var frames = received.Select(frame => (ReadOnlyMemory<byte>)frame).ToArray();
+                    if (!RemctlMsg.TryDecodeReply(frames, out var reply, out var error))
+                        throw new RemctlProtocolException(error);
+                    return new RemctlResult(reply);
+                }
+                if (attempt > Options.Retries)
+                    throw new RemctlUnreachableException(Endpoint, attempt, Options.Timeout);
             }
-            if (answered)
-            {
-                var frames = received.Select(frame => (ReadOnlyMemory<byte>)frame).ToArray();
-                if (!RemctlMsg.TryDecodeReply(frames, out var reply, out var error))
-                    throw new RemctlProtocolException(error);
-                return new RemctlResult(reply);
-            }
-            if (attempt > Options.Retries)
-                throw new RemctlUnreachableException(Endpoint, attempt, Options.Timeout);
         }
     }
 

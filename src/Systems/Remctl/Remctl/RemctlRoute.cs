@@ -24,6 +24,22 @@ public sealed class RemctlRoute
     /// <summary>The handler.</summary>
     public RemctlHandler Handler { get; }
 
+    /// <summary>Whether the handler is called on the server's own thread (<see cref="RunInline"/>)
+    /// instead of the thread pool.</summary>
+    public bool RunsInline { get; private set; }
+
+    /// <summary>Calls the handler on the server's thread, the one that receives and answers requests,
+    /// instead of handing it to the thread pool: a handler whose task completes synchronously is then
+    /// answered without a thread hand-off (none to the pool, none back to the server's thread). While
+    /// its synchronous part runs no other request is read, so use this only for handlers whose
+    /// synchronous part is short and never blocks (cached lookups, in-memory state); one that awaits
+    /// real I/O still works, its reply is posted back when the I/O completes.</summary>
+    public RemctlRoute RunInline()
+    {
+        RunsInline = true;
+        return this;
+    }
+
     /// <summary>Admits only these <c>REMOTE_USER</c> principals (exact, case-sensitive match, as
     /// Kerberos principals are). A request without REMOTE_USER is refused.</summary>
     public RemctlRoute AllowUsers(params IEnumerable<string> principals)

@@ -18,7 +18,7 @@ namespace Remctl;
 /// models/remctl_server.xml on the shared server engine: a ROUTER that keeps each request's envelope
 /// (routing id and empty delimiter), so REQ clients see ordinary REP behaviour while many requests are
 /// served at once. The socket lives on the engine's owner thread; handlers run on the thread pool and
-/// their replies are posted back.</para>
+/// their replies are posted back, unless their route runs inline (<see cref="RemctlRoute.RunInline"/>).</para>
 /// <para>Every request that is received gets exactly one reply: a malformed one ERRORCODE 4, an
 /// unknown subcommand 5, a refused one 6, a handler that throws 1 (logged; the server goes on).</para>
 /// <para>Routing: a request with no subcommand (<c>ARGUMENT|0</c>) goes to the <c>EMPTY</c> route,
@@ -154,7 +154,7 @@ public sealed class RemctlServer : IAsyncDisposable, IDisposable
     /// <inheritdoc />
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    /// <summary>Runs one admitted request's handler to its reply; never throws. Called on the thread pool.</summary>
+    /// <summary>Runs one admitted request's handler to its reply; never throws. Called on the thread pool, or on the owner thread for a route that runs inline.</summary>
     internal async Task<RemctlMsg.Reply> ExecuteAsync(RemctlMsg.Request request, RemctlRoute route, RemctlEnvironment environment, string? subcommand)
     {
         var output = new RemctlOutput();

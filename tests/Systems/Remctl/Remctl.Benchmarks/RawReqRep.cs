@@ -40,6 +40,22 @@ internal sealed class RawReqRep : IDisposable
         return _req.ReceiveMultipart().Count;
     }
 
+    /// <summary>A REP server in a process of its own (<see cref="ServerProcess.StartRawRep"/>): binds, says where
+    /// on stderr as the daemon does, and answers until killed.</summary>
+    public static void ServeForever()
+    {
+        using var context = new ZmqContext();
+        using var rep = new ZmqSocket(context, ZmqSocketType.Rep);
+        rep.Bind("tcp://127.0.0.1:*");
+        Console.Error.WriteLine($"raw REP listening on {rep.LastEndpoint}");
+        var frames = new List<byte[]>();
+        while (true)
+        {
+            if (rep.TryReceiveMultipart(frames))
+                rep.SendMultipart(s_reply);
+        }
+    }
+
     private void Serve()
     {
         var frames = new List<byte[]>();

@@ -14,6 +14,19 @@ public class ClientLibraryTests
     private static RemctlClientOptions Quick(int timeoutMs = 10_000, int retries = 0) =>
         new() { Timeout = TimeSpan.FromMilliseconds(timeoutMs), Retries = retries, User = "kula@TPROA.NET", Address = "204.11.35.93", Host = "keymaster.tproa.net" };
 
+    /// <summary>A server with the seed's <c>foo</c> and a <c>hang</c> command that signals
+    /// <paramref name="entered"/> and answers once <paramref name="release"/> is set (or after 20 s).</summary>
+    private static RemctlServer StartHanging(ManualResetEventSlim release, ManualResetEventSlim? entered = null) => TestServer.Start(s =>
+    {
+        s.Map("hang", async _ =>
+        {
+            entered?.Set();
+            await Task.Run(() => release.Wait(TimeSpan.FromSeconds(20)));
+            return 0;
+        });
+        TestServer.MapSeed(s);
+    });
+
     [Fact]
     public async Task RC01_client_sends_exactly_the_seed_request()
     {
@@ -172,20 +185,87 @@ public class ClientLibraryTests
     public async Task Cancelling_a_wait_frees_the_client_for_the_next_command()
     {
         using var release = new ManualResetEventSlim();
-        using var server = TestServer.Start(s =>
-        {
-            s.Map("hang", async _ =>
-            {
-                await Task.Run(() => release.Wait(TimeSpan.FromSeconds(20)));
-                return 0;
-            });
-            TestServer.MapSeed(s);
-        });
+        using var server = StartHanging(release);
         await using var client = new RemctlClient(server.Endpoint!, Quick());
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.ExecuteAsync("test", ["hang"], cancel.Token));
         Assert.Equal(23, (await client.ExecuteAsync("test", ["foo"])).ReturnCode);
+        release.Set();
+    }
+
+    [Fact]
+    public void Synchronous_execute_gets_the_seed_reply()
+    {
+        using var server = TestServer.Start(TestServer.MapSeed);
+        using var client = new RemctlClient(server.Endpoint!, Quick());
+
+        var result = client.Execute("test", ["foo", "bar", "baz"]);
+
+        Assert.Equal("Here is some sample output\nAnother line\n", Encoding.UTF8.GetString(result.Stdout));
+        Assert.Equal(23, result.ReturnCode);
+    }
+
+    [Fact]
+    public void Synchronous_and_asynchronous_commands_on_one_client_from_many_threads_each_get_their_own_reply()
+    {
+        using var server = TestServer.Start(TestServer.MapEcho);
+        using var client = new RemctlClient(server.Endpoint!, Quick());
+
+        var mismatches = Threads.Run(6, thread =>
+        {
+            var wrong = 0;
+            for (var i = 0; i < 20; i++)
+            {
+                var argument = $"{thread}-{i}";
+                var result = i % 2 == 0
+                    ? client.Execute("test", ["echo", argument])
+                    : client.ExecuteAsync("test", ["echo", argument]).GetAwaiter().GetResult();
+                if (Encoding.UTF8.GetString(result.Stdout) != argument)
+                    wrong++;
+            }
+            return wrong;
+        });
+
+        Assert.Equal(6, mismatches.Length);
+        Assert.All(mismatches, wrong => Assert.Equal(0, wrong));
+    }
+
+    [Fact]
+    public void Synchronous_execute_to_a_backend_that_is_down_is_unreachable_after_its_retries()
+    {
+        using var client = new RemctlClient(RawReq.FreeTcpEndpoint(), Quick(timeoutMs: 200, retries: 1));
+        var down = Assert.Throws<RemctlUnreachableException>(() => client.Execute("test", ["foo"]));
+        Assert.Equal(2, down.Attempts);
+    }
+
+    [Fact]
+    public void Cancelling_a_synchronous_wait_frees_the_client_for_the_next_command()
+    {
+        using var release = new ManualResetEventSlim();
+        using var server = StartHanging(release);
+        using var client = new RemctlClient(server.Endpoint!, Quick());
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        Assert.ThrowsAny<OperationCanceledException>(() => client.Execute("test", ["hang"], cancel.Token));
+        Assert.Equal(23, client.Execute("test", ["foo"]).ReturnCode);
+        release.Set();
+    }
+
+    [Fact]
+    public async Task Disposing_the_client_ends_a_synchronous_wait_with_ObjectDisposedException()
+    {
+        using var release = new ManualResetEventSlim();
+        using var entered = new ManualResetEventSlim();
+        using var server = StartHanging(release, entered);
+        var client = new RemctlClient(server.Endpoint!, Quick());
+        var waiting = Task.Factory.StartNew(() => client.Execute("test", ["hang"]), TaskCreationOptions.LongRunning);
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(10)));
+
+        client.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Throws<ObjectDisposedException>(() => client.Execute("test", ["hang"]));
         release.Set();
     }
 

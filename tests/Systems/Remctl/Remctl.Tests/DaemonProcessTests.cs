@@ -73,6 +73,28 @@ public sealed class DaemonProcessTests : IDisposable
     }
 
     [Fact]
+    public void An_inline_assembly_handler_runs_on_the_server_thread()
+    {
+        var handler = $"\"path\": \"{typeof(WhereHandler).Assembly.Location}\", \"type\": \"{typeof(WhereHandler).FullName}\"";
+        var config = Config($$"""
+            {
+              "commands": {
+                "inline": { "handler": "assembly", {{handler}}, "inline": true },
+                "pooled": { "handler": "assembly", {{handler}}, "inline": false },
+                "default": { "handler": "assembly", {{handler}} },
+              },
+            }
+            """);
+        using var daemon = DaemonProcess.Start("--config", config);
+
+        Assert.Equal("OUTPUT|1|remctl_backend|RETURNCODE|0", RawReq.Show(daemon.Endpoint, "ARGUMENT|1|inline"));
+        Assert.Equal("OUTPUT|1|pool|RETURNCODE|0", RawReq.Show(daemon.Endpoint, "ARGUMENT|1|pooled"));
+        Assert.Equal("OUTPUT|1|pool|RETURNCODE|0", RawReq.Show(daemon.Endpoint, "ARGUMENT|1|default"));
+        Assert.Equal(0, daemon.Terminate());
+        Assert.Contains("WhereHandler from Remctl.Tests.dll, inline", daemon.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Short_tags_option_makes_replies_short()
     {
         var config = Config("""{ "commands": { "echo": { "handler": "exec", "program": "/bin/echo" } } }""");
@@ -117,6 +139,8 @@ public sealed class DaemonProcessTests : IDisposable
     [InlineData("{ \"commands\": { \"x\": { \"handler\": \"exec\", \"program\": \"/bin/true\", \"timeout\": 5 } } }", "unknown property 'timeout'")]
     [InlineData("{ \"commands\": { \"x\": { \"handler\": \"exec\", \"program\": \"/bin/true\", \"users\": \"kula\" } } }", "commands.x.users: expected an array")]
     [InlineData("{ \"commands\": { \"x\": { \"handler\": \"assembly\", \"path\": \"/nonexistent.dll\", \"type\": \"T\" } } }", "handler assembly /nonexistent.dll not found")]
+    [InlineData("{ \"commands\": { \"x\": { \"handler\": \"assembly\", \"path\": \"/nonexistent.dll\", \"type\": \"T\", \"inline\": \"yes\" } } }", "commands.x.inline: expected true or false")]
+    [InlineData("{ \"commands\": { \"x\": { \"handler\": \"exec\", \"program\": \"/bin/true\", \"inline\": true } } }", "unknown property 'inline'")]
     public void Malformed_config_is_a_clear_error_and_exit_2(string json, string message)
     {
         var path = Config(json);

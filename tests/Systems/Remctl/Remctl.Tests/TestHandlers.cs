@@ -27,6 +27,16 @@ public sealed class GreetingHandler : IRemctlHandler
     }
 }
 
+/// <summary>Writes where the daemon called it: on a pool thread, or on the named thread that serves requests.</summary>
+public sealed class WhereHandler : IRemctlHandler
+{
+    public ValueTask<int> HandleAsync(RemctlContext context)
+    {
+        context.Out.Write(Thread.CurrentThread.IsThreadPoolThread ? "pool" : Thread.CurrentThread.Name ?? "unnamed");
+        return ValueTask.FromResult(0);
+    }
+}
+
 /// <summary>A handler with no usable constructor, to check the daemon's config error.</summary>
 public sealed class UnconstructibleHandler(int unused) : IRemctlHandler
 {
