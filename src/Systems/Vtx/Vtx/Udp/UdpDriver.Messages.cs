@@ -20,6 +20,7 @@ public sealed partial class UdpDriver
         if (vocket.Outbox.Count >= _options.OutboxLimit)
         {
             Logger.LogWarning("W: {Type} socket's outgoing queue is full; message dropped", vocket.Type);
+            Statistics.Unsent();
             return;
         }
         vocket.Outbox.Enqueue([.. frames]);

@@ -169,8 +169,14 @@ public sealed partial class UdpDriver : VtxDriver
             DestroyVocket(vocket);
     }
 
+    /// <inheritdoc />
+    /// <remarks>A datagram leaves as it is sent, so what is left is the outbox waiting for peerings, which keep working meanwhile.</remarks>
+    protected override bool TryFlush(int id) => !_vockets.TryGetValue(id, out var vocket) || vocket.Outbox.Count == 0;
+
     private void DestroyVocket(Vocket vocket)
     {
+        for (int i = 0; i < vocket.Outbox.Count; i++)
+            Statistics.Unsent(); // no peering came up within the linger
         foreach (var peering in vocket.Peerings.All.ToList())
             vocket.Peerings.Raise(peering, VtxUdpPeeringServer.Event.Close);
         vocket.Closed = true;
