@@ -50,7 +50,7 @@ public sealed class VtxManager : IDisposable
 
     /// <summary>
     /// How long a closed socket keeps sending what the application sent before the close, as
-    /// <c>ZMQ_LINGER</c> (docs/vtx.md, "Closing and linger"): <see cref="Close"/> lets it go on in the
+    /// <c>ZMQ_LINGER</c> (docs/vtx.md, "Closing and linger"): <see cref="Close(ZmqSocket)"/> lets it go on in the
     /// driver, <see cref="Dispose"/> waits for it. Zero drops whatever has not left at the close.
     /// Default <see cref="DefaultLinger"/>.
     /// </summary>
@@ -176,15 +176,20 @@ public sealed class VtxManager : IDisposable
     /// Returns at once; what the socket sent before still leaves within <see cref="Linger"/>.
     /// </summary>
     /// <exception cref="VtxForeignSocketException">The socket is not from this manager.</exception>
-    public void Close(ZmqSocket socket)
+    public void Close(ZmqSocket socket) => Close(socket, _linger);
+
+    /// <summary>As <see cref="Close(ZmqSocket)"/>, with this socket's own linger (zero: drop what has not left).</summary>
+    /// <exception cref="VtxForeignSocketException">The socket is not from this manager.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="linger"/> is negative.</exception>
+    public void Close(ZmqSocket socket, TimeSpan linger)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(linger, TimeSpan.Zero);
         var record = Record(socket);
         _sockets.Remove(socket);
         // Its messages are in the inproc pipe to the driver, which reads them before it closes the vocket.
         socket.Dispose();
         if (record.Driver is { } driver)
         {
-            var linger = _linger;
             Call(driver, () =>
             {
                 driver.CloseLingering(record.Id, linger);

@@ -20,6 +20,12 @@ public class LingerTests
     private const int Rounds = 10;
     private static readonly byte[] s_pullGreeting = [.. "VTXTLS"u8, 1, 7]; // version 1, ZMTP type 7 = PULL
 
+    /// <summary>
+    /// The linger of the tests that expect delivery: a TLS handshake can take over a second on a loaded
+    /// machine, and the linger bounds the close, not the test (a flushed socket closes at once).
+    /// </summary>
+    private static readonly TimeSpan s_generous = TimeSpan.FromSeconds(10);
+
     /// <summary>Dispose waits at most the linger plus this for its own bookkeeping (generous: the machine is shared).</summary>
     private static readonly TimeSpan s_closeSlack = TimeSpan.FromSeconds(5);
 
@@ -30,6 +36,7 @@ public class LingerTests
         var pull = receiver.Socket(VtxSocketType.Pull);
         int port = receiver.Bind(pull);
         var sender = new UdpVtx();
+        sender.Manager.Linger = s_generous;
         var push = sender.Socket(VtxSocketType.Push);
         sender.Manager.Connect(push, $"udp://127.0.0.1:{port}");
         sender.WaitForPeerings(push, 1);
@@ -47,6 +54,7 @@ public class LingerTests
         for (int round = 0; round < Rounds; round++)
         {
             var server = new UdpVtx();
+            server.Manager.Linger = s_generous;
             var rep = server.Socket(VtxSocketType.Rep);
             int port = server.Bind(rep);
             var req = client.Socket(VtxSocketType.Req);
@@ -67,13 +75,14 @@ public class LingerTests
         var pull = receiver.Socket(VtxSocketType.Pull);
         int port = receiver.Bind(pull);
         using var sender = new UdpVtx();
+        sender.Manager.Linger = s_generous;
         for (int round = 0; round < Rounds; round++)
         {
             var push = sender.Socket(VtxSocketType.Push);
             sender.Manager.Connect(push, $"udp://127.0.0.1:{port}");
             UdpVtx.Send(push, $"last words {round}"); // queued until the peering is up
             sender.Manager.Close(push);
-            Assert.Equal([$"last words {round}"], UdpVtx.Receive(pull));
+            Assert.Equal([$"last words {round}"], UdpVtx.Receive(pull, s_generous) ?? ["(nothing arrived)"]);
         }
     }
 
@@ -84,6 +93,7 @@ public class LingerTests
         var pull = receiver.Socket(VtxSocketType.Pull);
         string endpoint = receiver.Bind(pull);
         var sender = new TlsVtx(TestCertificates.Shared.ClientOptions());
+        sender.Manager.Linger = s_generous;
         var push = sender.Socket(VtxSocketType.Push);
         sender.Manager.Connect(push, endpoint);
         sender.WaitForConnections(push, 1);
@@ -101,6 +111,7 @@ public class LingerTests
         for (int round = 0; round < Rounds; round++)
         {
             var server = new TlsVtx(TestCertificates.Shared.ServerOptions());
+            server.Manager.Linger = s_generous;
             var rep = server.Socket(VtxSocketType.Rep);
             string endpoint = server.Bind(rep);
             var req = client.Socket(VtxSocketType.Req);
@@ -121,13 +132,14 @@ public class LingerTests
         var pull = receiver.Socket(VtxSocketType.Pull);
         string endpoint = receiver.Bind(pull);
         using var sender = new TlsVtx(TestCertificates.Shared.ClientOptions());
+        sender.Manager.Linger = s_generous;
         for (int round = 0; round < Rounds; round++)
         {
             var push = sender.Socket(VtxSocketType.Push);
             sender.Manager.Connect(push, endpoint);
             UdpVtx.Send(push, $"last words {round}"); // queued until the connection is up
             sender.Manager.Close(push);
-            Assert.Equal([$"last words {round}"], UdpVtx.Receive(pull));
+            Assert.Equal([$"last words {round}"], UdpVtx.Receive(pull, s_generous) ?? ["(nothing arrived)"]);
         }
     }
 
