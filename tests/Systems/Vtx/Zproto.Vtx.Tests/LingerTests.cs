@@ -5,6 +5,9 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Threading.Tasks;
 using Xunit;
+using Zproto.Runtime.Zmq;
+using Zproto.Vtx.Tls;
+using Zproto.Vtx.Udp;
 
 namespace Zproto.Vtx.Tests;
 
@@ -30,16 +33,58 @@ public class LingerTests
     private static readonly TimeSpan s_closeSlack = TimeSpan.FromSeconds(5);
 
     [Fact]
-    public void Udp_PUSH_that_sends_then_disposes_at_once_delivers_every_message()
+    public void Udp_PUSH_that_sends_then_disposes_at_once_delivers_every_message() => PushSendsThenDisposes(Udp, Udp, UdpBind);
+
+    [Fact]
+    public void Udp_REP_that_replies_then_disposes_at_once_delivers_the_reply() => RepRepliesThenDisposes(Udp, Udp, UdpBind);
+
+    [Fact]
+    public void Udp_socket_closed_right_after_a_send_still_sends_it() => SocketClosedAfterASend(Udp, Udp, UdpBind);
+
+    [Fact]
+    public void Tls_PUSH_that_sends_then_disposes_at_once_delivers_every_message() => PushSendsThenDisposes(TlsServer, TlsClient, TlsBind);
+
+    [Fact]
+    public void Tls_REP_that_replies_then_disposes_at_once_delivers_the_reply() => RepRepliesThenDisposes(TlsClient, TlsServer, TlsBind);
+
+    [Fact]
+    public void Tls_socket_closed_right_after_a_send_still_sends_it() => SocketClosedAfterASend(TlsServer, TlsClient, TlsBind);
+
+    private const string UdpBind = "udp://127.0.0.1:0", TlsBind = "tls://127.0.0.1:0";
+
+    private static VtxManager Udp() => Lingering(new VtxManager(), vtx => vtx.RegisterUdp());
+
+    private static VtxManager TlsServer() => Lingering(new VtxManager(), vtx => vtx.RegisterTls(TestCertificates.Shared.ServerOptions()));
+
+    private static VtxManager TlsClient() => Lingering(new VtxManager(), vtx => vtx.RegisterTls(TestCertificates.Shared.ClientOptions()));
+
+    private static VtxManager Lingering(VtxManager vtx, Action<VtxManager> register)
     {
-        using var receiver = new UdpVtx();
-        var pull = receiver.Socket(VtxSocketType.Pull);
-        int port = receiver.Bind(pull);
-        var sender = new UdpVtx();
-        sender.Manager.Linger = s_generous;
-        var push = sender.Socket(VtxSocketType.Push);
-        sender.Manager.Connect(push, $"udp://127.0.0.1:{port}");
-        sender.WaitForPeerings(push, 1);
+        register(vtx);
+        vtx.Linger = s_generous;
+        return vtx;
+    }
+
+    private static ZmqSocket Socket(VtxManager vtx, VtxSocketType type)
+    {
+        var socket = vtx.CreateSocket(type);
+        socket.ReceiveTimeout = UdpVtx.Long;
+        return socket;
+    }
+
+    private static void WaitForPeer(VtxManager vtx, ZmqSocket socket) =>
+        UdpVtx.WaitUntil(() => vtx.GetMeta(socket, "peerings") != "0", "the peer to be up");
+
+    /// <summary>A PUSH sends <see cref="Messages"/> messages and its manager is disposed at once; the PULL gets them all.</summary>
+    private static void PushSendsThenDisposes(Func<VtxManager> newReceiver, Func<VtxManager> newSender, string bindTo)
+    {
+        using var receiver = newReceiver();
+        var pull = Socket(receiver, VtxSocketType.Pull);
+        string endpoint = receiver.Bind(pull, bindTo);
+        var sender = newSender();
+        var push = Socket(sender, VtxSocketType.Push);
+        sender.Connect(push, endpoint);
+        WaitForPeer(sender, push);
         for (int i = 0; i < Messages; i++)
             UdpVtx.Send(push, $"m{i}");
         sender.Dispose();
@@ -47,98 +92,39 @@ public class LingerTests
             Assert.Equal([$"m{i}"], UdpVtx.Receive(pull));
     }
 
-    [Fact]
-    public void Udp_REP_that_replies_then_disposes_at_once_delivers_the_reply()
+    /// <summary>A REP answers and its manager is disposed at once; the REQ gets the answer (the vtx-hello server's last ack).</summary>
+    private static void RepRepliesThenDisposes(Func<VtxManager> newClient, Func<VtxManager> newServer, string bindTo)
     {
-        using var client = new UdpVtx();
+        using var client = newClient();
         for (int round = 0; round < Rounds; round++)
         {
-            var server = new UdpVtx();
-            server.Manager.Linger = s_generous;
-            var rep = server.Socket(VtxSocketType.Rep);
-            int port = server.Bind(rep);
-            var req = client.Socket(VtxSocketType.Req);
-            client.Manager.Connect(req, $"udp://127.0.0.1:{port}");
+            var server = newServer();
+            var rep = Socket(server, VtxSocketType.Rep);
+            string endpoint = server.Bind(rep, bindTo);
+            var req = Socket(client, VtxSocketType.Req);
+            client.Connect(req, endpoint);
             UdpVtx.Send(req, $"hello {round}");
             Assert.Equal([$"hello {round}"], UdpVtx.Receive(rep));
             UdpVtx.Send(rep, $"ack {round}");
             server.Dispose();
             Assert.Equal([$"ack {round}"], UdpVtx.Receive(req));
-            client.Manager.Close(req);
+            client.Close(req);
         }
     }
 
-    [Fact]
-    public void Udp_socket_closed_right_after_a_send_still_sends_it()
+    /// <summary>A socket sends before its peer is up and is closed at once; the message still arrives once the peer is.</summary>
+    private static void SocketClosedAfterASend(Func<VtxManager> newReceiver, Func<VtxManager> newSender, string bindTo)
     {
-        using var receiver = new UdpVtx();
-        var pull = receiver.Socket(VtxSocketType.Pull);
-        int port = receiver.Bind(pull);
-        using var sender = new UdpVtx();
-        sender.Manager.Linger = s_generous;
+        using var receiver = newReceiver();
+        var pull = Socket(receiver, VtxSocketType.Pull);
+        string endpoint = receiver.Bind(pull, bindTo);
+        using var sender = newSender();
         for (int round = 0; round < Rounds; round++)
         {
-            var push = sender.Socket(VtxSocketType.Push);
-            sender.Manager.Connect(push, $"udp://127.0.0.1:{port}");
-            UdpVtx.Send(push, $"last words {round}"); // queued until the peering is up
-            sender.Manager.Close(push);
-            Assert.Equal([$"last words {round}"], UdpVtx.Receive(pull, s_generous) ?? ["(nothing arrived)"]);
-        }
-    }
-
-    [Fact]
-    public void Tls_PUSH_that_sends_then_disposes_at_once_delivers_every_message()
-    {
-        using var receiver = new TlsVtx(TestCertificates.Shared.ServerOptions());
-        var pull = receiver.Socket(VtxSocketType.Pull);
-        string endpoint = receiver.Bind(pull);
-        var sender = new TlsVtx(TestCertificates.Shared.ClientOptions());
-        sender.Manager.Linger = s_generous;
-        var push = sender.Socket(VtxSocketType.Push);
-        sender.Manager.Connect(push, endpoint);
-        sender.WaitForConnections(push, 1);
-        for (int i = 0; i < Messages; i++)
-            UdpVtx.Send(push, $"m{i}");
-        sender.Dispose();
-        for (int i = 0; i < Messages; i++)
-            Assert.Equal([$"m{i}"], UdpVtx.Receive(pull));
-    }
-
-    [Fact]
-    public void Tls_REP_that_replies_then_disposes_at_once_delivers_the_reply()
-    {
-        using var client = new TlsVtx(TestCertificates.Shared.ClientOptions());
-        for (int round = 0; round < Rounds; round++)
-        {
-            var server = new TlsVtx(TestCertificates.Shared.ServerOptions());
-            server.Manager.Linger = s_generous;
-            var rep = server.Socket(VtxSocketType.Rep);
-            string endpoint = server.Bind(rep);
-            var req = client.Socket(VtxSocketType.Req);
-            client.Manager.Connect(req, endpoint);
-            UdpVtx.Send(req, $"hello {round}");
-            Assert.Equal([$"hello {round}"], UdpVtx.Receive(rep));
-            UdpVtx.Send(rep, $"ack {round}");
-            server.Dispose();
-            Assert.Equal([$"ack {round}"], UdpVtx.Receive(req));
-            client.Manager.Close(req);
-        }
-    }
-
-    [Fact]
-    public void Tls_socket_closed_right_after_a_send_still_sends_it()
-    {
-        using var receiver = new TlsVtx(TestCertificates.Shared.ServerOptions());
-        var pull = receiver.Socket(VtxSocketType.Pull);
-        string endpoint = receiver.Bind(pull);
-        using var sender = new TlsVtx(TestCertificates.Shared.ClientOptions());
-        sender.Manager.Linger = s_generous;
-        for (int round = 0; round < Rounds; round++)
-        {
-            var push = sender.Socket(VtxSocketType.Push);
-            sender.Manager.Connect(push, endpoint);
-            UdpVtx.Send(push, $"last words {round}"); // queued until the connection is up
-            sender.Manager.Close(push);
+            var push = Socket(sender, VtxSocketType.Push);
+            sender.Connect(push, endpoint);
+            UdpVtx.Send(push, $"last words {round}"); // queued until the peer is up
+            sender.Close(push);
             Assert.Equal([$"last words {round}"], UdpVtx.Receive(pull, s_generous) ?? ["(nothing arrived)"]);
         }
     }
