@@ -51,7 +51,8 @@ public sealed class LazyPirateClient : IDisposable
             if (_socket.TryReceiveMultipart(reply))
                 return reply;
             // No answer: the REQ emulation still holds the request, so only a new socket can resend it.
-            _vtx.Close(_socket);
+            // The old one is abandoned with no linger, so its copy is not sent again behind our back.
+            _vtx.Close(_socket, TimeSpan.Zero);
             _socket = Open();
             Reconnects++;
         }

@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Threading;
+using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Zproto.Runtime.Engine;
 using Zproto.Runtime.Zmq;
@@ -27,8 +28,16 @@ public abstract class VtxDriver : ActorLoop
     private static int s_drivers;
     private readonly List<byte[]> _incoming = [];
     private readonly List<ReadOnlyMemory<byte>> _outgoing = [];
+    /// <summary>Vockets closed by the application whose messages may still be leaving, with their deadlines.</summary>
+    private readonly Dictionary<int, long> _lingering = [];
+    private readonly List<int> _lingerDone = [];
+    private TaskCompletionSource? _lingerEnded;
+    private bool _lingerTimer;
     private ZmqSocket? _data;
     private int _dataIndex = -1;
+
+    /// <summary>How often a lingering close checks whether its messages have left.</summary>
+    private const int LingerPollMilliseconds = 5;
 
     /// <summary>Creates the driver for <paramref name="scheme"/> in <paramref name="context"/>, the manager's.</summary>
     protected VtxDriver(string scheme, ZmqContext context, ILogger logger)
@@ -67,8 +76,78 @@ public abstract class VtxDriver : ActorLoop
     /// <summary>Adds a subscription prefix to a SUB vocket.</summary>
     protected internal abstract void Subscribe(int id, byte[] prefix);
 
-    /// <summary>Destroys vocket <paramref name="id"/> and its transport resources.</summary>
+    /// <summary>Destroys vocket <paramref name="id"/> and its transport resources at once; what it still holds is dropped.</summary>
     protected internal abstract void CloseVocket(int id);
+
+    /// <summary>
+    /// Owner thread, while vocket <paramref name="id"/> lingers after its close: moves what it still
+    /// holds towards the network and reports whether all of it has left (the tls driver also waits for
+    /// each connection's orderly end). Called until it says true or the linger runs out.
+    /// </summary>
+    protected abstract bool TryFlush(int id);
+
+    /// <summary>
+    /// Owner thread: closes vocket <paramref name="id"/> after its application socket closed. What the
+    /// application sent before is read first; then the vocket keeps working until everything has left or
+    /// <paramref name="linger"/> is over (zero: it is destroyed at once, dropping what is queued), like
+    /// <c>ZMQ_LINGER</c>.
+    /// </summary>
+    internal void CloseLingering(int id, TimeSpan linger)
+    {
+        ReadApplication(int.MaxValue);
+        if (linger <= TimeSpan.Zero)
+        {
+            CloseVocket(id);
+            return;
+        }
+        _lingering[id] = Now + (long)Math.Ceiling(linger.TotalMilliseconds);
+        CheckLingering();
+    }
+
+    /// <summary>
+    /// Closes every vocket with <paramref name="linger"/> and completes when no vocket lingers any more
+    /// (<c>vtx_destroy</c>); call <see cref="ActorLoop.Dispose"/> after it.
+    /// </summary>
+    internal Task CloseAllAsync(IReadOnlyList<int> ids, TimeSpan linger) => Invoke(() =>
+    {
+        foreach (int id in ids)
+            CloseLingering(id, linger);
+        if (_lingering.Count == 0)
+            return Task.CompletedTask;
+        _lingerEnded ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _lingerEnded.Task;
+    }).Unwrap();
+
+    /// <summary>Owner thread: destroys each lingering vocket that has flushed or run out of time; polls again while any is left.</summary>
+    protected void CheckLingering()
+    {
+        long now = Now;
+        foreach (var (id, deadline) in _lingering)
+        {
+            if (TryFlush(id) || now >= deadline)
+                _lingerDone.Add(id);
+        }
+        foreach (int id in _lingerDone)
+        {
+            _lingering.Remove(id);
+            CloseVocket(id);
+        }
+        _lingerDone.Clear();
+        if (_lingering.Count == 0)
+        {
+            _lingerEnded?.TrySetResult();
+            _lingerEnded = null;
+        }
+        else if (!_lingerTimer)
+        {
+            _lingerTimer = true;
+            ScheduleAt(now + LingerPollMilliseconds, () =>
+            {
+                _lingerTimer = false;
+                CheckLingering();
+            });
+        }
+    }
 
     /// <summary>Handles one message the application sent on vocket <paramref name="id"/>.</summary>
     protected abstract void OnApplicationMessage(int id, List<byte[]> frames);
@@ -102,10 +181,15 @@ public abstract class VtxDriver : ActorLoop
     /// <inheritdoc />
     protected override void OnReadable(int index)
     {
-        if (index != _dataIndex)
-            return;
         // A bounded batch, so a busy application cannot starve timers and network input.
-        for (int i = 0; i < 256 && _data!.TryReceiveMultipart(_incoming, dontWait: true); i++)
+        if (index == _dataIndex)
+            ReadApplication(256);
+    }
+
+    /// <summary>Dispatches up to <paramref name="limit"/> messages the application sockets sent.</summary>
+    private void ReadApplication(int limit)
+    {
+        for (int i = 0; i < limit && _data!.TryReceiveMultipart(_incoming, dontWait: true); i++)
         {
             if (_incoming.Count >= 2 && _incoming[0].Length == 4)
             {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text;
 using System.Threading;
+using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Zproto.Runtime.Zmq;
@@ -19,11 +20,19 @@ namespace Zproto.Vtx;
 /// </remarks>
 public sealed class VtxManager : IDisposable
 {
+    /// <summary>The default of <see cref="Linger"/>.</summary>
+    public static readonly TimeSpan DefaultLinger = TimeSpan.FromSeconds(1);
+
+    /// <summary>Beyond the linger, how long <see cref="Dispose"/> waits for a driver's own close before it stops the driver anyway.</summary>
+    private static readonly TimeSpan s_closeGrace = TimeSpan.FromSeconds(5);
+
     private readonly Dictionary<string, VtxDriver> _drivers = new(StringComparer.Ordinal);
     private readonly Dictionary<ZmqSocket, SocketRecord> _sockets = new(ReferenceEqualityComparer.Instance);
     private readonly bool _ownsContext;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
     private int _nextId; // a vocket id is unique per driver, and each manager has its own drivers
+    private TimeSpan _linger = DefaultLinger;
     private bool _disposed;
 
     /// <summary>Creates a manager; <paramref name="context"/> null means it creates and owns one.</summary>
@@ -33,10 +42,28 @@ public sealed class VtxManager : IDisposable
         _ownsContext = context is null;
         Context = context ?? new ZmqContext();
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger<VtxManager>();
     }
 
     /// <summary>The context the application sockets and the drivers share (inproc needs one context).</summary>
     public ZmqContext Context { get; }
+
+    /// <summary>
+    /// How long a closed socket keeps sending what the application sent before the close, as
+    /// <c>ZMQ_LINGER</c> (docs/vtx.md, "Closing and linger"): <see cref="Close(ZmqSocket)"/> lets it go on in the
+    /// driver, <see cref="Dispose"/> waits for it. Zero drops whatever has not left at the close.
+    /// Default <see cref="DefaultLinger"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public TimeSpan Linger
+    {
+        get => _linger;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            _linger = value;
+        }
+    }
 
     /// <summary>
     /// Registers a driver and starts its thread (<c>vtx_register</c>).
@@ -144,32 +171,64 @@ public sealed class VtxManager : IDisposable
     /// <summary>Subscribes a SUB socket to a UTF-8 prefix.</summary>
     public void Subscribe(ZmqSocket socket, string prefix) => Subscribe(socket, Encoding.UTF8.GetBytes(prefix));
 
-    /// <summary>Destroys the emulated socket in its driver and disposes <paramref name="socket"/> (<c>vtx_close</c>).</summary>
+    /// <summary>
+    /// Disposes <paramref name="socket"/> and closes its emulated socket in the driver (<c>vtx_close</c>).
+    /// Returns at once; what the socket sent before still leaves within <see cref="Linger"/>.
+    /// </summary>
     /// <exception cref="VtxForeignSocketException">The socket is not from this manager.</exception>
-    public void Close(ZmqSocket socket)
+    public void Close(ZmqSocket socket) => Close(socket, _linger);
+
+    /// <summary>As <see cref="Close(ZmqSocket)"/>, with this socket's own linger (zero: drop what has not left).</summary>
+    /// <exception cref="VtxForeignSocketException">The socket is not from this manager.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="linger"/> is negative.</exception>
+    public void Close(ZmqSocket socket, TimeSpan linger)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(linger, TimeSpan.Zero);
         var record = Record(socket);
         _sockets.Remove(socket);
+        // Its messages are in the inproc pipe to the driver, which reads them before it closes the vocket.
         socket.Dispose();
         if (record.Driver is { } driver)
         {
             Call(driver, () =>
             {
-                driver.CloseVocket(record.Id);
+                driver.CloseLingering(record.Id, linger);
                 return 0;
             });
         }
     }
 
-    /// <summary>Closes every socket, then stops each driver and waits for it (<c>vtx_destroy</c>).</summary>
+    /// <summary>
+    /// Closes every socket, waits up to <see cref="Linger"/> for what they sent to leave, then stops each
+    /// driver and waits for it (<c>vtx_destroy</c>).
+    /// </summary>
     public void Dispose()
     {
         if (_disposed)
             return;
         _disposed = true;
-        foreach (var socket in _sockets.Keys)
+        var vockets = new Dictionary<VtxDriver, List<int>>();
+        foreach (var (socket, record) in _sockets)
+        {
+            // Its messages are in the inproc pipe to the driver, which reads them before it closes the vocket.
             socket.Dispose();
+            if (record.Driver is { } driver)
+                (vockets.TryGetValue(driver, out var ids) ? ids : vockets[driver] = []).Add(record.Id);
+        }
         _sockets.Clear();
+        var closing = new List<Task>(_drivers.Count);
+        foreach (var driver in _drivers.Values)
+            closing.Add(driver.CloseAllAsync(vockets.GetValueOrDefault(driver) ?? [], _linger));
+        try
+        {
+            // Each driver ends its own linger on time; the grace only guards against a driver that hangs.
+            if (!Task.WaitAll([.. closing], _linger + s_closeGrace))
+                _logger.LogWarning("W: a driver did not close its sockets within the linger; stopping it anyway");
+        }
+        catch (AggregateException e)
+        {
+            _logger.LogError(e, "E: a driver failed while closing its sockets; stopping it anyway");
+        }
         foreach (var driver in _drivers.Values)
             driver.Dispose();
         _drivers.Clear();

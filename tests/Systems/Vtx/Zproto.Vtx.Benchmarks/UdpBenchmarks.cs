@@ -10,9 +10,9 @@ namespace Zproto.Vtx.Benchmarks;
 
 /// <summary>
 /// NOM-1 REQ/REP round trips and PUSH/PULL messages through the udp driver, a raw UDP ping-pong
-/// between two .NET sockets as the baseline, libzmq's own REQ/REP over tcp:// loopback for scale
-/// (the same application-thread-to-I/O-thread hand-overs a driver has), and REQ/REP completion under
-/// 10 % injected loss.
+/// between two .NET sockets as the baseline, the same ping-pong through the driver's hops with none of
+/// its work (<see cref="HopForwarder"/>: what §5.2's architecture costs by itself), libzmq's own
+/// REQ/REP over tcp:// loopback for scale, and REQ/REP completion under 10 % injected loss.
 /// Every operation is one message (OperationsPerInvoke), so 1 / Mean is the rate.
 /// </summary>
 [MemoryDiagnoser]
@@ -32,6 +32,8 @@ public class UdpBenchmarks
     private ZmqSocket _req = null!, _rep = null!, _push = null!, _pull = null!, _lossyReq = null!, _lossyRep = null!;
     private ZmqContext _zmq = null!;
     private ZmqSocket _tcpReq = null!, _tcpRep = null!;
+    private HopForwarder _hops = null!;
+    private ZmqSocket _hopReq = null!, _hopRep = null!;
     private Socket _ping = null!, _pong = null!;
     private EndPoint _pongAddress = null!, _pingAddress = null!;
 
@@ -60,8 +62,14 @@ public class UdpBenchmarks
         _pingAddress = _ping.LocalEndPoint!;
         _pongAddress = _pong.LocalEndPoint!;
 
+        _hops = new HopForwarder(_zmq);
+        _hops.Start();
+        _hopReq = _hops.Connect(1);
+        _hopRep = _hops.Connect(2);
+
         // One exchange each, so that peerings are up before measuring.
         RoundTrip(_req, _rep);
+        RoundTrip(_hopReq, _hopRep);
         RoundTrip(_lossyReq, _lossyRep);
         RoundTrip(_tcpReq, _tcpRep);
         _push.SendMultipart(s_request);
@@ -109,6 +117,13 @@ public class UdpBenchmarks
             RoundTrip(_req, _rep);
     }
 
+    [Benchmark(OperationsPerInvoke = RoundTrips, Description = "UDP ping-pong through the driver's hops, no VTX work (round trip)")]
+    public void HopPingPong()
+    {
+        for (int i = 0; i < RoundTrips; i++)
+            RoundTrip(_hopReq, _hopRep);
+    }
+
     [Benchmark(OperationsPerInvoke = RoundTrips, Description = "libzmq REQ/REP over tcp:// (round trip)")]
     public void ZmqTcpReqRep()
     {
@@ -146,6 +161,9 @@ public class UdpBenchmarks
         _lossyVtx.Dispose();
         _tcpReq.Dispose();
         _tcpRep.Dispose();
+        _hopReq.Dispose();
+        _hopRep.Dispose();
+        _hops.Dispose();
         _zmq.Dispose();
         _ping.Dispose();
         _pong.Dispose();

@@ -155,6 +155,8 @@ public class ManagerTests
 
         protected internal override void CloseVocket(int id) { }
 
+        protected override bool TryFlush(int id) => true;
+
         protected override void OnApplicationMessage(int id, System.Collections.Generic.List<byte[]> frames) { }
     }
 }

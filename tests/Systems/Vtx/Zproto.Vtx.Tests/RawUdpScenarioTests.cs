@@ -121,21 +121,25 @@ public class RawUdpScenarioTests
         using var vtx = new UdpVtx();
         using var server = new RawPeer();
         var req = vtx.Socket(VtxSocketType.Req);
+        var sinceConnect = System.Diagnostics.Stopwatch.StartNew();
         vtx.Manager.Connect(req, $"udp://127.0.0.1:{server.Port}");
         UdpVtx.Send(req, "hello?");
 
-        // VX-05: OHAIs about every 100 ms, and no NOM before the peering is confirmed.
+        // VX-05: OHAIs about every 100 ms, and no NOM before the peering is confirmed. The bounds hold
+        // on a loaded machine: a timer never fires early (at most one OHAI per 100 ms since the
+        // connect, plus the first), and a starved driver thread still retries a few times a second.
         var first = server.ReceiveFor(TimeSpan.FromSeconds(1));
         Assert.All(first, d => Assert.Equal("1010" + Convert.ToHexString(Encoding.ASCII.GetBytes($"127.0.0.1:{server.Port}")), Nom1.Hex(d)));
-        Assert.InRange(first.Count, 6, 15);
+        Assert.InRange(first.Count, 3, (int)(sinceConnect.ElapsedMilliseconds / 100) + 1);
 
         // VX-06: answer; the request goes out, then is resent with the RESEND flag.
         IPEndPoint? client = null;
         Assert.NotNull(server.ReceiveMatching(UdpVtx.Long, d => Nom1.IsCommand(d, Ohai), out client));
+        var sinceAnswer = System.Diagnostics.Stopwatch.StartNew();
         server.Send(client!, Nom1.Datagram("10 20", $"127.0.0.1:{server.Port}"));
         Assert.Equal("10510668656C6C6F3F", Nom1.Hex(server.ReceiveMatching(UdpVtx.Long, d => Nom1.IsCommand(d, Nom))!));
         var resends = server.ReceiveFor(TimeSpan.FromMilliseconds(700)).Where(d => Nom1.IsCommand(d, Nom)).ToList();
-        Assert.InRange(resends.Count, 2, 5);
+        Assert.InRange(resends.Count, 1, (int)(sinceAnswer.ElapsedMilliseconds / 200) + 1); // every 200 ms, never sooner
         Assert.All(resends, d => Assert.Equal("11510668656C6C6F3F", Nom1.Hex(d)));
 
         server.Send(client!, Nom1.Datagram("10 51 03", "ack"));
@@ -173,7 +177,8 @@ public class RawUdpScenarioTests
     [Fact]
     public void VX08_an_incoming_peering_silent_for_the_timeout_is_destroyed()
     {
-        using var vtx = new UdpVtx(new UdpDriverOptions { PeerTimeout = TimeSpan.FromMilliseconds(600) });
+        // Long enough that a test thread stalled by a loaded machine does not see the second peering expire too.
+        using var vtx = new UdpVtx(new UdpDriverOptions { PeerTimeout = TimeSpan.FromMilliseconds(1500) });
         var (pull, bound, peer) = Handshaken(vtx, VtxSocketType.Pull);
         using (peer)
         {
@@ -190,14 +195,15 @@ public class RawUdpScenarioTests
     [Fact]
     public void VX09_idle_peers_exchange_HUGZ_and_never_expire()
     {
-        // A 1.5 s timeout scales the 10 s original down: HUGZ after 500 ms of silence.
-        using var vtx = new UdpVtx(new UdpDriverOptions { PeerTimeout = TimeSpan.FromMilliseconds(1500) });
+        // A 3 s timeout scales the 10 s original down: HUGZ after 1 s of silence, with room for a
+        // loaded machine to stall the answering test thread without the peering expiring.
+        using var vtx = new UdpVtx(new UdpDriverOptions { PeerTimeout = TimeSpan.FromSeconds(3) });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var (pull, bound, peer) = Handshaken(vtx, VtxSocketType.Pull);
         using (peer)
         {
             int hugz = 0;
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            while (clock.Elapsed < TimeSpan.FromSeconds(5))
+            while (clock.Elapsed < TimeSpan.FromSeconds(6))
             {
                 if (peer.Receive(TimeSpan.FromMilliseconds(100)) is { } d && Nom1.IsCommand(d, Hugz))
                 {
@@ -205,7 +211,8 @@ public class RawUdpScenarioTests
                     peer.Send(bound, Nom1.Datagram("10 40"));
                 }
             }
-            Assert.InRange(hugz, 5, 12);
+            // At most one HUGZ per second of silence since the peering came up; a few even when stalled.
+            Assert.InRange(hugz, 3, (int)clock.Elapsed.TotalSeconds);
             Assert.Equal(1, vtx.LivePeerings(pull));
             peer.Send(bound, Nom1.Datagram("10 51 01", "z")); // no new OHAI needed
             Assert.Equal(["z"], UdpVtx.Receive(pull));
@@ -239,6 +246,8 @@ public class RawUdpScenarioTests
         vtx.Manager.Connect(pair, $"udp://127.0.0.1:{server.Port}");
         Assert.NotNull(server.ReceiveMatching(UdpVtx.Long, d => Nom1.IsCommand(d, Ohai), out var client));
         server.Send(client!, Nom1.Datagram("10 00", "go away"));
+        // Once the driver has read the ROTFL, only OHAIs sent before it can still arrive.
+        UdpVtx.WaitUntil(() => vtx.Driver.Statistics.DatagramsReceived >= 1, "the ROTFL to be read");
         server.ReceiveFor(TimeSpan.FromMilliseconds(150)); // an OHAI may have been in flight
         Assert.Empty(server.ReceiveFor(TimeSpan.FromMilliseconds(400)));
         Assert.Equal(0, vtx.LivePeerings(pair));

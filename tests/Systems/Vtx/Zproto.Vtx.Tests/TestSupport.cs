@@ -50,9 +50,10 @@ internal sealed class RawPeer : IDisposable
     public byte[]? ReceiveMatching(TimeSpan timeout, Func<byte[], bool> match, out IPEndPoint? from)
     {
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
+        // The time left is read once per pass: read twice, it can turn negative in between.
+        for (var left = timeout; left > TimeSpan.Zero; left = timeout - clock.Elapsed)
         {
-            var datagram = Receive(timeout - clock.Elapsed, out from);
+            var datagram = Receive(left, out from);
             if (datagram is not null && match(datagram))
                 return datagram;
         }
@@ -65,9 +66,9 @@ internal sealed class RawPeer : IDisposable
     {
         var all = new List<byte[]>();
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < window)
+        for (var left = window; left > TimeSpan.Zero; left = window - clock.Elapsed)
         {
-            if (Receive(window - clock.Elapsed) is { } datagram)
+            if (Receive(left) is { } datagram)
                 all.Add(datagram);
         }
         return all;

@@ -20,6 +20,11 @@ internal sealed class TestCertificates : IDisposable
 {
     private static readonly Lazy<TestCertificates> s_shared = new(() => new TestCertificates());
 
+    // One validity period for every certificate, taken once: a leaf whose "now + 7 days" was read a
+    // second after its CA's would end after the CA, which CertificateRequest.Create refuses.
+    private readonly DateTimeOffset _notBefore = DateTimeOffset.UtcNow.AddDays(-1);
+    private readonly DateTimeOffset _notAfter = DateTimeOffset.UtcNow.AddDays(7);
+
     private TestCertificates()
     {
         Authority = CreateAuthority("CN=VTX test CA");
@@ -78,16 +83,16 @@ internal sealed class TestCertificates : IDisposable
         return (cert, key);
     }
 
-    private static X509Certificate2 CreateAuthority(string name)
+    private X509Certificate2 CreateAuthority(string name)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(name, key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
+        return request.CreateSelfSigned(_notBefore, _notAfter);
     }
 
-    private static X509Certificate2 Issue(X509Certificate2 authority, string name, bool serverAuth, string sanHost = "localhost")
+    private X509Certificate2 Issue(X509Certificate2 authority, string name, bool serverAuth, string sanHost = "localhost")
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(name, key, HashAlgorithmName.SHA256);
@@ -102,7 +107,7 @@ internal sealed class TestCertificates : IDisposable
         request.CertificateExtensions.Add(san.Build());
         var serial = new byte[8];
         RandomNumberGenerator.Fill(serial);
-        using var issued = request.Create(authority, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7), serial);
+        using var issued = request.Create(authority, _notBefore, _notAfter, serial);
         return issued.CopyWithPrivateKey(key);
     }
 

@@ -143,8 +143,16 @@ internal sealed class TlsConnection : IDisposable
     }
 
     /// <summary>
-    /// Writes queued messages, many per TLS record, until the connection closes. Calls
-    /// <paramref name="onRoom"/> (from the writer's task) after a write when a send found the queue full.
+    /// Owner thread, at a lingering close: no more messages; the writer writes what is queued, then
+    /// ends the sending side (TLS close_notify and a TCP FIN). The connection closes when the peer
+    /// answers with its own end, which the reader sees, so nothing written is cut off by a reset.
+    /// </summary>
+    public void FinishSending() => _sendQueue.Writer.TryComplete();
+
+    /// <summary>
+    /// Writes queued messages, many per TLS record, until the connection closes or
+    /// <see cref="FinishSending"/> was called and the queue is empty. Calls <paramref name="onRoom"/>
+    /// (from the writer's task) after a write when a send found the queue full.
     /// </summary>
     public async Task WriteLoopAsync(Action onRoom)
     {
@@ -164,10 +172,16 @@ internal sealed class TlsConnection : IDisposable
                     onRoom();
                 }
             }
+            if (Closed.IsCancellationRequested)
+                return; // the queue ended because the connection closed
+            // Finished: everything queued is written; the reader keeps going until the peer's end.
+            await _stream.ShutdownAsync().WaitAsync(Closed).ConfigureAwait(false);
+            _socket.Shutdown(SocketShutdown.Send);
         }
-        finally
+        catch
         {
             Dispose(); // a failed write closes the connection, which also ends its reader
+            throw;
         }
     }
 

@@ -135,8 +135,34 @@ public sealed partial class TlsDriver : VtxDriver
             DestroyVocket(vocket);
     }
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// The listeners close at once. The outbox goes out as connections come up or have room; then
+    /// each connection writes what it has queued and ends its sending side, and the vocket has
+    /// flushed when every peer has answered with its own end.
+    /// </remarks>
+    protected override bool TryFlush(int id)
+    {
+        if (!_vockets.TryGetValue(id, out var vocket))
+            return true;
+        if (!vocket.Lingering)
+        {
+            vocket.Lingering = true;
+            foreach (var (listener, _) in vocket.Listeners.Values)
+                listener.Dispose();
+        }
+        FlushOutbox(vocket);
+        if (vocket.Outbox.Count > 0)
+            return false;
+        foreach (var connection in vocket.Live)
+            connection.FinishSending();
+        return vocket.Live.Count == 0;
+    }
+
     private void DestroyVocket(TlsVocket vocket)
     {
+        for (int i = 0; i < vocket.Outbox.Count; i++)
+            Statistics.Dropped(); // never sent: no connection took it within the linger
         vocket.Closed = true;
         vocket.Lifetime.Cancel();
         foreach (var (listener, _) in vocket.Listeners.Values)
@@ -325,9 +351,11 @@ public sealed partial class TlsDriver : VtxDriver
     private void Attach(TlsVocket vocket, TlsConnection connection)
     {
         int limit = vocket.Type == VtxSocketType.Pair ? 1 : _options.MaxConnections;
-        if (vocket.Closed || vocket.Live.Count >= limit)
+        // A lingering vocket still takes a connection its outbox is waiting for.
+        bool lingeredOut = vocket.Lingering && vocket.Outbox.Count == 0;
+        if (vocket.Closed || lingeredOut || vocket.Live.Count >= limit)
         {
-            if (!vocket.Closed)
+            if (!vocket.Closed && !lingeredOut)
                 Logger.LogWarning("W: refusing {Identity}: the {Type} socket has its maximum of {Limit} connections", connection.Identity, vocket.Type, limit);
             connection.Dispose();
             return;

@@ -42,6 +42,9 @@ internal sealed class TlsVocket(int id, VtxSocketType type)
 
     public bool Closed { get; set; }
 
+    /// <summary>Closed by the application and sending what it still holds (<see cref="VtxDriver.TryFlush"/>); takes a new connection only while its outbox waits for one.</summary>
+    public bool Lingering { get; set; }
+
     /// <summary>Accepted connections still in their handshake (any thread, through Interlocked).</summary>
     public int PendingHandshakes;
 }

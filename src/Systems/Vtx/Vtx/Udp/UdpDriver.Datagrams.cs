@@ -10,12 +10,13 @@ namespace Zproto.Vtx.Udp;
 public sealed partial class UdpDriver
 {
     private const int SenderKeyCacheLimit = 1024;
+    private static readonly IPEndPoint s_anyEndPoint = new(IPAddress.Any, 0);
 
     /// <summary>
     /// A datagram arrived on one of <paramref name="vocket"/>'s sockets: the driver's checks (size, the
     /// loss hook, which peering it belongs to), then the vocket's generated peering machine runs it.
     /// </summary>
-    private void OnDatagram(Vocket vocket, IPEndPoint from, byte[] datagram)
+    private void OnDatagram(Vocket vocket, IPEndPoint from, byte[] keyBytes, byte[] datagram)
     {
         Statistics.Received();
         if (vocket.Closed)
@@ -30,7 +31,6 @@ public sealed partial class UdpDriver
             Statistics.Lost();
             return;
         }
-        var keyBytes = KeyOf(vocket, from);
         if (vocket.Peerings.Find(keyBytes) is null && VtxNom1.TryDecode(datagram, out var message, out _)
             && message is VtxNom1.OhaiOk ok && vocket.Peerings.Find(VtxUdpPeeringServer.KeyOf(ok.Address)) is not null)
         {
@@ -52,16 +52,22 @@ public sealed partial class UdpDriver
         }
     }
 
-    /// <summary>The peer key of <paramref name="from"/>, from a cache bounded so that a flood from many ports cannot grow it.</summary>
-    private static byte[] KeyOf(Vocket vocket, IPEndPoint from)
+    /// <summary>
+    /// The sender's endpoint and peer key for the address a receive filled in, from a cache bounded so
+    /// that a flood from many ports cannot grow it.
+    /// </summary>
+    private static (IPEndPoint Address, byte[] Key) SenderOf(Vocket vocket, SocketAddress received)
     {
-        if (vocket.SenderKeys.TryGetValue(from, out var key))
-            return key;
-        if (vocket.SenderKeys.Count >= SenderKeyCacheLimit)
-            vocket.SenderKeys.Clear();
-        key = VtxUdpPeeringServer.KeyOf(from.ToString());
-        vocket.SenderKeys.Add(from, key);
-        return key;
+        if (vocket.Senders.TryGetValue(received, out var sender))
+            return sender;
+        if (vocket.Senders.Count >= SenderKeyCacheLimit)
+            vocket.Senders.Clear();
+        var copy = new SocketAddress(received.Family, received.Size);
+        received.Buffer.CopyTo(copy.Buffer);
+        var address = (IPEndPoint)s_anyEndPoint.Create(copy);
+        sender = (address, VtxUdpPeeringServer.KeyOf(address.ToString()));
+        vocket.Senders.Add(copy, sender);
+        return sender;
     }
 
     /// <summary>The monitor tick (§5.5 "Liveness"): OHAI retries, and HUGZ where we have been silent. Expiry is the engine's.</summary>

@@ -17,9 +17,15 @@ public sealed partial class UdpDriver
     {
         if (!_vockets.TryGetValue(id, out var vocket))
             return;
+        if (vocket.Outbox.Count == 0 && Ready(vocket))
+        {
+            Route(vocket, frames); // the common case: straight out, no copy into the outbox
+            return;
+        }
         if (vocket.Outbox.Count >= _options.OutboxLimit)
         {
             Logger.LogWarning("W: {Type} socket's outgoing queue is full; message dropped", vocket.Type);
+            Statistics.Unsent();
             return;
         }
         vocket.Outbox.Enqueue([.. frames]);
@@ -29,11 +35,13 @@ public sealed partial class UdpDriver
     /// <summary>Sends queued application messages while the vocket has its minimum of live peerings (§5.2).</summary>
     internal void Drain(Vocket vocket)
     {
-        while (vocket.Outbox.Count > 0 && vocket.Live.Count >= vocket.Config.MinPeerings && !vocket.Closed)
+        while (vocket.Outbox.Count > 0 && Ready(vocket))
             Route(vocket, vocket.Outbox.Dequeue());
     }
 
-    /// <summary>Routes one application message by the vocket's routing rule (§5.3, §5.6).</summary>
+    private static bool Ready(Vocket vocket) => vocket.Live.Count >= vocket.Config.MinPeerings && !vocket.Closed;
+
+    /// <summary>Routes one application message by the vocket's routing rule (§5.3, §5.6); <paramref name="frames"/> is not kept.</summary>
     private void Route(Vocket vocket, List<byte[]> frames)
     {
         switch (vocket.Config.Routing)

@@ -32,13 +32,14 @@ public sealed partial class UdpDriver : VtxDriver
     private readonly UdpDriverOptions _options;
     private readonly Dictionary<int, Vocket> _vockets = [];
     private readonly Random _lossRandom;
-    private static readonly EndPoint s_anyEndPoint = new IPEndPoint(IPAddress.Any, 0);
     private readonly ILoggerFactory _loggerFactory;
     private readonly Dictionary<int, (Vocket Vocket, Socket Socket)> _readers = [];
     private readonly Stack<int> _freeSlots = new();
     // Room for any UDP datagram, so that an over-long one is read whole and dropped as such
     // (a short buffer makes the receive fail with EMSGSIZE instead).
     private readonly byte[] _receiveBuffer = new byte[ushort.MaxValue];
+    // Filled by each receive and looked up in the vocket's sender cache, so a datagram allocates no address.
+    private readonly SocketAddress _receivedAddress = new(AddressFamily.InterNetwork);
     private ZmqPoller? _poller;
 
     /// <summary>Creates the driver; <see cref="VtxManager.Register{TDriver}"/> starts it.</summary>
@@ -169,8 +170,14 @@ public sealed partial class UdpDriver : VtxDriver
             DestroyVocket(vocket);
     }
 
+    /// <inheritdoc />
+    /// <remarks>A datagram leaves as it is sent, so what is left is the outbox waiting for peerings, which keep working meanwhile.</remarks>
+    protected override bool TryFlush(int id) => !_vockets.TryGetValue(id, out var vocket) || vocket.Outbox.Count == 0;
+
     private void DestroyVocket(Vocket vocket)
     {
+        for (int i = 0; i < vocket.Outbox.Count; i++)
+            Statistics.Unsent(); // no peering came up within the linger
         foreach (var peering in vocket.Peerings.All.ToList())
             vocket.Peerings.Raise(peering, VtxUdpPeeringServer.Event.Close);
         vocket.Closed = true;
@@ -222,11 +229,10 @@ public sealed partial class UdpDriver : VtxDriver
         {
             if (i > 0 && reader.Socket.Available == 0)
                 return;
-            EndPoint from = s_anyEndPoint;
             int length;
             try
             {
-                length = reader.Socket.ReceiveFrom(_receiveBuffer, SocketFlags.None, ref from);
+                length = reader.Socket.ReceiveFrom(_receiveBuffer, SocketFlags.None, _receivedAddress);
             }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
             {
@@ -236,16 +242,17 @@ public sealed partial class UdpDriver : VtxDriver
             {
                 continue; // ICMP-reported errors and the like: the socket is still usable
             }
-            OnDatagram(reader.Vocket, (IPEndPoint)from, _receiveBuffer.AsSpan(0, length).ToArray());
+            var (from, key) = SenderOf(reader.Vocket, _receivedAddress);
+            OnDatagram(reader.Vocket, from, key, _receiveBuffer.AsSpan(0, length).ToArray());
         }
     }
 
-    /// <summary>Sends one datagram; false when the error means the peer is gone (§5.8).</summary>
-    internal bool SendTo(Vocket vocket, IPEndPoint address, ReadOnlySpan<byte> datagram)
+    /// <summary>Sends one datagram to <paramref name="peering"/>; false when the error means the peer is gone (§5.8).</summary>
+    internal bool SendTo(Vocket vocket, VtxUdpPeeringServer.Client peering, ReadOnlySpan<byte> datagram)
     {
         try
         {
-            vocket.Output.SendTo(datagram, SocketFlags.None, address);
+            vocket.Output.SendTo(datagram, SocketFlags.None, peering.SocketAddress);
             Statistics.Sent();
             return true;
         }
@@ -258,7 +265,7 @@ public sealed partial class UdpDriver : VtxDriver
         }
         catch (SocketException e)
         {
-            Logger.LogWarning("E: send to {Address} failed: {Error}", address, e.SocketErrorCode);
+            Logger.LogWarning("E: send to {Address} failed: {Error}", peering.Address, e.SocketErrorCode);
             return false;
         }
     }

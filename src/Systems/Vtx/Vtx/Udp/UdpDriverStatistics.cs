@@ -10,6 +10,7 @@ public sealed class UdpDriverStatistics
     private long _datagramsSent;
     private long _messagesDelivered;
     private long _simulatedLosses;
+    private long _messagesUnsent;
 
     /// <summary>Datagrams read from the network, before any check.</summary>
     public long DatagramsReceived => Volatile.Read(ref _datagramsReceived);
@@ -26,6 +27,9 @@ public sealed class UdpDriverStatistics
     /// <summary>Received datagrams thrown away by <see cref="UdpDriverOptions.DropRate"/>.</summary>
     public long SimulatedLosses => Volatile.Read(ref _simulatedLosses);
 
+    /// <summary>Application messages that never left: the outgoing queue was full, or the socket closed before enough peerings came up within its linger.</summary>
+    public long MessagesUnsent => Volatile.Read(ref _messagesUnsent);
+
     internal void Received() => Interlocked.Increment(ref _datagramsReceived);
 
     internal void Dropped() => Interlocked.Increment(ref _datagramsDropped);
@@ -33,6 +37,8 @@ public sealed class UdpDriverStatistics
     internal void Sent() => Interlocked.Increment(ref _datagramsSent);
 
     internal void Delivered() => Interlocked.Increment(ref _messagesDelivered);
+
+    internal void Unsent() => Interlocked.Increment(ref _messagesUnsent);
 
     internal void Lost() => Interlocked.Increment(ref _simulatedLosses);
 }

@@ -23,10 +23,10 @@ internal sealed class Vocket(int id, VtxSocketType type, Socket output, VtxUdpPe
     /// <summary>Every datagram this vocket sends leaves by this socket; it also receives the answers.</summary>
     public Socket Output { get; } = output;
 
-    /// <summary>Bound sockets by the address as given to bind (so repeated binds are idempotent).</summary>
     /// <summary>The poll-set slots of the output and bound sockets.</summary>
     public List<int> Slots { get; } = [];
 
+    /// <summary>Bound sockets by the address as given to bind (so repeated binds are idempotent).</summary>
     public Dictionary<string, (Socket Socket, string Endpoint)> Bindings { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The peerings: clients of models/vtx_udp_peering_server.xml, keyed by peer address.</summary>
@@ -50,8 +50,8 @@ internal sealed class Vocket(int id, VtxSocketType type, Socket output, VtxUdpPe
     /// <summary>The IP address of the last delivered message's sender (getmeta "sender").</summary>
     public IPEndPoint? LastSender { get; set; }
 
-    /// <summary>The engine's peer keys (<c>ip:port</c> in UTF-8) of recent senders, so a datagram costs no formatting.</summary>
-    public Dictionary<IPEndPoint, byte[]> SenderKeys { get; } = [];
+    /// <summary>Recent senders by the address a receive fills in: their endpoint and the engine's peer key (<c>ip:port</c> in UTF-8), so a datagram costs no allocation or formatting.</summary>
+    public Dictionary<SocketAddress, (IPEndPoint Address, byte[] Key)> Senders { get; } = [];
 
     public bool Closed { get; set; }
 

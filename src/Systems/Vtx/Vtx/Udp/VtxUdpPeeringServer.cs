@@ -26,8 +26,21 @@ public sealed partial class VtxUdpPeeringServer : IDatagramTransport<VtxUdpPeeri
         /// <summary>The key: the remote <c>ip:port</c>, or as connected (<c>host:port</c>, <c>*:port</c>) until focused.</summary>
         internal string Key { get; set; } = "";
 
+        private IPEndPoint _address = new(IPAddress.Loopback, 0);
+
         /// <summary>Where datagrams for this peering go.</summary>
-        internal IPEndPoint Address { get; set; } = new(IPAddress.Loopback, 0);
+        internal IPEndPoint Address
+        {
+            get => _address;
+            set
+            {
+                _address = value;
+                SocketAddress = value.Serialize();
+            }
+        }
+
+        /// <summary><see cref="Address"/> serialized once, so that a send does not serialize (and allocate) it again.</summary>
+        internal SocketAddress SocketAddress { get; private set; } = new IPEndPoint(IPAddress.Loopback, 0).Serialize();
 
         /// <summary>The key and address given at connect, which an unfocus returns to.</summary>
         internal string ConnectKey { get; set; } = "";
@@ -147,7 +160,7 @@ public sealed partial class VtxUdpPeeringServer : IDatagramTransport<VtxUdpPeeri
     /// <summary>Sends one datagram to <paramref name="client"/>'s peer (the request machine's NOMs come here too).</summary>
     internal void Transmit(Client client, ReadOnlySpan<byte> datagram)
     {
-        if (Driver.SendTo(Vocket, client.Address, datagram))
+        if (Driver.SendTo(Vocket, client, datagram))
             client.Silent = UdpDriver.Clock + Driver.Heartbeat;
         else if (!client.Terminated)
             SendEvent(client, Event.Close);
