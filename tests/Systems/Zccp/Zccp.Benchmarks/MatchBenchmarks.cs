@@ -38,6 +38,6 @@ public class MatchBenchmarks
     public int Match()
     {
         var address = _addresses[_next++ % _addresses.Length];
-        return _index.Match(address).Count;
+        return _index.Match(address).Length;
     }
 }
