@@ -17,6 +17,12 @@ internal sealed class BaselineBroker : IDisposable
 {
     public const string DirectoryVariable = "ZCCP_BASELINE_DIR";
 
+    /// <summary>The category of benchmarks that need the baseline build; left out when <see cref="DirectoryVariable"/> is not set.</summary>
+    public const string Category = "baseline-build";
+
+    /// <summary>True when a baseline build was named.</summary>
+    public static bool IsConfigured => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(DirectoryVariable));
+
     private readonly IDisposable _server;
 
     private BaselineBroker(IDisposable server, string endpoint)
