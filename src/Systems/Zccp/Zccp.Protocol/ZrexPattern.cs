@@ -32,13 +32,14 @@ public sealed class ZrexPattern
     private readonly byte[] _literal;
     private readonly LiteralShape _shape;
 
-    private ZrexPattern(string expression, string? error, Instruction[] program, ByteSet[] sets, byte[] prefix, byte[] literal, LiteralShape shape)
+    private ZrexPattern(string expression, string? error, Instruction[] program, ByteSet[] sets, byte[] prefix, byte[] required, byte[] literal, LiteralShape shape)
     {
         Expression = expression;
         Error = error;
         _program = program;
         _sets = sets;
         AnchoredPrefix = prefix;
+        RequiredLiteral = required;
         _literal = literal;
         _shape = shape;
     }
@@ -58,6 +59,14 @@ public sealed class ZrexPattern
     /// broker indexes patterns by it so a PUBLISH never tests patterns that cannot match.
     /// </summary>
     public ReadOnlyMemory<byte> AnchoredPrefix { get; }
+
+    /// <summary>
+    /// Bytes every matching address contains: the longest run of literal bytes that any match must
+    /// include, in order and adjacent (<c>dev-\d+-temp</c> gives <c>-temp</c>, <c>(ab)+x</c> gives
+    /// <c>ab</c>); empty when there is none (<c>\d+</c>, <c>a|b</c>, <c>x*</c>). The broker tests an
+    /// unanchored pattern only against addresses in which this literal occurs.
+    /// </summary>
+    public ReadOnlyMemory<byte> RequiredLiteral { get; }
 
     /// <summary>Compiles <paramref name="expression"/>; never throws for a bad pattern (see <see cref="IsValid"/>).</summary>
     public static ZrexPattern Parse(string expression)
@@ -80,7 +89,7 @@ public sealed class ZrexPattern
         compiler.Emit(root);
         compiler.Add(new Instruction(OpCode.Match, 0, 0));
         var (shape, literal) = Classify(root);
-        return new ZrexPattern(expression, null, compiler.Program.ToArray(), parser.Sets.ToArray(), Prefix(root), literal, shape);
+        return new ZrexPattern(expression, null, compiler.Program.ToArray(), parser.Sets.ToArray(), Prefix(root), Required(root), literal, shape);
     }
 
     /// <summary>True when the pattern occurs anywhere in <paramref name="address"/>.</summary>
@@ -112,7 +121,7 @@ public sealed class ZrexPattern
     public override string ToString() => Expression;
 
     private static ZrexPattern Invalid(string expression, string error) =>
-        new(expression, error, Array.Empty<Instruction>(), Array.Empty<ByteSet>(), Array.Empty<byte>(), Array.Empty<byte>(), LiteralShape.None);
+        new(expression, error, Array.Empty<Instruction>(), Array.Empty<ByteSet>(), Array.Empty<byte>(), Array.Empty<byte>(), Array.Empty<byte>(), LiteralShape.None);
 
     // ---- matching -------------------------------------------------------------------------------
 
@@ -219,6 +228,55 @@ public sealed class ZrexPattern
         for (var i = 1; i < items.Count && items[i] is ByteNode literal; i++)
             prefix.Add(literal.Value);
         return prefix.ToArray();
+    }
+
+    // The longest literal run every match contains. Concatenations (groups included) are walked in
+    // order: adjacent literal bytes extend the run, anything else ends it. The body of a repetition
+    // that must occur (x+) has a required literal of its own, not adjacent to its neighbours.
+    // Optional parts, alternations, classes and anchors contribute nothing.
+    private static byte[] Required(Node root)
+    {
+        var best = new List<byte>();
+        var run = new List<byte>();
+        Walk(root);
+        EndRun();
+        return best.ToArray();
+
+        void Walk(Node node)
+        {
+            switch (node)
+            {
+                case ByteNode b:
+                    run.Add(b.Value);
+                    break;
+                case ConcatNode concat:
+                    foreach (var item in concat.Items)
+                        Walk(item);
+                    break;
+                case RepeatNode { Optional: false } repeat:
+                    EndRun();
+                    var inner = Required(repeat.Body);
+                    if (inner.Length > best.Count)
+                    {
+                        best.Clear();
+                        best.AddRange(inner);
+                    }
+                    break;
+                default:
+                    EndRun();
+                    break;
+            }
+        }
+
+        void EndRun()
+        {
+            if (run.Count > best.Count)
+            {
+                best.Clear();
+                best.AddRange(run);
+            }
+            run.Clear();
+        }
     }
 
     // Patterns that are only literal bytes, optionally anchored, match with a span search.

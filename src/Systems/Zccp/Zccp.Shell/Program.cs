@@ -54,6 +54,11 @@ public static class Program
             Console.Error.WriteLine($"zccp-sh: server not reachable at {broker}");
             return 1;
         }
+        catch (ZccpIdentifierRefusedException e)
+        {
+            Console.Error.WriteLine($"zccp-sh: {e.Message}");
+            return 1;
+        }
         catch (Exception e) when (e is ArgumentException or Zproto.Runtime.Zmq.ZmqException)
         {
             Console.Error.WriteLine($"zccp-sh: {e.Message}");

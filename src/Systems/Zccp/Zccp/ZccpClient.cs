@@ -72,6 +72,7 @@ public sealed class ZccpClient : IAsyncDisposable
 
     /// <summary>Connects to the broker at <paramref name="endpoint"/> and greets it as <paramref name="identifier"/>.</summary>
     /// <exception cref="ZccpNotReachableException">No HELLO-OK within <paramref name="timeout"/>.</exception>
+    /// <exception cref="ZccpIdentifierRefusedException">The broker answered the HELLO with INVALID (its ACL does not admit the identifier).</exception>
     /// <exception cref="ArgumentException">The identifier is over 255 UTF-8 bytes or the timeout is not positive.</exception>
     public static async Task<ZccpClient> ConnectAsync(string endpoint, string identifier, TimeSpan timeout, ZccpClientOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -86,6 +87,8 @@ public sealed class ZccpClient : IAsyncDisposable
         {
             client._machine.Start();
             var reply = await client._machine.ConnectAsync(endpoint, identifier, (uint)timeout.TotalMilliseconds, timeout + TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            if (reply.Value is MachineClient.Refused)
+                throw new ZccpIdentifierRefusedException(endpoint, identifier);
             if (reply.Value is MachineClient.Failure)
                 throw new ZccpNotReachableException(endpoint);
             return client;

@@ -12,6 +12,20 @@ public sealed class ZccpNotReachableException(string endpoint) : ZccpException($
     public string Endpoint { get; } = endpoint;
 }
 
+/// <summary>
+/// The broker answered the HELLO with INVALID: it does not admit this identifier (zccpd's ACL binds it to
+/// other CURVE keys, or this key to other identifiers). Thrown at once, not after the connect timeout.
+/// </summary>
+public sealed class ZccpIdentifierRefusedException(string endpoint, string identifier)
+    : ZccpException($"the broker at {endpoint} refused identifier '{identifier}'")
+{
+    /// <summary>The endpoint tried.</summary>
+    public string Endpoint { get; } = endpoint;
+
+    /// <summary>The identifier refused.</summary>
+    public string Identifier { get; } = identifier;
+}
+
 /// <summary>A subscription pattern that is not valid zrex; it was not sent.</summary>
 public sealed class ZccpPatternException(string pattern, string reason) : ZccpException($"'{pattern}' is not a valid zrex pattern: {reason}")
 {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Zccpd.Codec;
@@ -27,6 +28,8 @@ public sealed partial class ZccpServer
 
     private readonly SubscriptionIndex<Client> _subscriptions = new();
     private readonly DirectRouter<Client> _router = new();
+    // The subscribers one PUBLISH goes to (reused: a PUBLISH allocates no list).
+    private readonly List<Client> _targets = new();
 
     /// <summary>Creates the broker with a policy (the host uses this constructor).</summary>
     [ActivatorUtilitiesConstructor]
@@ -52,13 +55,10 @@ public sealed partial class ZccpServer
         /// <summary>The HELLO identifier (empty until HELLO, and for 2014 C clients).</summary>
         internal string Identifier { get; set; } = "";
 
-        /// <summary>DELIVERs waiting for this client's 'forward' event, oldest first.</summary>
-        internal Queue<ZccpMsg.Deliver> Deliveries { get; } = new();
-
         /// <summary>When the broker last sent this client something (the heartbeat PINGs only idle clients).</summary>
         internal long LastSentAt { get; set; }
 
-        /// <summary>The DELIVER the next 'send DELIVER' sends (set by 'take delivery' or a refusal).</summary>
+        /// <summary>The DELIVER the next 'send DELIVER' sends (a refusal or an error answer).</summary>
         internal ZccpMsg.Deliver? Outgoing { get; set; }
     }
 
@@ -137,19 +137,24 @@ public sealed partial class ZccpServer
             Refuse(client, AccessAction.Publish, request.Address, request.Headers, request.Content);
             return;
         }
-        var targets = _subscriptions.Match(request.Address);
-        if (targets.Count == 0)
+        var subscribers = _subscriptions.Match(request.Address);
+        if (subscribers.IsEmpty)
             return;
-        // One DELIVER, shared by every target: messages are immutable.
-        var deliver = new ZccpMsg.Deliver { Sender = client.Identifier, Address = request.Address, Headers = request.Headers, Content = request.Content };
-        foreach (var target in targets)
+        _targets.Clear();
+        var now = Now;
+        foreach (var target in subscribers)
         {
             if (ReferenceEquals(target, client))
                 continue;
             if (acl is not null && !acl.Allows(target.Identifier, target.UserId, AccessAction.Subscribe, request.Address))
                 continue;
-            Forward(target, deliver);
+            target.LastSentAt = now;
+            _targets.Add(target);
         }
+        // One DELIVER, encoded once: its frames are the same for every subscriber.
+        SendToMany(new ZccpMsg.Deliver { Sender = client.Identifier, Address = request.Address, Headers = request.Headers, Content = request.Content },
+            CollectionsMarshal.AsSpan(_targets));
+        _targets.Clear();
     }
 
     private partial void RouteToTarget(Client client, ZccpMsg.Direct request)
@@ -164,13 +169,8 @@ public sealed partial class ZccpServer
             Answer(client, request.Address, request.Headers, request.Content, NoRoute);
             return;
         }
-        Forward(target, new ZccpMsg.Deliver { Sender = client.Identifier, Address = request.Address, Headers = request.Headers, Content = request.Content });
-    }
-
-    private partial void TakeDelivery(Client client)
-    {
-        client.Outgoing = client.Deliveries.Dequeue();
-        client.LastSentAt = Now;
+        target.LastSentAt = Now;
+        Send(target, new ZccpMsg.Deliver { Sender = client.Identifier, Address = request.Address, Headers = request.Headers, Content = request.Content });
     }
 
     // HELLO-OK and GOODBYE-OK carry no server properties or session statistics.
@@ -178,7 +178,7 @@ public sealed partial class ZccpServer
 
     private partial ZccpMsg.GoodbyeOk ComposeGoodbyeOk(Client client, ZccpMsg.Goodbye request) => new();
 
-    // DELIVER goes out under 'forward' (TakeDelivery chose it) and 'refused' (Answer built it).
+    // The DELIVER of 'refused': Answer built it.
     private partial ZccpMsg.Deliver ComposeDeliver(Client client)
     {
         var deliver = client.Outgoing ?? throw new InvalidOperationException("DELIVER without a prepared delivery");
@@ -190,7 +190,6 @@ public sealed partial class ZccpServer
     {
         _router.Unregister(client.Identifier, client);
         _subscriptions.Remove(client);
-        client.Deliveries.Clear();
     }
 
     /// <summary>Every way a client ends passes here too (an action that threw, the server stopping).</summary>
@@ -207,12 +206,6 @@ public sealed partial class ZccpServer
     {
         client.Outgoing = new ZccpMsg.Deliver { Address = address, Headers = WithError(headers, error), Content = content };
         SetNextEvent(client, Event.Refused);
-    }
-
-    private void Forward(Client target, ZccpMsg.Deliver deliver)
-    {
-        target.Deliveries.Enqueue(deliver);
-        SendEvent(target, Event.Forward);
     }
 
     // The request's own headers (request-id, reply-to) come back so the sender can correlate the refusal.

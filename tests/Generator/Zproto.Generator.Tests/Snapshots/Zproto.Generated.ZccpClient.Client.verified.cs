@@ -110,6 +110,13 @@ namespace Zproto.Generated
         }
 
         /// <summary>
+        /// The broker answered HELLO with INVALID: it does not admit this identifier.
+        /// </summary>
+        public sealed partial record Refused : Reply
+        {
+        }
+
+        /// <summary>
         /// The call failed.
         /// </summary>
         public sealed partial record Failure : Reply
@@ -135,7 +142,7 @@ namespace Zproto.Generated
         {
         }
 
-        /// <summary>What <see cref="ConnectAsync"/> return: exactly one of <see cref="Success"/>, <see cref="Failure"/>.</summary>
+        /// <summary>What <see cref="ConnectAsync"/> return: exactly one of <see cref="Success"/>, <see cref="Refused"/>, <see cref="Failure"/>.</summary>
         public sealed class StatusResult
         {
             internal StatusResult(Reply value) => Value = value;
@@ -144,8 +151,9 @@ namespace Zproto.Generated
             public Reply Value { get; }
 
             /// <summary>Calls the function for the reply this result holds; the compiler makes the caller handle every case.</summary>
-            public TResult Match<TResult>(global::System.Func<Success, TResult> success, global::System.Func<Failure, TResult> failure) =>
+            public TResult Match<TResult>(global::System.Func<Success, TResult> success, global::System.Func<Refused, TResult> refused, global::System.Func<Failure, TResult> failure) =>
                 Value is Success successReply ? success(successReply) :
+                Value is Refused refusedReply ? refused(refusedReply) :
                 failure((Failure)Value);
         }
 
@@ -181,13 +189,14 @@ namespace Zproto.Generated
         }
 
         /// <summary>
-        /// Connect to the broker and greet it; SUCCESS, or FAILURE ("Server is not reachable") after the timeout.
+        /// Connect to the broker and greet it; SUCCESS, REFUSED when the broker answers the HELLO with
+        /// INVALID, or FAILURE ("Server is not reachable") after the timeout.
         /// </summary>
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
         public async global::System.Threading.Tasks.Task<StatusResult> ConnectAsync(string endpoint, string identifier, uint timeout, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            new StatusResult((await CallAsync("connect", Event.Connect, new ConnectArguments { Endpoint = endpoint, Identifier = identifier, Timeout = timeout }, static r => r is Success or Failure, callTimeout, cancellationToken).ConfigureAwait(false))!);
+            new StatusResult((await CallAsync("connect", Event.Connect, new ConnectArguments { Endpoint = endpoint, Identifier = identifier, Timeout = timeout }, static r => r is Success or Refused or Failure, callTimeout, cancellationToken).ConfigureAwait(false))!);
 
         /// <summary>Arguments of <see cref="SubscribeToAsync"/>.</summary>
         public sealed record SubscribeToArguments : MethodArguments
@@ -372,6 +381,13 @@ namespace Zproto.Generated
                             TraceAction("terminate");
                             Terminate();
                             return true;
+                        case Event.Invalid:
+                            TraceAction("signal refused");
+                            SignalRefused((global::Zproto.Generated.ZccpMsg.Invalid)Message!);
+                            if (ExceptionRaised) return true;
+                            TraceAction("terminate");
+                            Terminate();
+                            return true;
                         case Event.Hello:
                         case Event.Subscribe:
                         case Event.SubscribeOk:
@@ -382,7 +398,6 @@ namespace Zproto.Generated
                         case Event.GoodbyeOk:
                         case Event.Ping:
                         case Event.PingOk:
-                        case Event.Invalid:
                             return true;
                         default:
                             return false;
@@ -647,6 +662,9 @@ namespace Zproto.Generated
 
         /// <summary>Action "signal server not reachable" (first used in connecting / expired).</summary>
         private partial void SignalServerNotReachable();
+
+        /// <summary>Action "signal refused" (first used in connecting / INVALID).</summary>
+        private partial void SignalRefused(global::Zproto.Generated.ZccpMsg.Invalid message);
 
         /// <summary>Action "fail pending subscriptions" (first used in connected / INVALID).</summary>
         private partial void FailPendingSubscriptions(global::Zproto.Generated.ZccpMsg.Invalid message);

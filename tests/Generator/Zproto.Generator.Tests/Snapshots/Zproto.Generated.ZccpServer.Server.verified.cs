@@ -69,8 +69,6 @@ namespace Zproto.Generated
             PingOk,
             /// <summary>INVALID</summary>
             Invalid,
-            /// <summary>forward</summary>
-            Forward,
             /// <summary>refused</summary>
             Refused,
             /// <summary>heartbeat</summary>
@@ -129,7 +127,6 @@ namespace Zproto.Generated
             Event.Ping => "PING",
             Event.PingOk => "PING-OK",
             Event.Invalid => "INVALID",
-            Event.Forward => "forward",
             Event.Refused => "refused",
             Event.Heartbeat => "heartbeat",
             Event.Busy => "busy",
@@ -208,8 +205,6 @@ namespace Zproto.Generated
                             return true;
                         case Event.Heartbeat:
                             return true;
-                        case Event.Forward:
-                            return true;
                         case Event.HelloOk:
                         case Event.Subscribe:
                         case Event.SubscribeOk:
@@ -248,13 +243,6 @@ namespace Zproto.Generated
                         case Event.Direct:
                             TraceAction(client, "route to target");
                             RouteToTarget(client, (global::Zproto.Generated.ZccpMsg.Direct)client.Request!);
-                            return true;
-                        case Event.Forward:
-                            TraceAction(client, "take delivery");
-                            TakeDelivery(client);
-                            if (client.ExceptionRaised) return true;
-                            TraceAction(client, "send DELIVER");
-                            Send(client, ComposeDeliver(client));
                             return true;
                         case Event.Refused:
                             TraceAction(client, "send DELIVER");
@@ -355,10 +343,7 @@ namespace Zproto.Generated
         /// <summary>Action "route to target" (first used in connected / DIRECT).</summary>
         private partial void RouteToTarget(Client client, global::Zproto.Generated.ZccpMsg.Direct request);
 
-        /// <summary>Action "take delivery" (first used in connected / forward).</summary>
-        private partial void TakeDelivery(Client client);
-
-        /// <summary>Builds the DELIVER message the model sends (first in connected / forward).</summary>
+        /// <summary>Builds the DELIVER message the model sends (first in connected / refused).</summary>
         private partial global::Zproto.Generated.ZccpMsg.Deliver ComposeDeliver(Client client);
 
         /// <summary>Action "check idle" (first used in connected / heartbeat).</summary>

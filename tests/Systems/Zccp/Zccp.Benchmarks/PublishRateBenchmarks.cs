@@ -23,7 +23,9 @@ public class PublishRateBenchmarks
     private const int DistinctAddresses = 65_536;
     private readonly List<byte[]> _scratch = new();
     private ZmqContext _context = null!;
-    private ZccpServer _server = null!;
+    private ZmqContext? _brokerContext;
+    private ZccpServer? _server;
+    private BaselineBroker? _baseline;
     private ZmqSocket _publisher = null!;
     private ZmqSocket _matching = null!;
     private ZmqSocket[] _others = null!;
@@ -44,12 +46,31 @@ public class PublishRateBenchmarks
     [Params(OtherPatterns.None, OtherPatterns.Anchored, OtherPatterns.Unanchored)]
     public OtherPatterns Others { get; set; }
 
+    /// <summary>Which zccpd: this build, or the one in <c>ZCCP_BASELINE_DIR</c> (<see cref="BaselineBroker"/>) when set.</summary>
+    [ParamsSource(nameof(Builds))]
+    public string Build { get; set; } = ThisBuild;
+
+    private const string ThisBuild = "this";
+
+    public static IEnumerable<string> Builds => BaselineBroker.IsConfigured ? new[] { ThisBuild, "baseline" } : new[] { ThisBuild };
+
     [GlobalSetup]
     public void Setup()
     {
         _context = new ZmqContext();
-        _server = Sockets.StartBroker(_context);
-        var endpoint = _server.Endpoints[0];
+        string endpoint;
+        if (Build == ThisBuild)
+        {
+            // The broker's own context (its own I/O thread), as the baseline build's has.
+            _brokerContext = new ZmqContext();
+            _server = Sockets.StartBroker(_brokerContext);
+            endpoint = _server.Endpoints[0];
+        }
+        else
+        {
+            _baseline = BaselineBroker.Start();
+            endpoint = _baseline.Endpoint;
+        }
         _publisher = Sockets.Greeted(_context, endpoint, "publisher");
         _others = new ZmqSocket[Others == OtherPatterns.None ? 0 : 100];
         for (var c = 0; c < _others.Length; c++)
@@ -64,7 +85,7 @@ public class PublishRateBenchmarks
         _matching = Sockets.Greeted(_context, endpoint, "matching");
         Sockets.Subscribe(_matching, Others == OtherPatterns.Unanchored ? "alarm" : @"^alarm\.");
         var expected = _others.Length * 100 + 1;
-        if (_server.CountPatternsAsync().GetAwaiter().GetResult() != expected)
+        if (_server is not null && _server.CountPatternsAsync().GetAwaiter().GetResult() != expected)
             throw new InvalidOperationException($"the broker does not hold {expected} patterns");
         _publishes = new ReadOnlyMemory<byte>[DistinctAddresses][];
         for (var n = 0; n < DistinctAddresses; n++)
@@ -86,7 +107,9 @@ public class PublishRateBenchmarks
             socket.Dispose();
         _matching.Dispose();
         _publisher.Dispose();
-        _server.Dispose();
+        _server?.Dispose();
+        _baseline?.Dispose();
+        _brokerContext?.Dispose();
         _context.Dispose();
     }
 }

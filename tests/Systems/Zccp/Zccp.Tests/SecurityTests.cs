@@ -282,8 +282,12 @@ public sealed class SecurityTests
             // The session goes on after a refusal.
             await device.SubscribeAsync("^cmd\\.");
         }
-        // The broker answers INVALID to the HELLO; the library sees no HELLO-OK and gives up after its timeout.
-        await Assert.ThrowsAsync<ZccpNotReachableException>(() =>
-            ZccpClient.ConnectAsync(broker.Endpoint, "dev-1", TimeSpan.FromMilliseconds(500), new ZccpClientOptions { CurveServerKey = server.PublicKey, CurveKeys = otherKey }));
+        // The broker answers INVALID to the HELLO, and the library fails the connect at once with a typed
+        // error: the timeout is a minute, and the test's own deadline is far below it.
+        var connecting = ZccpClient.ConnectAsync(broker.Endpoint, "dev-1", TimeSpan.FromMinutes(1), new ZccpClientOptions { CurveServerKey = server.PublicKey, CurveKeys = otherKey });
+        Assert.Same(connecting, await Task.WhenAny(connecting, Task.Delay(TimeSpan.FromSeconds(30))));
+        var error = await Assert.ThrowsAsync<ZccpIdentifierRefusedException>(() => connecting);
+        Assert.Equal("dev-1", error.Identifier);
+        Assert.Equal($"the broker at {broker.Endpoint} refused identifier 'dev-1'", error.Message);
     }
 }

@@ -52,6 +52,18 @@ public sealed class ShellProcessTests
         Assert.Contains($"zccp-sh: server not reachable at {endpoint}", shell.Stderr);
     }
 
+    [Fact]
+    public async Task Refused_identifier_exits_1_at_once_with_the_reason()
+    {
+        // 'ops' is bound to a CURVE key: a plaintext client saying HELLO as 'ops' gets INVALID.
+        var acl = Zccpd.Routing.AccessList.Parse($"key {Zproto.Runtime.Zmq.ZmqCurve.GenerateKeyPair().PublicKey} ops");
+        await using var broker = TestBroker.Start(new Zccpd.BrokerPolicy { HeartbeatInterval = TimeSpan.Zero, Acl = acl }, tcp: true);
+        // A one-minute connect timeout: the exit must come from the refusal, well within the wait below.
+        await using var shell = ProgramProcess.Start(ProgramProcess.ShellDll, new[] { "--endpoint", broker.Endpoint, "--identifier", "ops", "--timeout", "60000", "cpu" });
+        Assert.Equal(1, await shell.WaitForExitAsync());
+        Assert.Contains($"zccp-sh: the broker at {broker.Endpoint} refused identifier 'ops'", shell.Stderr);
+    }
+
     [Theory]
     [InlineData]
     [InlineData("a", "b", "c")]

@@ -122,6 +122,36 @@ public sealed class ZrexPatternTests
         Assert.Equal(prefix, System.Text.Encoding.UTF8.GetString(ZrexPattern.Parse(pattern).AnchoredPrefix.Span));
     }
 
+    [Theory]
+    [InlineData("dev-\\d+-temp", "-temp")]
+    [InlineData("cpu", "cpu")]
+    [InlineData("^cpu\\.", "cpu.")]
+    [InlineData("\\.temp$", ".temp")]
+    [InlineData("a(bc)d", "abcd")]
+    [InlineData("(ab)+x", "ab")]
+    [InlineData("ab+c", "a")]
+    [InlineData("xy?z", "x")]
+    [InlineData("ab*cde", "cde")]
+    [InlineData("H.*O", "H")]
+    [InlineData("\\d+", "")]
+    [InlineData("a|b", "")]
+    [InlineData("(abc|abd)x", "x")]
+    [InlineData("x*", "")]
+    [InlineData("[ab]c", "c")]
+    [InlineData("", "")]
+    public void Required_literal_is_the_longest_run_every_match_contains(string pattern, string literal)
+    {
+        var parsed = ZrexPattern.Parse(pattern);
+        Assert.True(parsed.IsValid, parsed.Error);
+        Assert.Equal(literal, System.Text.Encoding.UTF8.GetString(parsed.RequiredLiteral.Span));
+    }
+
+    [Fact]
+    public void Invalid_pattern_has_no_required_literal()
+    {
+        Assert.True(ZrexPattern.Parse("abc(").RequiredLiteral.IsEmpty);
+    }
+
     [Fact]
     public void Catastrophic_backtracking_pattern_is_answered_by_counting_steps_not_time()
     {

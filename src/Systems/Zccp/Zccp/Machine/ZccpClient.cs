@@ -53,6 +53,8 @@ public sealed partial class ZccpClient
 
     private partial void SignalServerNotReachable() => SignalReply(new Failure { Reason = "Server is not reachable" });
 
+    private partial void SignalRefused(ZccpMsg.Invalid message) => SignalReply(new Refused());
+
     private partial void StartReplay(ZccpMsg.HelloOk message) => SetNextEvent(_subscriptions.StartReplay() ? Event.Replay : Event.Replayed);
 
     private partial void PrepareNextReplay()

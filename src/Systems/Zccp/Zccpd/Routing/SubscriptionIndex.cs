@@ -28,8 +28,10 @@ public enum SubscribeResult
 /// </summary>
 /// <remarks>
 /// A PUBLISH does not test every pattern: patterns anchored on a literal prefix (<c>^cpu\.</c>)
-/// sit in a byte trie and only those whose prefix the address starts with are tested; the rest are
-/// tested one by one. Answers are cached per address until the subscriptions change, so a steady
+/// sit in a byte trie and only those whose prefix the address starts with are tested; the others
+/// with a required literal (<c>dev-\d+-temp</c> needs <c>-temp</c>) sit in a <see cref="LiteralIndex{T}"/>
+/// and only those whose literal occurs in the address are tested; only patterns with neither
+/// (<c>\d+</c>, <c>a|b</c>) are tested one by one. Answers are cached per address until the subscriptions change, so a steady
 /// stream of publishes to a few addresses costs one dictionary lookup each. Not thread-safe: the
 /// broker uses it on its owner thread only.
 /// </remarks>
@@ -38,7 +40,9 @@ public sealed class SubscriptionIndex<TSubscriber> where TSubscriber : class
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<TSubscriber, List<Entry>> _bySubscriber = new(ReferenceEqualityComparer.Instance);
     private readonly TrieNode _trie = new();
-    private readonly List<Entry> _unanchored = new();
+    private readonly LiteralIndex<Entry> _literals = new();
+    private readonly List<Entry> _scanned = new();
+    private readonly List<Entry> _candidates = new();
     private readonly Dictionary<string, TSubscriber[]> _cache = new(StringComparer.Ordinal);
     private readonly List<Entry> _matched = new();
     private readonly HashSet<TSubscriber> _seen = new(ReferenceEqualityComparer.Instance);
@@ -97,10 +101,12 @@ public sealed class SubscriptionIndex<TSubscriber> where TSubscriber : class
             }
             entry = new Entry(pattern, ++_sequence);
             _entries[expression] = entry;
-            if (pattern.AnchoredPrefix.IsEmpty)
-                _unanchored.Add(entry);
-            else
+            if (!pattern.AnchoredPrefix.IsEmpty)
                 _trie.NodeFor(pattern.AnchoredPrefix.Span).Entries.Add(entry);
+            else if (!pattern.RequiredLiteral.IsEmpty)
+                _literals.Add(entry, pattern.RequiredLiteral);
+            else
+                _scanned.Add(entry);
         }
         entry.Add(subscriber);
         held.Add(entry);
@@ -126,7 +132,8 @@ public sealed class SubscriptionIndex<TSubscriber> where TSubscriber : class
         if (emptied is not null)
         {
             // One pass per list, so dropping a client with 10,000 patterns stays linear.
-            _unanchored.RemoveAll(emptied.Contains);
+            _literals.RemoveAll(emptied);
+            _scanned.RemoveAll(emptied.Contains);
             _trie.RemoveAll(emptied);
         }
         _cache.Clear();
@@ -135,9 +142,9 @@ public sealed class SubscriptionIndex<TSubscriber> where TSubscriber : class
     /// <summary>
     /// Who gets a PUBLISH to <paramref name="address"/>, in pattern order: each subscriber once, or
     /// once per matching pattern with <see cref="DuplicateDeliveries"/>. The publisher is included
-    /// when it subscribed; the caller leaves it out. The array is shared: do not change it.
+    /// when it subscribed; the caller leaves it out. Valid until the subscriptions change.
     /// </summary>
-    public IReadOnlyList<TSubscriber> Match(string address)
+    public ReadOnlySpan<TSubscriber> Match(string address)
     {
         ArgumentNullException.ThrowIfNull(address);
         if (_cache.TryGetValue(address, out var cached))
@@ -172,7 +179,14 @@ public sealed class SubscriptionIndex<TSubscriber> where TSubscriber : class
                 break;
             node = child;
         }
-        foreach (var entry in _unanchored)
+        _literals.FindIn(bytes, _candidates);
+        foreach (var entry in _candidates)
+        {
+            if (entry.Pattern.IsMatch(bytes))
+                _matched.Add(entry);
+        }
+        _candidates.Clear();
+        foreach (var entry in _scanned)
         {
             if (entry.Pattern.IsMatch(bytes))
                 _matched.Add(entry);

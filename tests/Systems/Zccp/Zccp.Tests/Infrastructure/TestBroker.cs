@@ -26,15 +26,16 @@ internal sealed class TestBroker : IAsyncDisposable
 
     public string Endpoint => Server.Endpoints[0];
 
-    /// <summary>Starts a broker; server heartbeats are off unless asked for, so raw dialogues see only what they provoke.</summary>
-    public static TestBroker Start(BrokerPolicy? policy = null, TimeSpan? timeout = null, bool tcp = false, CurveServerOptions? curve = null)
+    /// <summary>Starts a broker; server heartbeats are off unless asked for, so raw dialogues see only what they provoke.
+    /// <paramref name="configure"/> changes the engine's options (flow-control limits) before it starts.</summary>
+    public static TestBroker Start(BrokerPolicy? policy = null, TimeSpan? timeout = null, bool tcp = false, CurveServerOptions? curve = null,
+        Action<ServerOptions>? configure = null)
     {
         var context = new ZmqContext();
         var endpoint = tcp ? "tcp://127.0.0.1:*" : $"inproc://zccpd-test-{Interlocked.Increment(ref s_count)}";
-        var server = new ZccpServer(
-            new ServerOptions { Endpoints = { endpoint }, Context = context, ClientTimeout = timeout ?? TimeSpan.FromSeconds(60), Curve = curve },
-            logger: null,
-            policy ?? new BrokerPolicy { HeartbeatInterval = TimeSpan.Zero });
+        var options = new ServerOptions { Endpoints = { endpoint }, Context = context, ClientTimeout = timeout ?? TimeSpan.FromSeconds(60), Curve = curve };
+        configure?.Invoke(options);
+        var server = new ZccpServer(options, logger: null, policy ?? new BrokerPolicy { HeartbeatInterval = TimeSpan.Zero });
         server.Start();
         return new TestBroker(context, server);
     }
