@@ -18,12 +18,14 @@ public class CFixturesBenchmarks
     private const string Log = "LOG";
     private const string Structures = "STRUCTURES";
     private const string Binary = "BINARY";
+    private const string LogUtf8 = "LOG, strings = utf8";
 
     private readonly ArrayBufferWriter<byte> _bufferWriter = new(1024);
     private readonly byte[] _buffer = new byte[1024];
     private readonly List<ReadOnlyMemory<byte>> _frames = new(4);
     private byte[] _logFrame = null!;
     private ReadOnlyMemory<byte>[] _logFrames = null!;
+    private ReadOnlyMemory<byte> _logMemory;
     private byte[] _structuresFrame = null!;
     private ReadOnlyMemory<byte>[] _binaryFrames = null!;
 
@@ -32,6 +34,7 @@ public class CFixturesBenchmarks
     {
         _logFrame = ZprotoExample.EncodeFrames(CFixtures.Log)[0].ToArray();
         _logFrames = [_logFrame];
+        _logMemory = _logFrame;
         _structuresFrame = ZprotoExample.EncodeFrames(CFixtures.Structures)[0].ToArray();
         _binaryFrames = ZprotoExample.EncodeFrames(CFixtures.Binary);
         if (_logFrame.Length != 61 || _structuresFrame.Length != 91 || _binaryFrames.Length != 3)
@@ -44,6 +47,9 @@ public class CFixturesBenchmarks
         GoldenVectors.CheckSame("BINARY to span", _binaryFrames[0].Span, _buffer.AsSpan(0, Binary_encode_all_frames() - 20));
         Check(CFixtures.Log.Equals(Log_decode()), "LOG");
         Check(CFixtures.Log.Equals(Log_decode_frames()), "LOG from frames");
+        GoldenVectors.CheckSame("utf8 LOG to span", _logFrame, _buffer.AsSpan(0, Log_utf8_encode_span()));
+        Check(CFixtures.LogUtf8.Equals(Log_utf8_decode()), "utf8 LOG");
+        Check(CFixtures.LogUtf8.Equals(Log_utf8_decode_frames()), "utf8 LOG from frames");
         Check(CFixtures.Structures.Equals(Structures_decode()), "STRUCTURES");
         Check(CFixtures.Binary.Equals(Binary_decode()), "BINARY");
     }
@@ -76,6 +82,24 @@ public class CFixturesBenchmarks
     public ZprotoExample.Message? Log_decode_frames()
     {
         ZprotoExample.TryDecode(_logFrames, out var message, out _);
+        return message;
+    }
+
+    [BenchmarkCategory(LogUtf8), Benchmark]
+    public int Log_utf8_encode_span() => ZprotoExampleUtf8.Encode(CFixtures.LogUtf8, _buffer);
+
+    /// <summary>From the frame's memory: the strings are views over it, not transcoded.</summary>
+    [BenchmarkCategory(LogUtf8), Benchmark]
+    public ZprotoExampleUtf8.Message? Log_utf8_decode()
+    {
+        ZprotoExampleUtf8.TryDecode(_logMemory, out var message, out _);
+        return message;
+    }
+
+    [BenchmarkCategory(LogUtf8), Benchmark]
+    public ZprotoExampleUtf8.Message? Log_utf8_decode_frames()
+    {
+        ZprotoExampleUtf8.TryDecode(_logFrames, out var message, out _);
         return message;
     }
 
