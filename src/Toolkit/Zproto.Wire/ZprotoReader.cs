@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 
@@ -63,44 +64,66 @@ public ref struct ZprotoReader
     }
 
     private bool Need(int count, string field) =>
-        _buffer.Length - _position >= count || Fail(DecodeErrorKind.Truncated, field, _position);
+        _buffer.Length - _position >= count || FailTruncated(field);
+
+    // The failure path of every read, kept out of line so the reads themselves stay small enough to
+    // inline into the generated decoder: one length check per field, no call.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool FailTruncated(string field) => Fail(DecodeErrorKind.Truncated, field, _position);
 
     /// <summary>Skips <paramref name="count"/> octets the caller has already examined (a pub-sub topic).</summary>
     public void Skip(int count) => _position = Math.Min(_buffer.Length, _position + Math.Max(0, count));
 
+    // _position never passes _buffer.Length, so each Slice(_position) below is in range, and the
+    // TryRead*BigEndian call is the only length check.
+
     /// <summary>Reads a 1-octet number.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadNumber1(string field, out byte value)
     {
-        if (!Need(1, field)) { value = 0; return false; }
-        value = _buffer[_position++];
-        return true;
+        if ((uint)_position < (uint)_buffer.Length)
+        {
+            value = _buffer[_position++];
+            return true;
+        }
+        value = 0;
+        return FailTruncated(field);
     }
 
     /// <summary>Reads a 2-octet big-endian number.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadNumber2(string field, out ushort value)
     {
-        if (!Need(2, field)) { value = 0; return false; }
-        value = BinaryPrimitives.ReadUInt16BigEndian(_buffer.Slice(_position));
-        _position += 2;
-        return true;
+        if (BinaryPrimitives.TryReadUInt16BigEndian(_buffer.Slice(_position), out value))
+        {
+            _position += 2;
+            return true;
+        }
+        return FailTruncated(field);
     }
 
     /// <summary>Reads a 4-octet big-endian number.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadNumber4(string field, out uint value)
     {
-        if (!Need(4, field)) { value = 0; return false; }
-        value = BinaryPrimitives.ReadUInt32BigEndian(_buffer.Slice(_position));
-        _position += 4;
-        return true;
+        if (BinaryPrimitives.TryReadUInt32BigEndian(_buffer.Slice(_position), out value))
+        {
+            _position += 4;
+            return true;
+        }
+        return FailTruncated(field);
     }
 
     /// <summary>Reads an 8-octet big-endian number.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadNumber8(string field, out ulong value)
     {
-        if (!Need(8, field)) { value = 0; return false; }
-        value = BinaryPrimitives.ReadUInt64BigEndian(_buffer.Slice(_position));
-        _position += 8;
-        return true;
+        if (BinaryPrimitives.TryReadUInt64BigEndian(_buffer.Slice(_position), out value))
+        {
+            _position += 8;
+            return true;
+        }
+        return FailTruncated(field);
     }
 
     /// <summary>Reads a signed 1-octet number (two's complement).</summary>
