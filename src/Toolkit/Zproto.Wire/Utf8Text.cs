@@ -43,8 +43,9 @@ public readonly struct Utf8Text : IEquatable<Utf8Text>
     /// <summary>Wraps <paramref name="utf8"/> (not copied) if it is valid UTF-8.</summary>
     public static bool TryCreate(ReadOnlyMemory<byte> utf8, out Utf8Text text)
     {
-        text = Utf8.IsValid(utf8.Span) ? new Utf8Text(utf8) : default;
-        return text._utf8.Length == utf8.Length;
+        var valid = Utf8.IsValid(utf8.Span);
+        text = valid ? new Utf8Text(utf8) : default;
+        return valid;
     }
 
     /// <summary>Wraps <paramref name="utf8"/> (not copied).</summary>
