@@ -21,18 +21,14 @@ internal static class CFixtures
         Data = "This is the message to log",
     };
 
-    /// <summary>The same LOG in the <c>strings = "utf8"</c> copy of the protocol (tests/Generator/Zproto.Codecs.Tests/Models).</summary>
-    public static ZprotoExampleUtf8.Log LogUtf8 { get; } = new()
-    {
-        Sequence = 123,
-        Level = 2,
-        Event = 3,
-        Node = 45536,
-        Peer = 65535,
-        Time = 1427261426,
-        Host = "localhost",
-        Data = "This is the message to log",
-    };
+    /// <summary>
+    /// The same LOG in the <c>strings = "utf8"</c> copy of the protocol (tests/Generator/Zproto.Codecs.Tests/Models),
+    /// decoded from <see cref="Log"/>'s frame: the two modes share one wire format.
+    /// </summary>
+    public static ZprotoExampleUtf8.Log LogUtf8 { get; } =
+        ZprotoExampleUtf8.TryDecode(ZprotoExample.EncodeFrames(Log)[0].ToArray(), out var message, out var error)
+            ? (ZprotoExampleUtf8.Log)message
+            : throw new InvalidOperationException(error.ToString());
 
     public static ZprotoExample.Structures Structures { get; } = new()
     {

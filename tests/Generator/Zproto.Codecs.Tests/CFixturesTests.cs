@@ -11,32 +11,33 @@ namespace Zproto.Codecs.Tests;
 /// </summary>
 public class CFixturesTests
 {
-    [Fact]
-    public void LOG_is_61_octets_and_round_trips()
+    private static ReadOnlyMemory<byte>[] RoundTrip(ZprotoExample.Message message)
     {
-        var frames = ZprotoExample.EncodeFrames(CFixtures.Log);
-        Assert.Equal(61, Assert.Single(frames).Length);
-        Assert.True(ZprotoExample.TryDecode(frames, out var decoded, out _));
-        Assert.Equal(CFixtures.Log, decoded);
+        var frames = ZprotoExample.EncodeFrames(message);
+        Assert.True(ZprotoExample.TryDecode(frames, out var decoded, out var error), error.ToString());
+        Assert.Equal(message, decoded);
+        return frames;
     }
 
     [Fact]
-    public void STRUCTURES_is_91_octets_and_round_trips()
-    {
-        var frames = ZprotoExample.EncodeFrames(CFixtures.Structures);
-        Assert.Equal(91, Assert.Single(frames).Length);
-        Assert.True(ZprotoExample.TryDecode(frames, out var decoded, out _));
-        Assert.Equal(CFixtures.Structures, decoded);
-    }
+    public void LOG_is_61_octets_and_round_trips() => Assert.Equal(61, Assert.Single(RoundTrip(CFixtures.Log)).Length);
+
+    [Fact]
+    public void STRUCTURES_is_91_octets_and_round_trips() => Assert.Equal(91, Assert.Single(RoundTrip(CFixtures.Structures)).Length);
 
     [Fact]
     public void BINARY_is_149_octets_in_3_frames_and_round_trips()
     {
-        var frames = ZprotoExample.EncodeFrames(CFixtures.Binary);
+        var frames = RoundTrip(CFixtures.Binary);
         Assert.Equal(new[] { 129, 10, 10 }, frames.Select(f => f.Length));
         Assert.Equal(149, frames.Sum(f => f.Length));
         Assert.Equal(CFixtures.Binary.PublicKey.ToArray(), Enumerable.Range(0, 100).Select(i => (byte)(i * 7 + 1)));
-        Assert.True(ZprotoExample.TryDecode(frames, out var decoded, out _));
-        Assert.Equal(CFixtures.Binary, decoded);
+    }
+
+    [Fact]
+    public void The_utf8_LOG_is_the_same_message()
+    {
+        Assert.Equal("localhost", CFixtures.LogUtf8.Host.ToString());
+        Assert.Equal(ZprotoExample.EncodeFrames(CFixtures.Log)[0].ToArray(), ZprotoExampleUtf8.EncodeFrames(CFixtures.LogUtf8)[0].ToArray());
     }
 }

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Xunit;
+using Zproto.Benchmarks;
 using Zproto.Wire;
 
 namespace Zproto.Codecs.Tests;
@@ -94,17 +95,8 @@ public class Utf8StringsTests
         }
     }
 
-    private static readonly ZprotoExampleUtf8.Log s_log = new()
-    {
-        Sequence = 123,
-        Level = 2,
-        Event = 3,
-        Node = 45536,
-        Peer = 65535,
-        Time = 1427261426,
-        Host = "h\u00f4te-\u20ac-\U0001F600",
-        Data = "This is the message to log",
-    };
+    // The C fixture's LOG, with 2-, 3- and 4-octet UTF-8 in host.
+    private static readonly ZprotoExampleUtf8.Log s_log = CFixtures.LogUtf8 with { Host = "h\u00f4te-\u20ac-\U0001F600" };
 
     [Fact]
     public void Decoding_from_memory_points_into_the_frame_and_decoding_from_a_span_copies()
