@@ -65,6 +65,7 @@ internal sealed partial class ModelBuilder
         _pubsub = pubsub;
         _framing = ParseFraming(root);
         var maxSize = ParseMaxSize(root);
+        var utf8Strings = ParseStrings(root, name ?? "");
 
         foreach (var child in root.Children)
         {
@@ -104,6 +105,7 @@ internal sealed partial class ModelBuilder
             Signature = signature,
             PubSub = pubsub,
             MaxSize = maxSize,
+            Utf8Strings = utf8Strings,
             Namespace = root.Value("namespace") ?? "",
             Defines = defines.ToEquatableArray(),
             Header = header.ConvertAll(h => h.Spec).ToEquatableArray(),
@@ -153,6 +155,27 @@ internal sealed partial class ModelBuilder
             default:
                 Report(DiagnosticDescriptors.InvalidAttribute, attribute!, "<class>", "framing", "must be frames, datagram or text-frames");
                 return Framing.Frames;
+        }
+    }
+
+    // How string and longstr fields are held: utf16 (System.String, the default) or utf8 (Utf8Text,
+    // decoded without transcoding). The text-frames codec has no utf8 form.
+    private bool ParseStrings(ModelNode root, string name)
+    {
+        var attribute = root.Attribute("strings");
+        switch (attribute?.Value.Trim().ToLowerInvariant())
+        {
+            case null:
+            case "utf16":
+                return false;
+            case "utf8":
+                if (_framing != Framing.TextFrames)
+                    return true;
+                Report(DiagnosticDescriptors.Utf8StringsIgnored, attribute, name);
+                return false;
+            default:
+                Report(DiagnosticDescriptors.InvalidAttribute, attribute!, "<class>", "strings", "must be utf16 or utf8");
+                return false;
         }
     }
 

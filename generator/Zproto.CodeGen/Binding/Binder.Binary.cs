@@ -119,6 +119,7 @@ public static partial class Binder
         {
             HasZprotoPrefix = !discriminated && !spec.PubSub,
             IsPubSub = spec.PubSub,
+            Utf8Strings = spec.Utf8Strings,
             HasDiscriminator = discriminated,
             SignatureByte = "0x" + ((0xA0 | spec.Signature) & 0xFF).ToString("X2", CultureInfo.InvariantCulture),
             HasMaxSize = spec.MaxSize > 0 && spec.Framing == Framing.Datagram,
@@ -175,7 +176,7 @@ public static partial class Binder
             case FieldKind.Chunk:
             case FieldKind.Frame: return "global::System.ReadOnlyMemory<byte>";
             case FieldKind.String:
-            case FieldKind.Longstr: return "string";
+            case FieldKind.Longstr: return IsUtf8Text(context, f) ? CSharp.Wire + ".Utf8Text" : "string";
             case FieldKind.Strings: return "global::System.Collections.Generic.IReadOnlyList<string>";
             case FieldKind.Hash: return CSharp.Wire + ".ZprotoHash";
             case FieldKind.Uuid: return "global::System.Guid";
@@ -187,12 +188,19 @@ public static partial class Binder
         }
     }
 
+    /// <summary>
+    /// A <c>string</c> or <c>longstr</c> field held as validated UTF-8 (<c>strings = "utf8"</c>). Constants
+    /// and rest-of-frame text stay <see cref="string"/>, as do the items of <c>strings</c> and <c>hash</c>.
+    /// </summary>
+    internal static bool IsUtf8Text(BindContext context, FieldSpec f) =>
+        context.Spec.Utf8Strings && f.Kind is FieldKind.String or FieldKind.Longstr && f.Value is null && !f.Rest;
+
     private static string Initializer(BindContext context, FieldSpec f)
     {
         switch (f.Kind)
         {
             case FieldKind.String:
-            case FieldKind.Longstr: return " = \"\";";
+            case FieldKind.Longstr: return IsUtf8Text(context, f) ? "" : " = \"\";";
             case FieldKind.Strings: return " = global::System.Array.Empty<string>();";
             case FieldKind.Hash: return $" = {CSharp.Wire}.ZprotoHash.Empty;";
             case FieldKind.Composite: return " = new();";

@@ -117,6 +117,8 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
             case FieldKind.Longstr:
             {
                 var method = f.Rest ? "RestString" : f.Kind == FieldKind.String ? "String" : "Longstr";
+                // Utf8Text values are written through the same-named overloads but read without transcoding.
+                var readMethod = Utf8Prefix(f) + method;
                 var checks = new CodeWriter();
                 if (f.Value is not null)
                 {
@@ -134,7 +136,7 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
                 Ops.Add(new OpView
                 {
                     Write = $"w.Write{method}({(f.Value is null ? access : CSharp.Literal(f.Value))});",
-                    Read = $"r.TryRead{method}({name}, out var {local})",
+                    Read = $"r.TryRead{readMethod}({name}, out var {local})",
                     Checks = checks.ToLines(),
                 });
                 return local;
@@ -201,8 +203,8 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
         switch (item.Kind)
         {
             case FieldKind.Boolean: return ("1", "w.WriteBoolean(item);", $"return r.TryReadBoolean({name}, out item);", 1, "");
-            case FieldKind.String: return ($"{W}.WireSize.String(item, {name})", "w.WriteString(item);", $"return r.TryReadString({name}, out item);", 1, "");
-            case FieldKind.Longstr: return ($"{W}.WireSize.Longstr(item)", "w.WriteLongstr(item);", $"return r.TryReadLongstr({name}, out item);", 4, "");
+            case FieldKind.String: return ($"{W}.WireSize.String(item, {name})", "w.WriteString(item);", $"return r.TryRead{Utf8Prefix(item)}String({name}, out item);", 1, "");
+            case FieldKind.Longstr: return ($"{W}.WireSize.Longstr(item)", "w.WriteLongstr(item);", $"return r.TryRead{Utf8Prefix(item)}Longstr({name}, out item);", 4, "");
             case FieldKind.Chunk: return ($"{W}.WireSize.Chunk(item)", "w.WriteChunk(item.Span);", $"return r.TryReadChunk({name}, out item);", 4, "");
             case FieldKind.Uuid: return ("16", "w.WriteUuid(item);", $"return r.TryReadUuid({name}, out item);", 16, "");
             case FieldKind.Hash: return ($"{W}.WireSize.Hash(item, {name})", "w.WriteHash(item);", $"return r.TryReadHash({name}, out item);", 4, "");
@@ -243,6 +245,8 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
                 throw new InvalidOperationException($"{item.Kind} cannot be a list item");
         }
     }
+
+    private string Utf8Prefix(FieldSpec f) => Binder.IsUtf8Text(context, f) ? "Utf8" : "";
 
     /// <summary>The C# literal of a number or integer field's constant (typed in the spec), or null.</summary>
     internal static string? NumberConstant(FieldSpec f) =>

@@ -19,6 +19,8 @@ public sealed record ProtocolView
     public bool IsText { get; init; }
     public bool HasZprotoPrefix { get; init; }
     public bool IsPubSub { get; init; }
+    /// <summary>The model's <c>strings = "utf8"</c>: string values are Utf8Text, and the codec decodes from memory too.</summary>
+    public bool Utf8Strings { get; init; }
     public bool HasDiscriminator { get; init; }
     public string SignatureByte { get; init; } = "";
     public int MaxSize { get; init; }

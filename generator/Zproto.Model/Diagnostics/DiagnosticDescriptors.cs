@@ -89,6 +89,8 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor BadMaxSize = new("ZP2040", Severity.Error, "Bad max_size", "max_size '{0}' must be a whole number of octets from 1 to 2147483647");
     /// <summary>ZP2041: <c>max_size</c> is smaller than the fixed part of a message, which could then never be sent.</summary>
     public static readonly DiagnosticDescriptor MaxSizeTooSmall = new("ZP2041", Severity.Error, "max_size smaller than a message", "max_size {0} is smaller than message '{1}', whose fixed part alone is {2} octets; it could never be sent");
+    /// <summary>ZP2050: <c>strings = "utf8"</c> on a text-frames protocol, whose codec keeps <see cref="string"/> values.</summary>
+    public static readonly DiagnosticDescriptor Utf8StringsIgnored = new("ZP2050", Severity.Warning, "strings = utf8 ignored", "strings = \"utf8\" applies to the frames and datagram framings; the text-frames codec of '{0}' keeps System.String values");
 
     /// <summary>ZP9001: an unexpected failure inside the generator.</summary>
     public static readonly DiagnosticDescriptor InternalError = new("ZP9001", Severity.Error, "Internal error", "internal error while processing the model: {0}");
@@ -101,6 +103,6 @@ public static class DiagnosticDescriptors
         UnknownType, MsgNotLast, BadNumberSize, BadOctetsSize, StringConstantTooLong, BadConstant, BadSignature,
         BadMessageId, BadBits, RestNotLast, BadDiscriminator, FramingConflict, DuplicateDeclaration, BadEnum, BadSection,
         NoMessages, NameClash, TypeNotAllowed, MemberNamedLikeType, TemplateBinding, TemplateSyntax, DuplicateProtocolName,
-        BadMaxSize, MaxSizeTooSmall, InternalError,
+        BadMaxSize, MaxSizeTooSmall, Utf8StringsIgnored, InternalError,
     ];
 }

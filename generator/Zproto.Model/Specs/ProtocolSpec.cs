@@ -36,6 +36,11 @@ public sealed record ProtocolSpec
     public bool PubSub { get; init; }
     /// <summary>Largest encoded message in octets, 0 when unlimited.</summary>
     public int MaxSize { get; init; }
+    /// <summary>
+    /// <c>strings = "utf8"</c>: <c>string</c> and <c>longstr</c> fields are <c>Zproto.Wire.Utf8Text</c>
+    /// (validated UTF-8, a view over the received frame) instead of <see cref="string"/>. Binary framings only.
+    /// </summary>
+    public bool Utf8Strings { get; init; }
     /// <summary>Namespace requested by the model (<c>namespace</c> attribute), or empty.</summary>
     public string Namespace { get; init; } = "";
     /// <summary>Named constants.</summary>

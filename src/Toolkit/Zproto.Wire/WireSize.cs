@@ -18,13 +18,20 @@ public static class WireSize
     public static int String(string? value, string field)
     {
         var count = value is null ? 0 : Encoding.UTF8.GetByteCount(value);
-        if (count > MaxStringLength)
-            throw new EncodeException(field, $"string is {count} UTF-8 octets; a zproto string holds at most {MaxStringLength} (use longstr)");
-        return 1 + count;
+        return 1 + CheckStringLength(count, field);
     }
 
     /// <summary>Size of a <c>longstr</c>: 4 + UTF-8 octets.</summary>
     public static int Longstr(string? value) => 4 + (value is null ? 0 : Encoding.UTF8.GetByteCount(value));
+
+    /// <summary>Size of a <c>string</c> held as UTF-8: 1 + its octets, which must be at most 255.</summary>
+    public static int String(Utf8Text value, string field) => 1 + CheckStringLength(value.Length, field);
+
+    private static int CheckStringLength(int count, string field) =>
+        count <= MaxStringLength ? count : throw new EncodeException(field, $"string is {count} UTF-8 octets; a zproto string holds at most {MaxStringLength} (use longstr)");
+
+    /// <summary>Size of a <c>longstr</c> held as UTF-8: 4 + its octets.</summary>
+    public static int Longstr(Utf8Text value) => checked(4 + value.Length);
 
     /// <summary>Size of rest-of-frame UTF-8 text.</summary>
     public static int RestString(string? value) => value is null ? 0 : Encoding.UTF8.GetByteCount(value);

@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 
@@ -16,6 +17,10 @@ namespace Zproto.Wire;
 public ref struct ZprotoReader
 {
     private readonly ReadOnlySpan<byte> _buffer;
+    // The same octets as _buffer when the caller handed over memory it owns (frames as received):
+    // Utf8Text values then point into it instead of copying. Empty otherwise.
+    private readonly ReadOnlyMemory<byte> _memory;
+    private readonly bool _shared;
     private readonly int _frame;
     private int _position;
     private DecodeError _error;
@@ -24,9 +29,22 @@ public ref struct ZprotoReader
     public ZprotoReader(ReadOnlySpan<byte> buffer, int frame = 0)
     {
         _buffer = buffer;
+        _memory = default;
+        _shared = false;
         _frame = frame;
         _position = 0;
         _error = default;
+    }
+
+    /// <summary>
+    /// Starts reading <paramref name="buffer"/>; <see cref="Utf8Text"/> values read from it are views
+    /// over <paramref name="buffer"/> (valid while its memory is), not copies.
+    /// </summary>
+    public ZprotoReader(ReadOnlyMemory<byte> buffer, int frame = 0)
+        : this(buffer.Span, frame)
+    {
+        _memory = buffer;
+        _shared = true;
     }
 
     /// <summary>Octets consumed so far.</summary>
@@ -46,44 +64,66 @@ public ref struct ZprotoReader
     }
 
     private bool Need(int count, string field) =>
-        _buffer.Length - _position >= count || Fail(DecodeErrorKind.Truncated, field, _position);
+        _buffer.Length - _position >= count || FailTruncated(field);
+
+    // The failure path of every read, kept out of line so the reads themselves stay small enough to
+    // inline into the generated decoder: one length check per field, no call.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool FailTruncated(string field) => Fail(DecodeErrorKind.Truncated, field, _position);
 
     /// <summary>Skips <paramref name="count"/> octets the caller has already examined (a pub-sub topic).</summary>
     public void Skip(int count) => _position = Math.Min(_buffer.Length, _position + Math.Max(0, count));
 
+    // _position never passes _buffer.Length, so each Slice(_position) below is in range, and the
+    // TryRead*BigEndian call is the only length check.
+
     /// <summary>Reads a 1-octet number.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadNumber1(string field, out byte value)
     {
-        if (!Need(1, field)) { value = 0; return false; }
-        value = _buffer[_position++];
-        return true;
+        if ((uint)_position < (uint)_buffer.Length)
+        {
+            value = _buffer[_position++];
+            return true;
+        }
+        value = 0;
+        return FailTruncated(field);
     }
 
     /// <summary>Reads a 2-octet big-endian number.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadNumber2(string field, out ushort value)
     {
-        if (!Need(2, field)) { value = 0; return false; }
-        value = BinaryPrimitives.ReadUInt16BigEndian(_buffer.Slice(_position));
-        _position += 2;
-        return true;
+        if (BinaryPrimitives.TryReadUInt16BigEndian(_buffer.Slice(_position), out value))
+        {
+            _position += 2;
+            return true;
+        }
+        return FailTruncated(field);
     }
 
     /// <summary>Reads a 4-octet big-endian number.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadNumber4(string field, out uint value)
     {
-        if (!Need(4, field)) { value = 0; return false; }
-        value = BinaryPrimitives.ReadUInt32BigEndian(_buffer.Slice(_position));
-        _position += 4;
-        return true;
+        if (BinaryPrimitives.TryReadUInt32BigEndian(_buffer.Slice(_position), out value))
+        {
+            _position += 4;
+            return true;
+        }
+        return FailTruncated(field);
     }
 
     /// <summary>Reads an 8-octet big-endian number.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadNumber8(string field, out ulong value)
     {
-        if (!Need(8, field)) { value = 0; return false; }
-        value = BinaryPrimitives.ReadUInt64BigEndian(_buffer.Slice(_position));
-        _position += 8;
-        return true;
+        if (BinaryPrimitives.TryReadUInt64BigEndian(_buffer.Slice(_position), out value))
+        {
+            _position += 8;
+            return true;
+        }
+        return FailTruncated(field);
     }
 
     /// <summary>Reads a signed 1-octet number (two's complement).</summary>
@@ -171,21 +211,68 @@ public ref struct ZprotoReader
         if (length == 0)
             return true;
         var bytes = _buffer.Slice(_position, (int)length);
-        // One strict pass validates and transcodes (validating first and then converting read non-ASCII
-        // text three times). UTF-16 never needs more chars than the UTF-8 has octets.
+        if (Ascii.IsValid(bytes))
+        {
+            // Most protocol text is ASCII: one vectorized check, then the string is widened in place
+            // (no count pass, no intermediate buffer).
+            value = string.Create(bytes.Length, bytes, static (chars, ascii) => Ascii.ToUtf16(ascii, chars, out _));
+        }
+        else if (!TryTranscode(bytes, out value))
+        {
+            return Fail(DecodeErrorKind.InvalidUtf8, field, start);
+        }
+        _position += (int)length;
+        return true;
+    }
+
+    // One strict pass validates and transcodes non-ASCII text (validating first and then converting
+    // read it three times). UTF-16 never needs more chars than the UTF-8 has octets.
+    private static bool TryTranscode(ReadOnlySpan<byte> bytes, out string value)
+    {
+        value = string.Empty;
         char[]? rented = null;
-        var chars = length <= StackLimit ? stackalloc char[(int)length] : (rented = ArrayPool<char>.Shared.Rent((int)length));
+        var chars = bytes.Length <= StackLimit ? stackalloc char[bytes.Length] : (rented = ArrayPool<char>.Shared.Rent(bytes.Length));
         try
         {
             if (Utf8.ToUtf16(bytes, chars, out _, out var written, replaceInvalidSequences: false) != OperationStatus.Done)
-                return Fail(DecodeErrorKind.InvalidUtf8, field, start);
+                return false;
             value = new string(chars.Slice(0, written));
+            return true;
         }
         finally
         {
             if (rented is not null)
                 ArrayPool<char>.Shared.Return(rented);
         }
+    }
+
+    /// <summary>Reads a <c>string</c> as <see cref="Utf8Text"/>: validated, not transcoded (a view when the reader was given memory, else a copy).</summary>
+    public bool TryReadUtf8String(string field, out Utf8Text value)
+    {
+        value = default;
+        var start = _position;
+        return TryReadNumber1(field, out var length) && TryReadUtf8Text(field, start, length, out value);
+    }
+
+    /// <summary>Reads a <c>longstr</c> as <see cref="Utf8Text"/> (see <see cref="TryReadUtf8String"/>).</summary>
+    public bool TryReadUtf8Longstr(string field, out Utf8Text value)
+    {
+        value = default;
+        var start = _position;
+        return TryReadNumber4(field, out var length) && TryReadUtf8Text(field, start, length, out value);
+    }
+
+    private bool TryReadUtf8Text(string field, int start, uint length, out Utf8Text value)
+    {
+        value = default;
+        if (length > (uint)(_buffer.Length - _position))
+            return Fail(DecodeErrorKind.Truncated, field, start, length);
+        if (length == 0)
+            return true;
+        var bytes = _buffer.Slice(_position, (int)length);
+        if (!Utf8.IsValid(bytes))
+            return Fail(DecodeErrorKind.InvalidUtf8, field, start);
+        value = Utf8Text.FromValidated(_shared ? _memory.Slice(_position, (int)length) : bytes.ToArray());
         _position += (int)length;
         return true;
     }

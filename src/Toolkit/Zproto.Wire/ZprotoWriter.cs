@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Text;
+using System.Text.Unicode;
 
 namespace Zproto.Wire;
 
@@ -75,10 +76,10 @@ public ref struct ZprotoWriter
         _position += octets;
     }
 
-    /// <summary>Writes a <c>string</c>: 1-octet length, then UTF-8 (length checked by <see cref="WireSize.String"/>).</summary>
+    /// <summary>Writes a <c>string</c>: 1-octet length, then UTF-8 (length checked by <see cref="WireSize.String(string, string)"/>).</summary>
     public void WriteString(string? value)
     {
-        var count = Encoding.UTF8.GetBytes(value ?? string.Empty, _buffer.Slice(_position + 1));
+        var count = WriteUtf8(value, _position + 1);
         _buffer[_position] = (byte)count;
         _position += 1 + count;
     }
@@ -86,9 +87,35 @@ public ref struct ZprotoWriter
     /// <summary>Writes a <c>longstr</c>: 4-octet length, then UTF-8.</summary>
     public void WriteLongstr(string? value)
     {
-        var count = Encoding.UTF8.GetBytes(value ?? string.Empty, _buffer.Slice(_position + 4));
+        var count = WriteUtf8(value, _position + 4);
         BinaryPrimitives.WriteUInt32BigEndian(_buffer.Slice(_position), (uint)count);
         _position += 4 + count;
+    }
+
+    /// <summary>Writes a <c>string</c> held as UTF-8: 1-octet length, then the octets (length checked by <see cref="WireSize.String(Utf8Text, string)"/>).</summary>
+    public void WriteString(Utf8Text value)
+    {
+        _buffer[_position] = (byte)value.Length;
+        value.Span.CopyTo(_buffer.Slice(_position + 1));
+        _position += 1 + value.Length;
+    }
+
+    /// <summary>Writes a <c>longstr</c> held as UTF-8: 4-octet length, then the octets.</summary>
+    public void WriteLongstr(Utf8Text value)
+    {
+        BinaryPrimitives.WriteUInt32BigEndian(_buffer.Slice(_position), (uint)value.Length);
+        value.Span.CopyTo(_buffer.Slice(_position + 4));
+        _position += 4 + value.Length;
+    }
+
+    // Utf8.FromUtf16 directly (what Encoding.UTF8.GetBytes ends in, without its dispatch), with the
+    // same replacement of lone surrogates that WireSize's Encoding.UTF8.GetByteCount counted.
+    private int WriteUtf8(string? value, int at)
+    {
+        if (string.IsNullOrEmpty(value))
+            return 0;
+        Utf8.FromUtf16(value, _buffer.Slice(at), out _, out var written);
+        return written;
     }
 
     /// <summary>Writes <c>strings</c>: 4-octet count, then each item as a <c>longstr</c>.</summary>

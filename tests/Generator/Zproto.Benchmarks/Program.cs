@@ -8,6 +8,8 @@ namespace Zproto.Benchmarks;
 /// <c>--job short</c> for a quick smoke run. See docs/benchmarks.md.
 /// </summary>
 /// <remarks>
+/// <c>-- --codec-cpu-time</c> prints the processor time per operation of each <see cref="CFixturesBenchmarks"/>
+/// case (best of 3 runs), the C benchmark's method, for when the machine is too loaded for wall time.
 /// <c>-- --generation-cpu-time</c> instead prints the processor time of one generation of every
 /// model (after warm-up): on a shared machine under heavy load, wall time measures the other
 /// tenants as much as the generator, processor time does not.
@@ -19,6 +21,11 @@ public static class Program
         if (args is ["--generation-cpu-time"])
         {
             GenerationCpuTime();
+            return;
+        }
+        if (args is ["--codec-cpu-time"])
+        {
+            CFixturesBenchmarks.CpuTime();
             return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -211,7 +211,7 @@ public class RoundTripPropertyTests
         var name = dot < 0 ? path : path[..dot];
         var property = WireGen.Fields(record.GetType()).Single(f => f.Field.Name == name).Property;
         var copy = record.GetType().GetMethod("<Clone>$")!.Invoke(record, null)!;
-        property.SetValue(copy, dot < 0 ? value : WithField(property.GetValue(record)!, path[(dot + 1)..], value));
+        property.SetValue(copy, dot < 0 ? WireGen.AsPropertyValue(property.PropertyType, value) : WithField(property.GetValue(record)!, path[(dot + 1)..], value));
         return copy;
     }
 }

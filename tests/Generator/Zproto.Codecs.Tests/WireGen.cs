@@ -197,7 +197,7 @@ internal static class WireGen
         {
             var instance = Activator.CreateInstance(type)!;
             for (var i = 0; i < settable.Length; i++)
-                settable[i].Property.SetValue(instance, values[i]);
+                settable[i].Property.SetValue(instance, AsPropertyValue(settable[i].Property.PropertyType, values[i]));
             topic?.SetValue(instance, values[^1]);
             return instance;
         });
@@ -219,7 +219,7 @@ internal static class WireGen
             {
                 var array = Array.CreateInstance(itemType, items.Length);
                 for (var i = 0; i < items.Length; i++)
-                    array.SetValue(items[i], i);
+                    array.SetValue(AsPropertyValue(itemType, items[i]), i);
                 return (object?)array;
             });
 
@@ -293,6 +293,13 @@ internal static class WireGen
                 throw new NotSupportedException($"no generator for field '{name}' of type '{field.Type}' ({type.Name})");
         }
     }
+
+    /// <summary>
+    /// Text drawn as a string, for a property of <paramref name="type"/>: a model with
+    /// <c>strings = "utf8"</c> holds it as <see cref="Utf8Text"/> (reflection applies no implicit conversion).
+    /// </summary>
+    public static object? AsPropertyValue(Type type, object? value) =>
+        type == typeof(Utf8Text) && value is string text ? Utf8Text.FromString(text) : value;
 
     /// <summary>
     /// What a message decodes back to: the same record, except that an unset (null) <c>msg</c>

@@ -843,6 +843,39 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void Strings_utf8_is_read_from_xml_and_yaml_and_utf16_is_the_default()
+    {
+        Assert.True(Models.Clean("""<class name = "p" strings = "utf8"><message name = "a" /></class>""").Utf8Strings);
+        Assert.True(Models.Clean("class: p\nstrings: UTF8\nmessages:\n  - name: a\n", "test.yaml").Utf8Strings);
+        Assert.False(Models.Clean("""<class name = "p" strings = "utf16"><message name = "a" /></class>""").Utf8Strings);
+        Assert.False(Models.Clean("""<class name = "p"><message name = "a" /></class>""").Utf8Strings);
+    }
+
+    [Fact]
+    public void Strings_with_another_value_is_ZP1008_at_the_attribute()
+    {
+        var xml = """<class name = "p" strings = "utf32"><message name = "a" /></class>""";
+
+        var d = Models.Only(Models.Parse(xml), DiagnosticDescriptors.InvalidAttribute, File, Models.At(xml, "strings"));
+        Assert.Contains("utf16 or utf8", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ZP2050_strings_utf8_on_a_text_frames_protocol_is_ignored_with_a_warning()
+    {
+        var xml = """
+            <class name = "t" framing = "text-frames" strings = "utf8">
+                <message name = "req" direction = "request"><section name = "argument" tag = "ARGUMENT"><field name = "value" type = "string" /></section></message>
+            </class>
+            """;
+
+        var result = Models.Parse(xml);
+
+        Models.Single(result, DiagnosticDescriptors.Utf8StringsIgnored, File, Models.At(xml, "strings"));
+        Assert.False(result.Spec!.Utf8Strings);
+    }
+
+    [Fact]
     public void ZP2041_does_not_fire_when_every_message_can_fit()
     {
         var spec = Models.Clean("""

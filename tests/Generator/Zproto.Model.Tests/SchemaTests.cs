@@ -141,8 +141,8 @@ public class SchemaTests
             new[]
             {
                 "class", "defines", "doc", "enums", "export_macro", "framing", "grammar", "header", "include", "license", "max_size",
-                "messages", "namespace", "package_dir", "project_header", "pubsub", "script", "signature", "source_dir", "title", "types",
-                "use_zmq_msg", "virtual",
+                "messages", "namespace", "package_dir", "project_header", "pubsub", "script", "signature", "source_dir", "strings", "title",
+                "types", "use_zmq_msg", "virtual",
             }.OrderBy(k => k, StringComparer.Ordinal),
             keys);
     }
@@ -160,6 +160,7 @@ public class SchemaTests
             pubsub: false
             framing: frames
             namespace: My.Protocols
+            strings: utf8
             script: zproto_codec_c
             defines:
               - { name: PORT, value: 1, doc: A port }
