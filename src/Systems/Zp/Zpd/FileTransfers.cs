@@ -72,7 +72,9 @@ internal sealed class FileTransfers : IDisposable
             // A new attempt at the same file (the sender was interrupted) replaces the old one.
             foreach (var stale in _open.Values.Where(t => t.PartPath == part).ToList())
                 Drop(stale);
-            var stream = new FileStream(part, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            // Unbuffered: chunks arrive whole (up to 256 KiB), and a failed write then fails the
+            // chunk that made it rather than a later flush.
+            var stream = new FileStream(part, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
             if (stream.Length > size)
                 stream.SetLength(0);
             var incoming = new Incoming(owner, full, part, stream, size, mode, mtimeMs, digest);
@@ -132,15 +134,22 @@ internal sealed class FileTransfers : IDisposable
         if (expected.Length != 64)
             throw new JobRequestException(400, "the digest is missing from both the offer and the close");
         _open.Remove(handle);
+        try
+        {
+            if (_flushToDisk && incoming.WriteFailure is null)
+                incoming.Stream.Flush(flushToDisk: true);
+            incoming.Stream.Dispose();
+        }
+        catch (IOException e)
+        {
+            incoming.WriteFailure = $"cannot write {incoming.Path}: {e.Message}";
+        }
         if (incoming.WriteFailure is { } failure)
         {
             incoming.Hash.Dispose();
             File.Delete(incoming.PartPath);
             throw new JobRequestException(507, failure);
         }
-        if (_flushToDisk)
-            incoming.Stream.Flush(flushToDisk: true);
-        incoming.Stream.Dispose();
         var received = Convert.ToHexStringLower(incoming.Hash.GetHashAndReset());
         incoming.Hash.Dispose();
         if (!string.Equals(received, expected, StringComparison.OrdinalIgnoreCase))
