@@ -45,15 +45,18 @@ public sealed class PipelinedCopyTests
         return files;
     }
 
+    /// <summary><c>zpc -r --stats TREE USER@127.0.0.1:REMOTE/</c> against <paramref name="zpd"/>.</summary>
+    private static Task<ZpRun> CopyTreeAsync(ZpdProcess zpd, string tree, string remote) =>
+        ZpPrograms.RunZpcAsync(zpd.ZpcArgs("-r", "--stats", tree, $"{ZpdProcess.User}@127.0.0.1:{remote}/"), TimeSpan.FromSeconds(120));
+
     [Fact]
     public async Task ManySmallFiles_AllArriveWithTheirContentModesAndMtimes_AndASecondRunSendsNothing()
     {
         await using var zpd = await ZpdProcess.StartAsync();
-        var tree = Path.Combine(zpd.Directory, "src", "tree");
+        var (tree, remote) = (Path.Combine(zpd.Directory, "src", "tree"), Path.Combine(zpd.Directory, "remote"));
         var files = WriteTree(tree, 600, seed: 7);
-        var remote = Path.Combine(zpd.Directory, "remote");
 
-        var run = await ZpPrograms.RunZpcAsync(zpd.ZpcArgs("-r", "--stats", tree, $"{ZpdProcess.User}@127.0.0.1:{remote}/"), TimeSpan.FromSeconds(120));
+        var run = await CopyTreeAsync(zpd, tree, remote);
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Contains("files 600, copied 600, identical 0, failed 0", run.StdoutText);
         Assert.Equal(600, files.Count);
@@ -68,7 +71,7 @@ public sealed class PipelinedCopyTests
         Assert.Equal(600, arrived.Count);
         Assert.DoesNotContain(arrived, f => f.EndsWith(".zpc-part", StringComparison.Ordinal));
 
-        var again = await ZpPrograms.RunZpcAsync(zpd.ZpcArgs("-r", "--stats", tree, $"{ZpdProcess.User}@127.0.0.1:{remote}/"), TimeSpan.FromSeconds(120));
+        var again = await CopyTreeAsync(zpd, tree, remote);
         Assert.True(again.ExitCode == 0, again.Stderr);
         Assert.Contains("files 600, copied 0, identical 600, failed 0, bytes sent 0", again.StdoutText);
     }
@@ -77,14 +80,13 @@ public sealed class PipelinedCopyTests
     public async Task OneRefusedDirectory_AmongMany_FailsOnlyItsFiles()
     {
         await using var zpd = await ZpdProcess.StartAsync();
-        var tree = Path.Combine(zpd.Directory, "src", "tree");
+        var (tree, remote) = (Path.Combine(zpd.Directory, "src", "tree"), Path.Combine(zpd.Directory, "remote"));
         var files = WriteTree(tree, 120, seed: 8);
-        var remote = Path.Combine(zpd.Directory, "remote");
         // A regular file where directory d05 should be: zpd refuses each of its 10 files at the offer.
         Directory.CreateDirectory(Path.Combine(remote, "tree"));
         File.WriteAllText(Path.Combine(remote, "tree", "d05"), "in the way");
 
-        var run = await ZpPrograms.RunZpcAsync(zpd.ZpcArgs("-r", "--stats", tree, $"{ZpdProcess.User}@127.0.0.1:{remote}/"), TimeSpan.FromSeconds(120));
+        var run = await CopyTreeAsync(zpd, tree, remote);
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("files 120, copied 110, identical 0, failed 10", run.StdoutText);
         var refused = run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
