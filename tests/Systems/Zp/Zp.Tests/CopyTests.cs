@@ -259,6 +259,18 @@ public sealed class FileTransfersTests : IDisposable
     }
 
     [Fact]
+    public void WithFlushToDisk_TheFileIsSyncedAndInPlace()
+    {
+        using var syncing = new FileTransfers(flushToDisk: true);
+        var data = RandomNumberGenerator.GetBytes(70_000);
+        var open = syncing.Open("o", _home, "synced.bin", data.Length, 0x1A4, 0, digest: "");
+        syncing.Write("o", open.Handle, 0, data);
+        syncing.Close("o", open.Handle, Sha(data));
+        Assert.Equal(data, File.ReadAllBytes(Path.Combine(_home, "synced.bin")));
+        Assert.Equal(0, syncing.Count);
+    }
+
+    [Fact]
     public void AFailedWrite_IsAcknowledged_AndReportedAtClose_As507()
     {
         // The temporary file is a link to /dev/full: every write fails with "no space left".
