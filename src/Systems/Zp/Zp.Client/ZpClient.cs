@@ -26,7 +26,9 @@ public sealed partial class ZpClient
     private int _reconnectAttempts;
     private bool _describePending;
     private bool _listPending;
-    private bool _filePending;
+    // File opens and closes sent and not yet answered: a sender keeps several files in flight,
+    // and the server answers each in the order sent.
+    private int _fileRequests;
     private FollowedStream? _execStream;
 
     /// <summary>Heartbeat interval once connected; three silent intervals mean the server is gone.</summary>
@@ -153,9 +155,16 @@ public sealed partial class ZpClient
             SetNextEvent(Event.SessionLost);
             return;
         }
-        if (_describePending || _listPending || _filePending)
+        if (_describePending || _listPending)
         {
-            _describePending = _listPending = _filePending = false;
+            _describePending = _listPending = false;
+            SignalReply(new Failure { Code = message.Code, Reason = message.Reason });
+            return;
+        }
+        if (_fileRequests > 0)
+        {
+            // The answer to the oldest file request in flight (the runtime gives it to the oldest call).
+            _fileRequests--;
             SignalReply(new Failure { Code = message.Code, Reason = message.Reason });
             return;
         }
@@ -179,15 +188,17 @@ public sealed partial class ZpClient
         // and the receiver's answer says where to continue.
         _fileOffsets.Clear();
         Sink?.OnReopened();
-        // A describe, list or file request sent to the lost session will never be answered.
-        if (_describePending || _listPending || _filePending)
+        // Describe, list and file requests sent to the lost session will never be answered.
+        if (_describePending || _listPending)
         {
-            _describePending = _listPending = _filePending = false;
+            _describePending = _listPending = false;
             SignalReply(new Failure { Code = 503, Reason = "session was re-opened; retry" });
         }
+        for (; _fileRequests > 0; _fileRequests--)
+            SignalReply(new Failure { Code = 503, Reason = "session was re-opened; retry" });
     }
 
-    private partial void ExpectFileOpened(OpenFileArguments arguments) => _filePending = true;
+    private partial void ExpectFileOpened(OpenFileArguments arguments) => _fileRequests++;
 
     // Method numbers are 32-bit, so the size and mtime arrive as decimal strings.
     private partial ZpMsg.FileOpen ComposeFileOpen(OpenFileArguments arguments) => new()
@@ -201,7 +212,7 @@ public sealed partial class ZpClient
 
     private partial void SignalFileOpened(ZpMsg.FileOpenReply message)
     {
-        _filePending = false;
+        _fileRequests = Math.Max(_fileRequests - 1, 0);
         _fileOffsets[message.Handle] = message.Offset;
         SignalReply(new FileOpened
         {
@@ -222,15 +233,15 @@ public sealed partial class ZpClient
 
     private partial void FinishFile(CloseFileArguments arguments)
     {
-        _filePending = true;
+        _fileRequests++;
         _fileOffsets.Remove(arguments.Handle);
     }
 
-    private partial ZpMsg.FileClose ComposeFileClose(CloseFileArguments arguments) => new() { Handle = arguments.Handle };
+    private partial ZpMsg.FileClose ComposeFileClose(CloseFileArguments arguments) => new() { Handle = arguments.Handle, Digest = arguments.Digest };
 
     private partial void SignalFileClosed(ZpMsg.Ok message)
     {
-        _filePending = false;
+        _fileRequests = Math.Max(_fileRequests - 1, 0);
         SignalReply(new Success());
     }
 

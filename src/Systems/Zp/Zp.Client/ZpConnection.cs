@@ -22,7 +22,7 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
 {
     private readonly Dictionary<uint, ZpJob> _jobs = new();
     private readonly Dictionary<uint, CreditWindow> _transfers = new();
-    private readonly SemaphoreSlim _fileGate = new(1, 1);
+    private readonly SemaphoreSlim _fileGate = new(MaxFilesInFlight, MaxFilesInFlight);
     private readonly SemaphoreSlim _requestGate = new(1, 1);
     private readonly object _lock = new();
     private PendingRequest? _pending;
@@ -31,6 +31,13 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
 
     /// <summary>Re-opened sessions one file may live through before its copy fails.</summary>
     private const int MaxTransferInterruptions = 30;
+
+    /// <summary>
+    /// Copies that may run at once on this connection. A small file costs two round trips (offer,
+    /// close) and almost no bytes, so one at a time leaves the link idle; the receiver's table
+    /// keeps 64 open transfers, so this stays well inside it. Memory: one window per file.
+    /// </summary>
+    public const int MaxFilesInFlight = 16;
 
     private ZpConnection(ZpClient client) => Client = client;
 
@@ -137,10 +144,12 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
 
     /// <summary>
     /// Copies a local file to <paramref name="remotePath"/> (relative to the remote user's home):
-    /// skipped when the destination has the same SHA-256, resumed from what an interrupted copy
-    /// left, sent under the receiver's credit, verified and renamed into place with mode and mtime.
-    /// When the session is re-opened mid-transfer (a network break shorter than the reconnect
-    /// limit), the file is opened again and the copy continues from what the receiver has.
+    /// skipped when the destination has the same size and mtime, resumed from what an interrupted
+    /// copy left, sent under the receiver's credit, verified by the SHA-256 hashed while sending and
+    /// renamed into place with mode and mtime. When the session is re-opened mid-transfer (a
+    /// network break shorter than the reconnect limit), the file is opened again and the copy
+    /// continues from what the receiver has. Up to <see cref="MaxFilesInFlight"/> copies run at
+    /// once; more wait their turn.
     /// </summary>
     /// <param name="localPath">The file to send.</param>
     /// <param name="remotePath">Destination file path on the server.</param>
@@ -149,11 +158,8 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
     public async Task<ZpCopyResult> CopyFileAsync(string localPath, string remotePath, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         var info = new System.IO.FileInfo(localPath);
-        string digest;
-        await using (var hashing = System.IO.File.OpenRead(localPath))
-            digest = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(hashing, cancellationToken).ConfigureAwait(false));
         var offer = new FileOffer(localPath, remotePath, info.Length, OperatingSystem.IsWindows() ? 0x1A4 : (int)System.IO.File.GetUnixFileMode(localPath),
-            new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeMilliseconds(), digest);
+            new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeMilliseconds());
         await _fileGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -186,11 +192,15 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
         }
     }
 
-    /// <summary>One attempt: FILE-OPEN, chunks from the receiver's offset under its credit, FILE-CLOSE; true when the receiver had the file already.</summary>
+    /// <summary>
+    /// One attempt: FILE-OPEN, chunks from the receiver's offset under its credit, FILE-CLOSE with
+    /// the digest; true when the receiver had the file already. The file is read once: what the
+    /// receiver kept from an earlier attempt is hashed here, the rest as it is sent.
+    /// </summary>
     private async Task<bool> SendFileAsync(FileOffer offer, CopyTally tally, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var reply = await Client.OpenFileAsync(offer.RemotePath, offer.Size.ToString(System.Globalization.CultureInfo.InvariantCulture), (uint)offer.Mode,
-            offer.MtimeMs.ToString(System.Globalization.CultureInfo.InvariantCulture), offer.Digest, cancellationToken: cancellationToken).ConfigureAwait(false);
+            offer.MtimeMs.ToString(System.Globalization.CultureInfo.InvariantCulture), digest: "", cancellationToken: cancellationToken).ConfigureAwait(false);
         var opened = reply.Match(
             fileOpened: opened => opened,
             failure: failure => throw new ZpRequestException((ushort)failure.Code, failure.Reason));
@@ -204,30 +214,42 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
         var window = new CreditWindow(opened.Credit);
         lock (_lock)
             _transfers[opened.Handle] = window;
+        // Small files get a buffer their size, not a whole chunk's.
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Clamp(offer.Size, 1, ExecKeys.FileChunk));
         try
         {
+            using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            await using var file = new System.IO.FileStream(offer.LocalPath, System.IO.FileMode.Open, System.IO.FileAccess.Read, System.IO.FileShare.Read, 1, useAsync: true);
+            for (var hashed = 0L; hashed < resumeAt; )
+            {
+                var read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, resumeAt - hashed)), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                    throw new System.IO.IOException($"{offer.LocalPath} is shorter than the {resumeAt} bytes the receiver has");
+                hash.AppendData(buffer, 0, read);
+                hashed += read;
+            }
             var offset = resumeAt;
             progress?.Report(offset);
-            await using var file = new System.IO.FileStream(offer.LocalPath, System.IO.FileMode.Open, System.IO.FileAccess.Read, System.IO.FileShare.Read, 1, useAsync: true);
-            file.Position = offset;
-            var buffer = new byte[ExecKeys.FileChunk];
             while (offset < offer.Size)
             {
                 var size = await window.TakeAsync((int)Math.Min(buffer.Length, offer.Size - offset), cancellationToken).ConfigureAwait(false);
                 await file.ReadExactlyAsync(buffer.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
+                hash.AppendData(buffer, 0, size);
                 // The call returns once the chunk is encoded and sent, so the buffer can be reused.
                 await Client.SendChunkAsync(opened.Handle, buffer.AsMemory(0, size), cancellationToken: cancellationToken).ConfigureAwait(false);
                 offset += size;
                 tally.Sent += size;
                 progress?.Report(offset);
             }
-            var closed = await Client.CloseFileAsync(opened.Handle, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var digest = Convert.ToHexStringLower(hash.GetHashAndReset());
+            var closed = await Client.CloseFileAsync(opened.Handle, digest, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (closed.Value is ZpClient.Failure closeFailure)
                 throw new ZpRequestException((ushort)closeFailure.Code, closeFailure.Reason);
             return false;
         }
         finally
         {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
             lock (_lock)
                 _transfers.Remove(opened.Handle);
         }
@@ -370,7 +392,7 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
     }
 
     /// <summary>What <see cref="CopyFileAsync"/> offers the receiver, the same on every attempt.</summary>
-    private sealed record FileOffer(string LocalPath, string RemotePath, long Size, int Mode, long MtimeMs, string Digest);
+    private sealed record FileOffer(string LocalPath, string RemotePath, long Size, int Mode, long MtimeMs);
 
     /// <summary>Across the attempts at one file: where the first resumed, and the payload sent in all.</summary>
     private sealed class CopyTally

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Zp.Client;
 using Zproto.Runtime.Zmq;
@@ -97,29 +99,29 @@ public static class Program
                 Confirm = HostKeyPrompt.Interactive ? HostKeyPrompt.Ask : null,
                 Notice = notice => Console.Error.WriteLine($"zpc: {notice}"),
             }, identity, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-            var showProgress = !Console.IsErrorRedirected;
+            var progress = Console.IsErrorRedirected ? null : new TerminalProgress(plan);
             long sent = 0;
             int copied = 0, identical = 0, failed = 0;
-            foreach (var (local, remote) in plan)
+            // Several files in flight at once: a small file is mostly round trips, and the
+            // connection keeps their requests in order.
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = ZpConnection.MaxFilesInFlight };
+            await Parallel.ForEachAsync(plan, parallel, async (item, cancellationToken) =>
             {
-                var progress = showProgress ? new TerminalProgress(local, new FileInfo(local).Length) : null;
                 try
                 {
-                    var result = await connection.CopyFileAsync(local, remote, progress).ConfigureAwait(false);
-                    progress?.Done();
-                    sent += result.Sent;
-                    if (result.Identical)
-                        identical++;
-                    else
-                        copied++;
+                    var result = await connection.CopyFileAsync(item.Local, item.Remote, progress?.ForFile(), cancellationToken).ConfigureAwait(false);
+                    progress?.FileDone();
+                    Interlocked.Add(ref sent, result.Sent);
+                    Interlocked.Increment(ref result.Identical ? ref identical : ref copied);
                 }
                 catch (ZpRequestException e)
                 {
-                    progress?.Done();
-                    Console.Error.WriteLine($"zpc: {local}: {e.Reason} ({e.Code})");
-                    failed++;
+                    progress?.Interrupt();
+                    Console.Error.WriteLine($"zpc: {item.Local}: {e.Reason} ({e.Code})");
+                    Interlocked.Increment(ref failed);
                 }
-            }
+            }).ConfigureAwait(false);
+            progress?.Done();
             if (stats)
                 Console.Out.WriteLine($"files {plan.Count}, copied {copied}, identical {identical}, failed {failed}, bytes sent {sent}");
             return failed > 0 ? 1 : 0;
@@ -147,22 +149,72 @@ public static class Program
         return (new ZpTarget(text[..at], host, port ?? ZpTarget.DefaultPort), colon < 0 ? "" : text[(colon + 1)..]);
     }
 
-    /// <summary>One updating line on stderr per file: name, percent, rate.</summary>
-    private sealed class TerminalProgress(string name, long size) : IProgress<long>
+    /// <summary>One updating line on stderr for the whole copy: files done, percent of the bytes, rate.</summary>
+    private sealed class TerminalProgress(IReadOnlyList<(string Local, string Remote)> plan)
     {
+        private readonly object _lock = new();
         private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly long _total = plan.Sum(item => new FileInfo(item.Local).Length);
+        private readonly string _name = plan.Count == 1 ? plan[0].Local : $"{plan.Count} files";
+        private long _done;
+        private int _filesDone;
         private long _lastDrawn = -1;
 
-        public void Report(long value)
+        /// <summary>Progress of one file: the bytes the receiver has, added to the total as they grow.</summary>
+        public IProgress<long> ForFile() => new FileProgress(this);
+
+        public void FileDone() => Add(0, fileDone: true);
+
+        /// <summary>Ends the line, so an error message starts on its own.</summary>
+        public void Interrupt()
         {
-            if (_lastDrawn >= 0 && _clock.ElapsedMilliseconds - _lastDrawn < 200 && value < size)
-                return;
-            _lastDrawn = _clock.ElapsedMilliseconds;
-            var percent = size == 0 ? 100 : value * 100 / size;
-            var rate = value / Math.Max(_clock.Elapsed.TotalSeconds, 0.001) / (1024 * 1024);
-            Console.Error.Write($"\r{name}  {percent,3}%  {rate,8:0.0} MiB/s");
+            lock (_lock)
+            {
+                Console.Error.WriteLine();
+                _lastDrawn = -1;
+            }
         }
 
-        public void Done() => Console.Error.WriteLine();
+        public void Done()
+        {
+            lock (_lock)
+            {
+                Draw();
+                Console.Error.WriteLine();
+            }
+        }
+
+        private void Add(long bytes, bool fileDone)
+        {
+            lock (_lock)
+            {
+                _done += bytes;
+                if (fileDone)
+                    _filesDone++;
+                if (_lastDrawn < 0 || _clock.ElapsedMilliseconds - _lastDrawn >= 200)
+                    Draw();
+            }
+        }
+
+        private void Draw()
+        {
+            _lastDrawn = _clock.ElapsedMilliseconds;
+            var percent = _total == 0 ? 100 : _done * 100 / _total;
+            var rate = _done / Math.Max(_clock.Elapsed.TotalSeconds, 0.001) / (1024 * 1024);
+            var files = plan.Count == 1 ? "" : $"  {_filesDone}/{plan.Count}";
+            Console.Error.Write($"\r{_name}{files}  {percent,3}%  {rate,8:0.0} MiB/s");
+        }
+
+        private sealed class FileProgress(TerminalProgress total) : IProgress<long>
+        {
+            private long _reported;
+
+            public void Report(long value)
+            {
+                var delta = value - _reported;
+                _reported = value;
+                total.Add(delta, fileDone: false);
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -13,9 +14,11 @@ internal sealed record FileOpenResult(uint Handle, bool Identical, long Offset, 
 /// Files being received from zpc. Each is written to a temporary name next to its destination
 /// (<c>.NAME.zpc-part</c>), so an interrupted copy leaves the partial file for the next attempt to
 /// resume; bytes must arrive in order; at close the SHA-256 of the whole file is checked and the
-/// file renamed into place with its mode and mtime. A destination that already has the same size
-/// and digest is reported identical and not sent. Memory per transfer is one hash state and one
-/// file handle whatever the size. Not thread-safe: the server calls it on its own thread.
+/// file renamed into place with its mode and mtime. The sender gives the digest with the offer or,
+/// having hashed while sending, with the close; without a digest in the offer a destination of the
+/// same size and mtime is identical (rsync's quick check), with one the same size and digest. Memory
+/// per transfer is one hash state and one file handle whatever the size. Not thread-safe: the server
+/// calls it on its own thread.
 /// </summary>
 internal sealed class FileTransfers : IDisposable
 {
@@ -23,6 +26,7 @@ internal sealed class FileTransfers : IDisposable
     private readonly Dictionary<uint, Incoming> _open = new();
     private readonly long _window;
     private readonly int _maxOpen;
+    private readonly bool _flushToDisk;
     private uint _nextHandle;
 
     /// <param name="window">
@@ -31,10 +35,17 @@ internal sealed class FileTransfers : IDisposable
     /// held zpc to a third of rsync's speed on a loaded machine.
     /// </param>
     /// <param name="maxOpen">Open transfers kept at once; the oldest is closed (its partial file stays) to make room.</param>
-    public FileTransfers(long window = 8 * 1024 * 1024, int maxOpen = 64)
+    /// <param name="flushToDisk">
+    /// fsync each file before renaming it into place, so a copy reported done survives a crash of
+    /// the host. Off by default, as rsync and scp: the rename is atomic either way (a reader sees
+    /// the old file or the whole new one), and an fsync per file cost more than the copy itself for
+    /// small files.
+    /// </param>
+    public FileTransfers(long window = 8 * 1024 * 1024, int maxOpen = 64, bool flushToDisk = false)
     {
         _window = window;
         _maxOpen = maxOpen;
+        _flushToDisk = flushToDisk;
     }
 
     public int Count => _open.Count;
@@ -46,13 +57,13 @@ internal sealed class FileTransfers : IDisposable
     {
         if (path.Length == 0 || path.EndsWith('/'))
             throw new JobRequestException(400, "a file path is required");
-        if (size < 0 || digest.Length != 64)
+        if (size < 0 || digest.Length is not (0 or 64))
             throw new JobRequestException(400, "bad size or digest");
         var full = Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(home, path));
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            if (File.Exists(full) && new FileInfo(full).Length == size && HexDigest(full) == digest)
+            if (IsIdentical(full, size, mtimeMs, digest))
             {
                 ApplyMetadata(full, mode, mtimeMs);
                 return new FileOpenResult(0, Identical: true, size, 0);
@@ -61,12 +72,15 @@ internal sealed class FileTransfers : IDisposable
             // A new attempt at the same file (the sender was interrupted) replaces the old one.
             foreach (var stale in _open.Values.Where(t => t.PartPath == part).ToList())
                 Drop(stale);
-            var stream = new FileStream(part, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            // Unbuffered: chunks arrive whole (up to 256 KiB), and a failed write then fails the
+            // chunk that made it rather than a later flush.
+            var stream = new FileStream(part, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
             if (stream.Length > size)
                 stream.SetLength(0);
             var incoming = new Incoming(owner, full, part, stream, size, mode, mtimeMs, digest);
             // Resume: hash what an earlier attempt left, then append after it.
-            HashPrefix(stream, incoming.Hash);
+            if (stream.Length > 0)
+                HashPrefix(stream, incoming.Hash);
             incoming.Written = stream.Length;
             if (_open.Count >= _maxOpen)
                 Drop(_open.Values.OrderBy(t => t.Handle).First());
@@ -88,32 +102,57 @@ internal sealed class FileTransfers : IDisposable
             throw new JobRequestException(400, $"offset {offset} does not follow the {incoming.Written} bytes received");
         if (incoming.Written + data.Length > incoming.Size)
             throw new JobRequestException(400, "more bytes than the file's size");
+        incoming.Written += data.Length;
+        // After a failed write the rest of the file is acknowledged unwritten and the failure is
+        // FILE-CLOSE's answer: an ERROR now could not be told from the reply to another file's
+        // open or close the sender has in flight.
+        if (incoming.WriteFailure is not null)
+            return incoming.Written;
         try
         {
             incoming.Stream.Write(data);
+            incoming.Hash.AppendData(data);
         }
         catch (IOException e)
         {
-            Drop(incoming);
-            throw new JobRequestException(507, $"cannot write {incoming.Path}: {e.Message}");
+            incoming.WriteFailure = $"cannot write {incoming.Path}: {e.Message}";
+            incoming.Stream.Dispose();
         }
-        incoming.Hash.AppendData(data);
-        incoming.Written += data.Length;
         return incoming.Written;
     }
 
-    /// <summary>Verifies the digest and moves the file into place; 409 (and the partial file deleted) on a mismatch.</summary>
-    public void Close(string owner, uint handle)
+    /// <summary>
+    /// Verifies the digest (the offer's, else <paramref name="digest"/>) and moves the file into
+    /// place; 409 (and the partial file deleted) on a mismatch, 507 when a write had failed.
+    /// </summary>
+    public void Close(string owner, uint handle, string digest = "")
     {
         var incoming = Get(owner, handle);
         if (incoming.Written != incoming.Size)
             throw new JobRequestException(400, $"incomplete: {incoming.Written} of {incoming.Size} bytes");
+        var expected = incoming.Digest.Length > 0 ? incoming.Digest : digest;
+        if (expected.Length != 64)
+            throw new JobRequestException(400, "the digest is missing from both the offer and the close");
         _open.Remove(handle);
-        incoming.Stream.Flush(flushToDisk: true);
-        incoming.Stream.Dispose();
-        var digest = Convert.ToHexStringLower(incoming.Hash.GetHashAndReset());
+        try
+        {
+            if (_flushToDisk && incoming.WriteFailure is null)
+                incoming.Stream.Flush(flushToDisk: true);
+            incoming.Stream.Dispose();
+        }
+        catch (IOException e)
+        {
+            incoming.WriteFailure = $"cannot write {incoming.Path}: {e.Message}";
+        }
+        if (incoming.WriteFailure is { } failure)
+        {
+            incoming.Hash.Dispose();
+            File.Delete(incoming.PartPath);
+            throw new JobRequestException(507, failure);
+        }
+        var received = Convert.ToHexStringLower(incoming.Hash.GetHashAndReset());
         incoming.Hash.Dispose();
-        if (digest != incoming.Digest)
+        if (!string.Equals(received, expected, StringComparison.OrdinalIgnoreCase))
         {
             File.Delete(incoming.PartPath);
             throw new JobRequestException(409, "digest mismatch");
@@ -139,20 +178,33 @@ internal sealed class FileTransfers : IDisposable
         File.SetLastWriteTimeUtc(path, DateTimeOffset.FromUnixTimeMilliseconds(mtimeMs).UtcDateTime);
     }
 
-    private static string HexDigest(string path)
+    /// <summary>The offer's digest when it has one, else rsync's quick check: same size and mtime.</summary>
+    private static bool IsIdentical(string path, long size, long mtimeMs, string digest)
     {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
+        var existing = new FileInfo(path);
+        if (!existing.Exists || existing.Length != size)
+            return false;
+        if (digest.Length == 0)
+            return new DateTimeOffset(existing.LastWriteTimeUtc).ToUnixTimeMilliseconds() == mtimeMs;
+        using var stream = existing.OpenRead();
+        return Convert.ToHexStringLower(SHA256.HashData(stream)) == digest;
     }
 
     private static void HashPrefix(FileStream stream, IncrementalHash hash)
     {
         // In 1 MiB pieces, so resuming a large file costs no more memory than receiving it.
-        var buffer = new byte[1024 * 1024];
-        stream.Position = 0;
-        int read;
-        while ((read = stream.Read(buffer)) > 0)
-            hash.AppendData(buffer, 0, read);
+        var buffer = ArrayPool<byte>.Shared.Rent(1024 * 1024);
+        try
+        {
+            stream.Position = 0;
+            int read;
+            while ((read = stream.Read(buffer)) > 0)
+                hash.AppendData(buffer, 0, read);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private uint NextHandle()
@@ -181,6 +233,8 @@ internal sealed class FileTransfers : IDisposable
         public long MtimeMs { get; } = mtimeMs;
         public string Digest { get; } = digest;
         public long Written { get; set; }
+        /// <summary>Why a write failed; the transfer then only counts bytes until its close reports it.</summary>
+        public string? WriteFailure { get; set; }
         public IncrementalHash Hash { get; } = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     }
 }

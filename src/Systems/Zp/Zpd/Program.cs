@@ -16,7 +16,7 @@ namespace Zpd;
 
 /// <summary>
 /// <c>zpd [--bind ENDPOINT]... [--config FILE] [--timeout MS] [--verbose] [--key-dir DIR]
-/// [--authorized-keys FILE] [--key-endpoint ENDPOINT|none]</c>: the zp daemon. Runs until SIGINT/SIGTERM, then stops taking
+/// [--authorized-keys FILE] [--key-endpoint ENDPOINT|none] [--fsync]</c>: the zp daemon. Runs until SIGINT/SIGTERM, then stops taking
 /// jobs, terminates the running ones (SIGTERM, SIGKILL after the grace period) and exits 0.
 /// </summary>
 /// <remarks>
@@ -36,7 +36,8 @@ public static class Program
         var keyDir = new Option<string?>("--key-dir") { Description = "Directory of the server's CURVE key pair (key, key.pub); created on first start. Default ~/.config/zpd." };
         var authorized = new Option<string?>("--authorized-keys") { Description = "Client keys allowed in, one 'Z85-PUBLIC-KEY user[,user...]' per line. Default KEY-DIR/authorized_keys." };
         var keyEndpoint = new Option<string?>("--key-endpoint") { Description = "Plain TCP endpoint serving the public key to first-contact clients (zp --accept-new). Default: the first tcp bind's port + 1; 'none' disables." };
-        var root = new RootCommand("zpd: the zp daemon (remote exec and jobs over ZeroMQ with CURVE).") { bind, config, timeout, verbose, keyDir, authorized, keyEndpoint };
+        var fsync = new Option<bool>("--fsync") { Description = "fsync each copied file before renaming it into place (slower; survives a crash of the host). Default off, as rsync." };
+        var root = new RootCommand("zpd: the zp daemon (remote exec and jobs over ZeroMQ with CURVE).") { bind, config, timeout, verbose, keyDir, authorized, keyEndpoint, fsync };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -61,6 +62,7 @@ public static class Program
             ConfigFile = parse.GetValue(config),
             TimeoutMilliseconds = parse.GetValue(timeout) ?? ZpdDefaults.TimeoutMilliseconds,
             Verbose = parse.GetValue(verbose),
+            FlushToDisk = parse.GetValue(fsync),
             KeyDirectory = keys,
             AuthorizedKeysFile = parse.GetValue(authorized) ?? Path.Combine(keys, "authorized_keys"),
         }).ConfigureAwait(false);
@@ -94,7 +96,7 @@ public static class Program
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(settings.Verbose ? LogLevel.Debug : LogLevel.Information);
         builder.Services.AddSingleton(policy);
-        builder.Services.AddSingleton(new ZpdLimits());
+        builder.Services.AddSingleton(new ZpdLimits { FlushToDisk = settings.FlushToDisk });
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new[]
         {
             new System.Collections.Generic.KeyValuePair<string, string?>("ConfigFile", settings.ConfigFile),
@@ -166,6 +168,7 @@ internal sealed record ZpdSettings
     public string? ConfigFile { get; init; }
     public long TimeoutMilliseconds { get; init; }
     public bool Verbose { get; init; }
+    public bool FlushToDisk { get; init; }
     public required string KeyDirectory { get; init; }
     public required string AuthorizedKeysFile { get; init; }
 }

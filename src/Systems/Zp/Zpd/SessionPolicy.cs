@@ -64,4 +64,7 @@ internal sealed record LocalUser(string Name, uint Uid, uint Gid, string Home)
 public sealed class ZpdLimits
 {
     internal JobLimits Jobs { get; init; } = new();
+
+    /// <summary>fsync every received file before renaming it into place (<c>zpd --fsync</c>).</summary>
+    public bool FlushToDisk { get; init; }
 }

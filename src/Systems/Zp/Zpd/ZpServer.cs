@@ -20,7 +20,7 @@ public sealed partial class ZpServer : IJobTransport
 {
     // Session key (user, client id) → the client record currently serving it.
     private readonly Dictionary<string, Client> _sessions = new(StringComparer.Ordinal);
-    private readonly FileTransfers _files = new();
+    private readonly FileTransfers? _fileTransfers;
     private readonly SessionPolicy? _sessionPolicy;
     private readonly JobTable? _jobTable;
     private bool _stopping;
@@ -31,6 +31,7 @@ public sealed partial class ZpServer : IJobTransport
         : this(options, logger)
     {
         _sessionPolicy = policy;
+        _fileTransfers = new FileTransfers(flushToDisk: limits.FlushToDisk);
         _jobTable = new JobTable(limits.Jobs, this, (job, launch, events) => JobProcess.Start(job, launch, new PostedEvents(this, events), limits.Jobs.MaxChunk));
     }
 
@@ -38,6 +39,8 @@ public sealed partial class ZpServer : IJobTransport
     private SessionPolicy _policy => _sessionPolicy ?? throw new InvalidOperationException("create ZpServer with a SessionPolicy");
 
     private JobTable _jobs => _jobTable ?? throw new InvalidOperationException("create ZpServer with a SessionPolicy");
+
+    private FileTransfers _files => _fileTransfers ?? throw new InvalidOperationException("create ZpServer with a SessionPolicy");
 
     /// <summary>Per-client data.</summary>
     public sealed partial class Client
@@ -239,7 +242,7 @@ public sealed partial class ZpServer : IJobTransport
     {
         Serve(client, () =>
         {
-            _files.Close(client.Owner, request.Handle);
+            _files.Close(client.Owner, request.Handle, request.Digest);
             client.Prepared = new ZpMsg.Ok { Code = 200, Reason = "file in place" };
         });
     }

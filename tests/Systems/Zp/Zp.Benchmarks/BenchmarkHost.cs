@@ -104,7 +104,8 @@ internal sealed class BenchmarkHost : IAsyncDisposable
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var random = new Random(seed);
         using var file = File.Create(path);
-        var buffer = new byte[1024 * 1024];
+        // At most 1 MiB, and no bigger than the file: the tree's 10,000 small files would otherwise draw 10 GB of random bytes.
+        var buffer = new byte[Math.Clamp(size, 1, 1024 * 1024)];
         for (long written = 0; written < size; written += buffer.Length)
         {
             random.NextBytes(buffer);

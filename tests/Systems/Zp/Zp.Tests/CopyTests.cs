@@ -193,6 +193,100 @@ public sealed class FileTransfersTests : IDisposable
         Assert.Equal(data, File.ReadAllBytes(Path.Combine(_home, "r.bin")));
     }
 
+    [Fact]
+    public void RandomChunkSizes_WithTheDigestAtClose_RebuildEachFile()
+    {
+        // The sender hashes while sending and names the digest only at close; the receiver takes
+        // chunks of whatever size arrives, up to its window.
+        var random = new Random(11);
+        var cases = 0;
+        for (var i = 0; i < 25; i++, cases++)
+        {
+            var data = new byte[i == 0 ? 0 : random.Next(1, 20_000)];
+            random.NextBytes(data);
+            var open = _files.Open("o", _home, $"rand/{i}.bin", data.Length, 0x1A4, 0, digest: "");
+            Assert.False(open.Identical);
+            for (var offset = 0; offset < data.Length;)
+            {
+                var size = Math.Min(random.Next(1, 1001), data.Length - offset);
+                Assert.Equal(offset + size, _files.Write("o", open.Handle, offset, data.AsSpan(offset, size)));
+                offset += size;
+            }
+            _files.Close("o", open.Handle, Sha(data));
+            Assert.Equal(data, File.ReadAllBytes(Path.Combine(_home, "rand", $"{i}.bin")));
+        }
+        Assert.Equal(25, cases);
+    }
+
+    [Fact]
+    public void DigestAtClose_Mismatch_Is409_AndNoDigestAtAll_Is400()
+    {
+        var data = RandomNumberGenerator.GetBytes(500);
+        var open = _files.Open("o", _home, "m.bin", data.Length, 0x1A4, 0, digest: "");
+        _files.Write("o", open.Handle, 0, data);
+        Assert.Equal(400, Assert.Throws<JobRequestException>(() => _files.Close("o", open.Handle, "")).Code);
+        Assert.Equal(409, Assert.Throws<JobRequestException>(() => _files.Close("o", open.Handle, new string('0', 64))).Code);
+        Assert.False(File.Exists(Path.Combine(_home, "m.bin")));
+        Assert.False(File.Exists(FileTransfers.PartPath(Path.Combine(_home, "m.bin"))));
+    }
+
+    [Fact]
+    public void WithoutADigest_SameSizeAndMtime_IsIdentical_AnotherMtimeIsNot()
+    {
+        var data = RandomNumberGenerator.GetBytes(300);
+        const long mtime = 1_600_000_000_123;
+        var open = _files.Open("o", _home, "q.bin", data.Length, 0x1A4, mtime, digest: "");
+        _files.Write("o", open.Handle, 0, data);
+        _files.Close("o", open.Handle, Sha(data));
+        Assert.True(_files.Open("o", _home, "q.bin", data.Length, 0x1A4, mtime, digest: "").Identical);
+        Assert.False(_files.Open("o", _home, "q.bin", data.Length, 0x1A4, mtime + 1000, digest: "").Identical);
+        Assert.False(_files.Open("o", _home, "q.bin", data.Length + 1, 0x1A4, mtime, digest: "").Identical);
+    }
+
+    [Fact]
+    public void Reopen_WithTheDigestAtClose_ResumesAndVerifiesTheWholeFile()
+    {
+        var data = RandomNumberGenerator.GetBytes(5000);
+        var first = _files.Open("o", _home, "rr.bin", data.Length, 0x1A4, 0, digest: "");
+        _files.Write("o", first.Handle, 0, data.AsSpan(0, 1800));
+        _files.Dispose();
+        using var again = new FileTransfers();
+        var second = again.Open("o", _home, "rr.bin", data.Length, 0x1A4, 0, digest: "");
+        Assert.Equal(1800, second.Offset);
+        again.Write("o", second.Handle, 1800, data.AsSpan(1800));
+        again.Close("o", second.Handle, Sha(data));
+        Assert.Equal(data, File.ReadAllBytes(Path.Combine(_home, "rr.bin")));
+    }
+
+    [Fact]
+    public void WithFlushToDisk_TheFileIsSyncedAndInPlace()
+    {
+        using var syncing = new FileTransfers(flushToDisk: true);
+        var data = RandomNumberGenerator.GetBytes(70_000);
+        var open = syncing.Open("o", _home, "synced.bin", data.Length, 0x1A4, 0, digest: "");
+        syncing.Write("o", open.Handle, 0, data);
+        syncing.Close("o", open.Handle, Sha(data));
+        Assert.Equal(data, File.ReadAllBytes(Path.Combine(_home, "synced.bin")));
+        Assert.Equal(0, syncing.Count);
+    }
+
+    [Fact]
+    public void AFailedWrite_IsAcknowledged_AndReportedAtClose_As507()
+    {
+        // The temporary file is a link to /dev/full: every write fails with "no space left".
+        var target = Path.Combine(_home, "full.bin");
+        File.CreateSymbolicLink(FileTransfers.PartPath(target), "/dev/full");
+        var data = RandomNumberGenerator.GetBytes(2000);
+        var open = _files.Open("o", _home, "full.bin", data.Length, 0x1A4, 0, digest: "");
+        Assert.Equal(1000, _files.Write("o", open.Handle, 0, data.AsSpan(0, 1000)));
+        Assert.Equal(2000, _files.Write("o", open.Handle, 1000, data.AsSpan(1000)));
+        var refused = Assert.Throws<JobRequestException>(() => _files.Close("o", open.Handle, Sha(data)));
+        Assert.Equal(507, refused.Code);
+        Assert.Contains("cannot write", refused.Message);
+        Assert.False(File.Exists(target));
+        Assert.Equal(0, _files.Count);
+    }
+
     public void Dispose()
     {
         _files.Dispose();
