@@ -101,6 +101,11 @@ internal static unsafe partial class LibZmq
     [LibraryImport(LibraryName, SetLastError = true)]
     internal static partial int zmq_msg_close(ZmqMsg* message);
 
+    /// <summary>Moves <paramref name="source"/>'s content to <paramref name="destination"/> (which must be
+    /// initialised; its old content is released); <paramref name="source"/> is left an empty message.</summary>
+    [LibraryImport(LibraryName, SetLastError = true)]
+    internal static partial int zmq_msg_move(ZmqMsg* destination, ZmqMsg* source);
+
     [LibraryImport(LibraryName)]
     internal static partial byte* zmq_msg_data(ZmqMsg* message);
 
