@@ -30,6 +30,14 @@ public class EchoServerBenchmarks
     private ReadOnlyMemory<byte>[] _echo = null!;
     private readonly ZmqMessageBuffer _reply = new();
 
+    /// <summary>The raw echoes' threads, for <see cref="CpuProfile"/> (/proc task ids).</summary>
+    internal int RawThread { get; private set; }
+
+    internal int CopyingThread { get; private set; }
+
+    /// <summary>The generated server's owner thread.</summary>
+    internal int ServerThread => _server.Invoke(CpuProfile.CurrentThread).GetAwaiter().GetResult();
+
     /// <summary>Requests in flight per measured operation.</summary>
     [Params(1, 1000)]
     public int Window { get; set; }
@@ -73,6 +81,7 @@ public class EchoServerBenchmarks
     // and sends each straight from libzmq's memory.
     private void RawEcho()
     {
+        RawThread = CpuProfile.CurrentThread();
         using var frames = new ZmqMessageBuffer();
         var poller = new ZmqPoller();
         poller.Add(_raw);
@@ -92,6 +101,7 @@ public class EchoServerBenchmarks
     // array, as ZmqSocket.TryReceiveMultipart still does. Kept to show what the in-place receive saves.
     private void CopyingEcho()
     {
+        CopyingThread = CpuProfile.CurrentThread();
         var frames = new List<byte[]>();
         var outgoing = new List<ReadOnlyMemory<byte>>();
         var poller = new ZmqPoller();

@@ -85,20 +85,20 @@ internal sealed class FrameReceiver<TProtocol, TMessage>(ILogger logger, string 
             return Fail(routingId, new DecodeError(DecodeErrorKind.TooLarge, "message", 0, 0));
         if (envelope && !LastEnveloped)
             return Fail(routingId, new DecodeError(DecodeErrorKind.MissingFrame, "envelope delimiter", 1, 0));
+        // An envelope with nothing after it: the codec would say the same of an empty frame list.
+        if (first >= _frames.Count)
+            return Fail(routingId, new DecodeError(DecodeErrorKind.MissingFrame, "header", 0, 0));
         _codecFrames.Clear();
-        long size = MessageOverhead;
-        for (var i = first; i < _frames.Count; i++)
-        {
-            _codecFrames.Add(i == first ? _frames.Lend(i) : _frames.ToArray(i));
-            size += _frames[i].Length;
-        }
-        LastSize = (int)Math.Min(size, int.MaxValue);
+        _codecFrames.Add(_frames.Lend(first));
+        for (var i = first + 1; i < _frames.Count; i++)
+            _codecFrames.Add(_frames.ToArray(i));
+        // The codec frames are the whole message less the routing id (and the empty delimiter).
+        LastSize = (int)Math.Min(MessageOverhead + _frames.TotalBytes - routingId.Length, int.MaxValue);
         var decoded = TProtocol.TryDecode(_codecFrames, out message, out var error);
-        // The lent header frame must not outlive the decode; the routing id stays until the next receive.
-        _codecFrames.Clear();
-        if (!decoded)
-            return Fail(routingId, error);
-        return true;
+        // Frame copies a malformed message would have kept are let go now, not at the next receive.
+        if (_codecFrames.Count > 1)
+            _codecFrames.Clear();
+        return decoded || Fail(routingId, error);
     }
 
     /// <summary>Releases the frames held and the native buffer.</summary>
