@@ -38,6 +38,9 @@ public class EchoServerBenchmarks
     /// <summary>The generated server's owner thread.</summary>
     internal int ServerThread => _server.Invoke(CpuProfile.CurrentThread).GetAwaiter().GetResult();
 
+    /// <summary>Bytes allocated so far on the generated server's owner thread.</summary>
+    internal long ServerAllocated => _server.Invoke(GC.GetAllocatedBytesForCurrentThread).GetAwaiter().GetResult();
+
     /// <summary>Requests in flight per measured operation.</summary>
     [Params(1, 1000)]
     public int Window { get; set; }

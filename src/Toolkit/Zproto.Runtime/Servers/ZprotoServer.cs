@@ -203,7 +203,10 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
         var client = FindOrCreate(routingId, userId);
         client.Enveloped = _receiver.LastEnveloped;
         client.LastActivity = Now;
-        ScheduleExpiry(client);
+        // Checked here, not only inside: ScheduleExpiry's timer lambda captures the client, so each call
+        // allocates its closure even when the timer is already armed, as it is for all but the first message.
+        if (!client.ExpiryScheduled)
+            ScheduleExpiry(client);
         if (!Enqueue(client, message, size))
             return;
         Pump(client);
@@ -216,7 +219,8 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
         var client = FindOrCreate(routingId, userId);
         client.Enveloped = _receiver.LastEnveloped;
         client.LastActivity = Now;
-        ScheduleExpiry(client);
+        if (!client.ExpiryScheduled)
+            ScheduleExpiry(client);
         Dispatch(client, @event);
         Pump(client);
         RunPendingEvents();

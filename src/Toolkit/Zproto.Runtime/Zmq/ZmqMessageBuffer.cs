@@ -98,7 +98,8 @@ public sealed unsafe class ZmqMessageBuffer : IDisposable
         Release();
         TotalBytes = 0;
         IsTruncated = false;
-        var handle = socket.Handle;
+        // Throws on a disposed socket, once, before the first frame.
+        _ = socket.Handle;
         var flags = dontWait ? ZmqSendReceiveFlags.DontWait : ZmqSendReceiveFlags.None;
         var more = true;
         for (var index = 0; more; index++)
@@ -108,7 +109,7 @@ public sealed unsafe class ZmqMessageBuffer : IDisposable
             var slot = _slots + _count;
             // zmq_msg_init cannot fail: it only clears the struct.
             _ = LibZmq.zmq_msg_init(slot);
-            if (!Receive(slot, handle, flags))
+            if (!socket.TryReceiveInto(slot, flags))
             {
                 _ = LibZmq.zmq_msg_close(slot);
                 if (index == 0)
@@ -182,19 +183,6 @@ public sealed unsafe class ZmqMessageBuffer : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _count);
         return ref _frames[index];
-    }
-
-    private static bool Receive(ZmqMsg* slot, ZmqSocketHandle handle, ZmqSendReceiveFlags flags)
-    {
-        while (LibZmq.zmq_msg_recv(slot, handle, flags) < 0)
-        {
-            int errno = LibZmq.LastErrno();
-            if (errno == ZmqErrno.EAGAIN)
-                return false;
-            if (errno != ZmqErrno.EINTR)
-                throw ZmqException.FromErrno(errno, "Receive");
-        }
-        return true;
     }
 
     /// <summary>Doubles the slots. zmq_msg_t must not be moved while open (a small frame's bytes live

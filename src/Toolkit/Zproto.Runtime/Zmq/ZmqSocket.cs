@@ -309,20 +309,11 @@ public sealed partial class ZmqSocket : IDisposable
         _ = LibZmq.zmq_msg_init(&message);
         try
         {
-            while (LibZmq.zmq_msg_recv(&message, _handle, flags) < 0)
+            if (!TryReceiveInto(&message, flags))
             {
-                int errno = LibZmq.LastErrno();
-                if (errno == ZmqErrno.EAGAIN)
-                {
-                    frame = null;
-                    more = false;
-                    return false;
-                }
-
-                if (errno != ZmqErrno.EINTR)
-                {
-                    throw ZmqException.FromErrno(errno, "Receive");
-                }
+                frame = null;
+                more = false;
+                return false;
             }
 
             // zmq_msg_size is a size_t; a frame past the largest array cannot be copied out whole,
@@ -353,6 +344,27 @@ public sealed partial class ZmqSocket : IDisposable
             // was never initialised, which cannot happen here.
             _ = LibZmq.zmq_msg_close(&message);
         }
+    }
+
+    /// <summary>zmq_msg_recv into an initialised <paramref name="message"/>, retrying when a signal
+    /// interrupts it; false when nothing could be received without blocking (EAGAIN).</summary>
+    internal unsafe bool TryReceiveInto(ZmqMsg* message, ZmqSendReceiveFlags flags)
+    {
+        while (LibZmq.zmq_msg_recv(message, _handle, flags) < 0)
+        {
+            int errno = LibZmq.LastErrno();
+            if (errno == ZmqErrno.EAGAIN)
+            {
+                return false;
+            }
+
+            if (errno != ZmqErrno.EINTR)
+            {
+                throw ZmqException.FromErrno(errno, "Receive");
+            }
+        }
+
+        return true;
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(IsDisposed, this);
