@@ -138,6 +138,7 @@ public abstract partial class ZprotoClient<TProtocol, TMessage, TState, TEvent, 
             Dispatch(destructor);
         FailPending(new ObjectDisposedException(Name));
         _dealer?.Dispose();
+        _receiver.Dispose();
     }
 
     /// <summary>Connects the DEALER to <paramref name="endpoint"/> (for the "connect" action); a bad endpoint throws <see cref="ZmqException"/>.</summary>

@@ -30,6 +30,8 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
     where TEvent : struct, Enum
 {
     private readonly Dictionary<byte[], TClient> _clients = new(ByteArrayComparer.Instance);
+    // Looks clients up by the routing id as received, in libzmq's memory: no array per message.
+    private readonly Dictionary<byte[], TClient>.AlternateLookup<ReadOnlySpan<byte>> _clientsByRoutingId;
     private readonly List<string> _endpoints = new();
     private readonly OutgoingMessage<TProtocol, TMessage> _outgoing = new();
     private readonly FrameReceiver<TProtocol, TMessage> _receiver;
@@ -46,6 +48,7 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
         _receiver = new FrameReceiver<TProtocol, TMessage>(Logger, Name, routed: true, new LogRateLimiter(options.MalformedLogLimit),
             options.RequestEnvelope, options.MaxMultipartSize);
         _flow = new InboundFlowControl(options);
+        _clientsByRoutingId = _clients.GetAlternateLookup<ReadOnlySpan<byte>>();
     }
 
     /// <summary>The settings (read on the owner thread; change them before <see cref="Start"/>).</summary>
@@ -170,6 +173,7 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
             SafeDestroyed(client);
         _router?.Dispose();
         _authenticator?.Dispose();
+        _receiver.Dispose();
     }
 
     /// <inheritdoc />
@@ -186,20 +190,23 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
             if (!_receiver.TryReceive(_router!, out var routingId, out var message))
                 return;
             if (message is not null)
-                Deliver(routingId!, _router!.PeerUserId ?? "", message, _receiver.LastSize);
-            else if (routingId is not null && MalformedEvent(_receiver.LastError) is { } malformed)
+                Deliver(routingId, _router!.PeerUserId ?? "", message, _receiver.LastSize);
+            else if (!routingId.IsEmpty && MalformedEvent(_receiver.LastError) is { } malformed)
                 RaiseMalformed(routingId, _router!.PeerUserId ?? "", malformed);
         }
     }
 
     // ---- receive path: a decoded message into its client's mailbox -----------------------------
 
-    private void Deliver(byte[] routingId, string userId, TMessage message, int size)
+    private void Deliver(ReadOnlySpan<byte> routingId, string userId, TMessage message, int size)
     {
         var client = FindOrCreate(routingId, userId);
         client.Enveloped = _receiver.LastEnveloped;
         client.LastActivity = Now;
-        ScheduleExpiry(client);
+        // Checked here, not only inside: ScheduleExpiry's timer lambda captures the client, so each call
+        // allocates its closure even when the timer is already armed, as it is for all but the first message.
+        if (!client.ExpiryScheduled)
+            ScheduleExpiry(client);
         if (!Enqueue(client, message, size))
             return;
         Pump(client);
@@ -207,20 +214,22 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
     }
 
     /// <summary>Runs the model's event for a message that did not decode on its sender's state machine.</summary>
-    private void RaiseMalformed(byte[] routingId, string userId, TEvent @event)
+    private void RaiseMalformed(ReadOnlySpan<byte> routingId, string userId, TEvent @event)
     {
         var client = FindOrCreate(routingId, userId);
         client.Enveloped = _receiver.LastEnveloped;
         client.LastActivity = Now;
-        ScheduleExpiry(client);
+        if (!client.ExpiryScheduled)
+            ScheduleExpiry(client);
         Dispatch(client, @event);
         Pump(client);
         RunPendingEvents();
     }
 
-    private TClient FindOrCreate(byte[] routingId, string userId)
+    /// <summary>The client with <paramref name="routingId"/>; a new one (and the one copy of its routing id) when there is none.</summary>
+    private TClient FindOrCreate(ReadOnlySpan<byte> routingId, string userId)
     {
-        if (_clients.TryGetValue(routingId, out var client))
+        if (_clientsByRoutingId.TryGetValue(routingId, out var client))
         {
             if (client.UserId == userId)
                 return client;
@@ -230,10 +239,10 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
             Destroy(client);
         }
         client = CreateClient();
-        client.RoutingId = routingId;
+        client.RoutingId = routingId.ToArray();
         client.UserId = userId;
         client.LogPrefix = Convert.ToHexStringLower(routingId);
-        _clients[routingId] = client;
+        _clients[client.RoutingId] = client;
         try
         {
             OnClientCreated(client);

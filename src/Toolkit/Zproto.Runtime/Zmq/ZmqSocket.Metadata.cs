@@ -25,7 +25,7 @@ public sealed partial class ZmqSocket
     /// </summary>
     public string? PeerUserId { get; private set; }
 
-    private unsafe void CaptureUserId(ZmqMsg* message)
+    internal unsafe void CaptureUserId(ZmqMsg* message)
     {
         byte* value;
         // u8 literals live in the assembly image, so nothing moves while libzmq reads the name.

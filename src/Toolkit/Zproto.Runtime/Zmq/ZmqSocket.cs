@@ -7,7 +7,8 @@ namespace Zproto.Runtime.Zmq;
 
 /// <summary>
 /// A libzmq socket: endpoints, frames and options. Messages are sequences of frames; a frame's
-/// bytes are copied in on send and out (into a fresh array) on receive.
+/// bytes are copied in on send and out (into a fresh array) on receive, or read in place with a
+/// <see cref="ZmqMessageBuffer"/>.
 /// </summary>
 /// <remarks>
 /// <para><b>One owner thread.</b> A socket is not thread-safe. Create it, use it and dispose it on
@@ -254,50 +255,6 @@ public sealed partial class ZmqSocket : IDisposable
         return true;
     }
 
-    /// <summary>Receives a whole message, keeping at most <paramref name="maxBytes"/> of it: frames are
-    /// counted as they are taken, and once the total passes the limit the rest of the message is taken
-    /// from libzmq and released without being copied, so a huge multipart message costs no managed memory.</summary>
-    /// <param name="frames">Cleared, then filled with the frames kept.</param>
-    /// <param name="maxBytes">The most octets of frames to keep (the frame that crosses it is dropped too).</param>
-    /// <param name="totalBytes">The octets of the whole message, kept or not.</param>
-    /// <param name="dontWait">Return <see langword="false"/> at once if no message is waiting.</param>
-    /// <returns><see langword="false"/> if no message arrived; otherwise true, and the message was cut
-    /// short exactly when <paramref name="totalBytes"/> exceeds <paramref name="maxBytes"/>.</returns>
-    /// <exception cref="ZmqException">libzmq failed the receive.</exception>
-    public bool TryReceiveMultipart(List<byte[]> frames, long maxBytes, out long totalBytes, bool dontWait = false)
-    {
-        ArgumentNullException.ThrowIfNull(frames);
-        ThrowIfDisposed();
-        frames.Clear();
-        totalBytes = 0;
-        var flags = dontWait ? ZmqSendReceiveFlags.DontWait : ZmqSendReceiveFlags.None;
-        var more = true;
-        for (var index = 0; more; index++)
-        {
-            // Copy only while the message is within the limit; afterwards just count and release.
-            if (!ReceiveFrame(flags, copy: totalBytes <= maxBytes, out byte[]? frame, out long size, out more))
-            {
-                if (index == 0)
-                {
-                    return false;
-                }
-
-                throw ZmqException.FromErrno(ZmqErrno.EAGAIN, $"Receiving frame {index} of a message");
-            }
-
-            totalBytes += size;
-            if (totalBytes <= maxBytes)
-            {
-                frames.Add(frame);
-            }
-
-            // The rest of a message is already here: libzmq hands it over whole.
-            flags = ZmqSendReceiveFlags.None;
-        }
-
-        return true;
-    }
-
     /// <summary>Receives a whole message, waiting up to <see cref="ReceiveTimeout"/>.</summary>
     /// <returns>The message's frames in order.</returns>
     /// <exception cref="TimeoutException"><see cref="ReceiveTimeout"/> elapsed.</exception>
@@ -345,46 +302,31 @@ public sealed partial class ZmqSocket : IDisposable
 
     /// <summary>Receives one frame into a zmq_msg_t, copies it out and closes the message on every
     /// path, so a frame of any size arrives whole and nothing native outlives the call.</summary>
-    private bool ReceiveFrame(ZmqSendReceiveFlags flags, [NotNullWhen(true)] out byte[]? frame, out bool more) =>
-        ReceiveFrame(flags, copy: true, out frame, out _, out more);
-
-    /// <summary>Receives one frame; with <paramref name="copy"/> false its bytes are released in libzmq
-    /// unread and <paramref name="frame"/> is empty (only <paramref name="size"/> tells how large it was).</summary>
-    private unsafe bool ReceiveFrame(ZmqSendReceiveFlags flags, bool copy, [NotNullWhen(true)] out byte[]? frame, out long size, out bool more)
+    private unsafe bool ReceiveFrame(ZmqSendReceiveFlags flags, [NotNullWhen(true)] out byte[]? frame, out bool more)
     {
         ZmqMsg message;
         // zmq_msg_init cannot fail: it only clears the struct.
         _ = LibZmq.zmq_msg_init(&message);
         try
         {
-            while (LibZmq.zmq_msg_recv(&message, _handle, flags) < 0)
+            if (!TryReceiveInto(&message, flags))
             {
-                int errno = LibZmq.LastErrno();
-                if (errno == ZmqErrno.EAGAIN)
-                {
-                    frame = null;
-                    size = 0;
-                    more = false;
-                    return false;
-                }
-
-                if (errno != ZmqErrno.EINTR)
-                {
-                    throw ZmqException.FromErrno(errno, "Receive");
-                }
+                frame = null;
+                more = false;
+                return false;
             }
 
             // zmq_msg_size is a size_t; a frame past the largest array cannot be copied out whole,
             // and throwing beats truncating it.
-            size = (long)LibZmq.zmq_msg_size(&message);
-            if (!copy || size == 0)
+            int size = checked((int)LibZmq.zmq_msg_size(&message));
+            if (size == 0)
             {
                 frame = [];
             }
             else
             {
-                frame = GC.AllocateUninitializedArray<byte>(checked((int)size));
-                new ReadOnlySpan<byte>(LibZmq.zmq_msg_data(&message), (int)size).CopyTo(frame);
+                frame = GC.AllocateUninitializedArray<byte>(size);
+                new ReadOnlySpan<byte>(LibZmq.zmq_msg_data(&message), size).CopyTo(frame);
             }
 
             more = LibZmq.zmq_msg_more(&message) != 0;
@@ -402,6 +344,27 @@ public sealed partial class ZmqSocket : IDisposable
             // was never initialised, which cannot happen here.
             _ = LibZmq.zmq_msg_close(&message);
         }
+    }
+
+    /// <summary>zmq_msg_recv into an initialised <paramref name="message"/>, retrying when a signal
+    /// interrupts it; false when nothing could be received without blocking (EAGAIN).</summary>
+    internal unsafe bool TryReceiveInto(ZmqMsg* message, ZmqSendReceiveFlags flags)
+    {
+        while (LibZmq.zmq_msg_recv(message, _handle, flags) < 0)
+        {
+            int errno = LibZmq.LastErrno();
+            if (errno == ZmqErrno.EAGAIN)
+            {
+                return false;
+            }
+
+            if (errno != ZmqErrno.EINTR)
+            {
+                throw ZmqException.FromErrno(errno, "Receive");
+            }
+        }
+
+        return true;
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(IsDisposed, this);

@@ -91,23 +91,38 @@ internal static unsafe partial class LibZmq
     internal static partial int zmq_send(ZmqSocketHandle socket, byte* buffer, nuint length, ZmqSendReceiveFlags flags);
 
     // Messages (receive side). A ZmqMsg that went through zmq_msg_init must reach zmq_msg_close on every path.
+    // These run once or more per received frame, so they cost as little as a call can: init, data, size
+    // and more only read or clear the struct (no lock, no blocking, no callback), which is what
+    // SuppressGCTransition requires; init, close and move report nothing the runtime reads (it discards
+    // their results), so they skip saving errno.
 
-    [LibraryImport(LibraryName, SetLastError = true)]
+    [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
     internal static partial int zmq_msg_init(ZmqMsg* message);
 
     [LibraryImport(LibraryName, SetLastError = true)]
     internal static partial int zmq_msg_recv(ZmqMsg* message, ZmqSocketHandle socket, ZmqSendReceiveFlags flags);
 
-    [LibraryImport(LibraryName, SetLastError = true)]
+    /// <summary>Releases the content, freeing it when this was the last reference: it may take the
+    /// allocator's lock, so it keeps the GC transition.</summary>
+    [LibraryImport(LibraryName)]
     internal static partial int zmq_msg_close(ZmqMsg* message);
 
+    /// <summary>Moves <paramref name="source"/>'s content to <paramref name="destination"/> (which must be
+    /// initialised; its old content is released); <paramref name="source"/> is left an empty message.</summary>
     [LibraryImport(LibraryName)]
+    internal static partial int zmq_msg_move(ZmqMsg* destination, ZmqMsg* source);
+
+    [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
     internal static partial byte* zmq_msg_data(ZmqMsg* message);
 
     [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
     internal static partial nuint zmq_msg_size(ZmqMsg* message);
 
     [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
     internal static partial int zmq_msg_more(ZmqMsg* message);
 
     /// <summary>A metadata property of a received message (e.g. <c>User-Id</c>, set by the ZAP handler),
