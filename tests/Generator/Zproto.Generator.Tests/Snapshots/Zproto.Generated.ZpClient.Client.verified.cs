@@ -477,6 +477,8 @@ namespace Zproto.Generated
         {
             /// <summary>handle</summary>
             public required uint Handle { get; init; }
+            /// <summary>digest</summary>
+            public required string Digest { get; init; }
         }
 
         /// <summary>
@@ -485,8 +487,8 @@ namespace Zproto.Generated
         /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
         /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
-        public async global::System.Threading.Tasks.Task<StatusResult> CloseFileAsync(uint handle, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            new StatusResult((await CallAsync("close file", Event.CloseFile, new CloseFileArguments { Handle = handle }, static r => r is Success or Failure, callTimeout, cancellationToken).ConfigureAwait(false))!);
+        public async global::System.Threading.Tasks.Task<StatusResult> CloseFileAsync(uint handle, string digest, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new StatusResult((await CallAsync("close file", Event.CloseFile, new CloseFileArguments { Handle = handle, Digest = digest }, static r => r is Success or Failure, callTimeout, cancellationToken).ConfigureAwait(false))!);
 
         /// <summary>Arguments of <see cref="DisconnectAsync"/>.</summary>
         public sealed record DisconnectArguments : MethodArguments

@@ -411,11 +411,13 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadNumber4("handle", out var fHandle))
                         goto fail;
+                    if (!r.TryReadString("digest", out var fDigest))
+                        goto fail;
                     if (!r.TryReadEnd("FILE-CLOSE"))
                         goto fail;
                     if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "FILE-CLOSE", ref failure))
                         goto fail;
-                    message = new global::Zproto.Generated.ZpMsg.FileClose { Handle = fHandle };
+                    message = new global::Zproto.Generated.ZpMsg.FileClose { Handle = fHandle, Digest = fDigest };
                     break;
                 }
                 default:

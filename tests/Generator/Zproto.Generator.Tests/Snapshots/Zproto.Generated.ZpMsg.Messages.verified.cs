@@ -876,7 +876,9 @@ namespace Zproto.Generated
             public ulong Mtime { get; init; }
 
             /// <summary>
-            /// SHA-256 of the whole file, lowercase hex
+            /// SHA-256 of the whole file, lowercase hex; empty when
+            /// the sender gives it with FILE-CLOSE (then a destination of the same size and mtime
+            /// counts as identical, rsync's quick check)
             /// </summary>
             [global::Zproto.Wire.ZprotoField("digest", 4, Type = "string")]
             public string Digest { get; init; } = "";
@@ -1063,7 +1065,8 @@ namespace Zproto.Generated
 
         /// <summary>
         /// All bytes sent: the receiver checks the SHA-256, renames the temporary file into
-        /// place and sets mode and mtime; answered by OK or ERROR (409 digest mismatch).
+        /// place and sets mode and mtime; answered by OK or ERROR (409 digest mismatch, 507
+        /// a write failed).
         /// </summary>
         [global::Zproto.Wire.ZprotoMessage("FILE-CLOSE", 23)]
         public sealed partial record FileClose : Message
@@ -1080,15 +1083,24 @@ namespace Zproto.Generated
             [global::Zproto.Wire.ZprotoField("handle", 0, Type = "number")]
             public uint Handle { get; init; }
 
+            /// <summary>
+            /// SHA-256 of the whole file, lowercase hex, when
+            /// FILE-OPEN had none (the sender hashed while sending); empty otherwise
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("digest", 1, Type = "string")]
+            public string Digest { get; init; } = "";
+
             internal override int GetEncodedLengthCore()
             {
-                return 7;
+                return 7
+                    + global::Zproto.Wire.WireSize.String(this.Digest, "digest");
             }
 
             internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
             {
                 WritePrefix(ref w, this);
                 w.WriteNumber4(this.Handle);
+                w.WriteString(this.Digest);
             }
         }
     }
