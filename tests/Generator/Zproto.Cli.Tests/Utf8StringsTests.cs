@@ -111,6 +111,37 @@ public class Utf8StringsTests(Utf8ExampleModel utf8) : IClassFixture<Utf8Example
         AssertInvalidUtf8(result, "client.forename");
     }
 
+    [Fact]
+    public void Every_malformed_reference_case_fails_or_decodes_exactly_as_in_the_default_mode()
+    {
+        var cases = JsonNode.Parse(File.ReadAllText(System.IO.Path.Combine(Repository.Vectors, "zproto_example.invalid.json")))!.AsArray();
+        Assert.Equal(28, cases.Count);
+        var rejected = 0;
+        foreach (var c in cases)
+        {
+            var frames = c!["frames"]!.AsArray().Select(f => (string)f!).ToArray();
+            var expected = Zproto.Run(["decode", "--model", s_utf16, .. frames]);
+            var actual = Zproto.Run(["decode", "--model", utf8.Path, .. frames]);
+            Assert.True(expected.ToString() == actual.ToString(), $"{c["case"]}: default mode\n{expected}\nutf8 mode\n{actual}");
+            if (actual.ExitCode == 1)
+                rejected++;
+        }
+        // Only the valid baseline and an absent msg decode (see InvalidVectorTests).
+        Assert.Equal(cases.Count - cases.Count(c => InvalidVectorTests.Accepted((string)c!["case"]!)), rejected);
+    }
+
+    [Fact]
+    public void Encode_rejects_a_string_over_255_octets_as_in_the_default_mode()
+    {
+        var json = new JsonObject { ["message"] = "TYPES", ["fields"] = new JsonObject { ["client_forename"] = new string('\u00e9', 128) } }.ToJsonString();
+        var expected = Zproto.Run("encode", "--model", s_utf16, "--json", json);
+        var actual = Zproto.Run("encode", "--model", utf8.Path, "--json", json);
+        Assert.True(actual.ExitCode == 1, actual.ToString());
+        Assert.Empty(actual.Stdout);
+        Assert.Contains("client.forename", Assert.Single(actual.StderrLines), StringComparison.Ordinal);
+        Assert.Equal(expected.Stderr, actual.Stderr);
+    }
+
     private static void AssertInvalidUtf8(RunResult result, string field)
     {
         Assert.True(result.ExitCode == 1, result.ToString());
