@@ -12,7 +12,8 @@ namespace Zproto.Cli.Json;
 /// Converts between generated message records and the JSON conventions of the golden vectors:
 /// numbers as integers (full uint64), binaries as lowercase hex, <c>msg</c> as an array of hex
 /// frames, <c>strings</c> as an array, <c>hash</c> as an object in wire order, composite fields
-/// flattened as <c>field_subfield</c>. It reads the [ZprotoMessage]/[ZprotoField] attributes of
+/// flattened as <c>field_subfield</c>. A <see cref="Utf8Text"/> (a model with <c>strings = "utf8"</c>)
+/// is a JSON string exactly as a <see cref="string"/> is, so both modes share their JSON. It reads the [ZprotoMessage]/[ZprotoField] attributes of
 /// the generated code, so it works for any protocol without a second codec.
 /// </summary>
 public static class MessageJson
@@ -144,6 +145,8 @@ public static class MessageJson
     {
         var underlying = Nullable.GetUnderlyingType(type) ?? type;
         if (underlying == typeof(string)) return node.GetValue<string>();
+        // Encoded as the default mode's writer encodes a string: lone surrogates become U+FFFD.
+        if (underlying == typeof(Utf8Text)) return Utf8Text.FromString(node.GetValue<string>());
         if (underlying == typeof(bool)) return node.GetValue<bool>();
         if (underlying == typeof(byte)) return checked((byte)Unsigned(node));
         if (underlying == typeof(ushort)) return checked((ushort)Unsigned(node));
@@ -221,6 +224,7 @@ public static class MessageJson
         {
             case null: return null;
             case string s: return JsonValue.Create(s);
+            case Utf8Text t: return JsonValue.Create(t.ToString());
             case bool b: return JsonValue.Create(b);
             case byte or ushort or uint or ulong: return JsonValue.Create(Convert.ToUInt64(value, CultureInfo.InvariantCulture));
             case sbyte or short or int or long: return JsonValue.Create(Convert.ToInt64(value, CultureInfo.InvariantCulture));

@@ -53,4 +53,21 @@ internal static class TestModels
         </message>
         </class>
         """;
+
+    /// <summary>
+    /// A list of strings and a list of composites holding a string and a longstr;
+    /// <paramref name="classAttributes"/> goes into the class tag (e.g. <c>strings = "utf8"</c>).
+    /// </summary>
+    public static string StringLists(string classAttributes) => $"""
+        <class name = "tags_msg" signature = "5"{classAttributes}>
+        <type name = "person">
+            <field name = "name" type = "string">Name</field>
+            <field name = "notes" type = "longstr">Notes</field>
+        </type>
+        <message name = "TAGGED" id = "1">
+            <field name = "tags" type = "list" item = "string">Tags</field>
+            <field name = "people" type = "list" item = "person">People</field>
+        </message>
+        </class>
+        """;
 }
