@@ -29,4 +29,11 @@ public interface IFrameProtocol<TMessage> where TMessage : class
     /// <summary>The model's <c>max_size</c> in octets (the largest frame a peer may send; a whole datagram in
     /// datagram framing), or 0 when the model states none. Servers use it as their default <c>ZMQ_MAXMSGSIZE</c>.</summary>
     static virtual int MaxSize => 0;
+
+    /// <summary>
+    /// True when decoded messages keep views into frame 0's memory (a model with <c>strings = "utf8"</c>).
+    /// A receiver that lends frame 0 only for the duration of <see cref="TryDecode"/> (the runtime reads
+    /// it in place in libzmq's message) must then hand the codec a copy the message may own.
+    /// </summary>
+    static virtual bool ValuesShareFrameZero => false;
 }

@@ -18,7 +18,7 @@ namespace Zproto.Runtime.Engine;
 /// <remarks>
 /// Frames are read in place in libzmq's memory (<see cref="ZmqMessageBuffer"/>), so a message costs no
 /// managed array per frame. The header frame (frame 0 of the codec) is lent to the codec for the decode
-/// only: the codec copies what it keeps (strings, chunks). The frames after it become <c>frame</c> and
+/// only (copied instead when <see cref="IFrameProtocol{TMessage}.ValuesShareFrameZero"/>): the codec copies what it keeps (strings, chunks). The frames after it become <c>frame</c> and
 /// <c>msg</c> values the message keeps, so each is copied once into an array of its own. The routing id
 /// stays in libzmq's memory until the next receive (see docs/architecture.md, "Frame lifetime").
 /// </remarks>
@@ -89,7 +89,8 @@ internal sealed class FrameReceiver<TProtocol, TMessage>(ILogger logger, string 
         if (first >= _frames.Count)
             return Fail(routingId, new DecodeError(DecodeErrorKind.MissingFrame, "header", 0, 0));
         _codecFrames.Clear();
-        _codecFrames.Add(_frames.Lend(first));
+        // Frame 0 is lent for the decode only, unless the protocol's messages keep views into it.
+        _codecFrames.Add(TProtocol.ValuesShareFrameZero ? _frames.ToArray(first) : _frames.Lend(first));
         for (var i = first + 1; i < _frames.Count; i++)
             _codecFrames.Add(_frames.ToArray(i));
         // The codec frames are the whole message less the routing id (and the empty delimiter).

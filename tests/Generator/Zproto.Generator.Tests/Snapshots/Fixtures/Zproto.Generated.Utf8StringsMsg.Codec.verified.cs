@@ -6,6 +6,9 @@ namespace Zproto.Generated
 {
     public sealed partial class Utf8StringsMsg
     {
+        // Utf8Text values are views over frame 0: a receiver must not lend it only for the decode.
+        static bool global::Zproto.Wire.IFrameProtocol<Message>.ValuesShareFrameZero => true;
+
         /// <summary>Octets in frame 0 of <paramref name="message"/>.</summary>
         /// <exception cref="global::Zproto.Wire.EncodeException">A value cannot be encoded (a string over 255 octets, octets of the wrong size).</exception>
         public static int GetEncodedLength(Message message)
