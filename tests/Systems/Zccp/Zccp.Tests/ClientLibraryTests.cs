@@ -182,11 +182,13 @@ public sealed class ClientLibraryTests
     [Fact]
     public async Task Server_heartbeats_keep_an_idle_client_in_its_session()
     {
-        await using var broker = TestBroker.Start(new BrokerPolicy { HeartbeatInterval = TimeSpan.FromMilliseconds(100) }, timeout: TimeSpan.FromMilliseconds(400));
-        await using var idle = await Connect(broker, "idle", presence: TimeSpan.FromMilliseconds(600));
+        // Heartbeats every 100 ms against a 1 s server timeout and a 1.5 s presence timeout: margins a
+        // loaded machine's stalls cannot eat (400 and 600 ms could).
+        await using var broker = TestBroker.Start(new BrokerPolicy { HeartbeatInterval = TimeSpan.FromMilliseconds(100) }, timeout: TimeSpan.FromSeconds(1));
+        await using var idle = await Connect(broker, "idle", presence: TimeSpan.FromMilliseconds(1500));
         await idle.SubscribeAsync("^y");
         // Twice the server timeout and the client presence timeout, with nothing but PING and PING-OK.
-        await Task.Delay(TimeSpan.FromMilliseconds(1200));
+        await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Equal(0, idle.Reconnections);
         await using var writer = await Connect(broker, "writer");
         await writer.PublishAsync("y", "still here");

@@ -164,13 +164,16 @@ public sealed class AcceptanceScenarioTests
     [Fact]
     public async Task ZP_S10_expiry_erases_the_pipe_contents()
     {
-        await using var broker = TestBroker.Start(TimeSpan.FromMilliseconds(200));
+        // A 1 s expiry, not 200 ms: both clients must stay alive across their opening messages,
+        // which a loaded machine stretched past 200 ms; two timeouts of silence then expire both.
+        var expiry = TimeSpan.FromSeconds(1);
+        await using var broker = TestBroker.Start(expiry);
         using var writer = broker.Dealer();
         using var reader = broker.Dealer();
         reader.OpenReader("test pipe");
         writer.OpenWriter("test pipe");
         writer.WriteOk(Bytes.HelloWorld);
-        Thread.Sleep(400);
+        Thread.Sleep(2 * expiry);
         reader.Read(12, 100);
         reader.ExpectBytes("AA A0 15");
         reader.OpenReader("test pipe");
@@ -182,13 +185,15 @@ public sealed class AcceptanceScenarioTests
     [Fact]
     public async Task ZP_S11_pings_keep_a_waiting_reader_alive_past_the_server_timeout()
     {
-        await using var broker = TestBroker.Start(TimeSpan.FromMilliseconds(200));
+        // Pings every 100 ms against a 1 s timeout, for three timeouts: a ten-fold margin, so a
+        // loaded machine that holds a ping back a few hundred milliseconds does not expire the reader.
+        await using var broker = TestBroker.Start(TimeSpan.FromSeconds(1));
         using var writer = broker.Dealer();
         using var reader = broker.Dealer();
         reader.OpenReader("test pipe");
         reader.Read(12, 0);
         var watch = Stopwatch.StartNew();
-        while (watch.ElapsedMilliseconds < 1000)
+        while (watch.ElapsedMilliseconds < 3000)
         {
             Thread.Sleep(100);
             reader.Ping();
@@ -207,7 +212,10 @@ public sealed class AcceptanceScenarioTests
         var watch = Stopwatch.StartNew();
         reader.Read(12, 500);
         long? timedOutAt = null;
-        while (timedOutAt is null && watch.ElapsedMilliseconds < 3000)
+        // Pings keep coming every 100 ms for up to 10 s: a deadline that a PING reset would never
+        // pass, so the READ-TIMEOUT arriving at all is the proof. No upper bound on when: a loaded
+        // machine delays it by any amount.
+        while (timedOutAt is null && watch.ElapsedMilliseconds < 10_000)
         {
             Thread.Sleep(100);
             reader.Send(new ZpipesMsg.Ping());
@@ -223,7 +231,7 @@ public sealed class AcceptanceScenarioTests
             }
         }
         Assert.NotNull(timedOutAt);
-        Assert.InRange(timedOutAt!.Value, 480, 1500);
+        Assert.True(timedOutAt >= 480, $"READ-TIMEOUT after {timedOutAt} ms, before its 500 ms deadline");
     }
 
     [Fact]
@@ -234,12 +242,24 @@ public sealed class AcceptanceScenarioTests
         writer.OpenWriter("test pipe");
         var watch = Stopwatch.StartNew();
         writer.Write(Bytes.HelloWorld, 400);
-        Thread.Sleep(100);
-        writer.Ping();
-        Thread.Sleep(100);
-        writer.Ping();
-        writer.Expect<ZpipesMsg.WriteTimeout>();
-        Assert.InRange(watch.ElapsedMilliseconds, 380, 1500);
+        long? timedOutAt = null;
+        // As for the read: PINGs every 100 ms for up to 10 s, which a resetting deadline would never outlast.
+        while (timedOutAt is null && watch.ElapsedMilliseconds < 10_000)
+        {
+            Thread.Sleep(100);
+            writer.Send(new ZpipesMsg.Ping());
+            while (writer.Receive(TimeSpan.FromMilliseconds(20)) is { } reply)
+            {
+                if (reply is ZpipesMsg.WriteTimeout)
+                {
+                    timedOutAt = watch.ElapsedMilliseconds;
+                    break;
+                }
+                Assert.IsType<ZpipesMsg.PingOk>(reply);
+            }
+        }
+        Assert.NotNull(timedOutAt);
+        Assert.True(timedOutAt >= 380, $"WRITE-TIMEOUT after {timedOutAt} ms, before its 400 ms deadline");
     }
 
     [Fact]
