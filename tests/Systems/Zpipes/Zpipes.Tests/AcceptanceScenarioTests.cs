@@ -39,7 +39,8 @@ public sealed class AcceptanceScenarioTests
         var watch = Stopwatch.StartNew();
         writer.SendRaw(write);
         writer.ExpectBytes("AA A0 0E");
-        Assert.InRange(watch.ElapsedMilliseconds, 95, 1000);
+        // Not before the 100 ms timeout; the upper bound only tells "timed out" from "hung", with room for a loaded machine.
+        Assert.InRange(watch.ElapsedMilliseconds, 95, 10_000);
     }
 
     [Fact]

@@ -109,7 +109,8 @@ public sealed class ClientLibraryTests
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var e = await Assert.ThrowsAsync<ZpipesBrokerUnreachableException>(() => Zpipe.OpenReaderAsync("inproc://nobody-here", "p", options));
         Assert.Equal(ZpipesException.EHOSTUNREACH, e.Errno);
-        Assert.InRange(watch.ElapsedMilliseconds, 400, 3000);
+        // Not before the receive timeout; the upper bound only tells "gave up" from "hung", with room for a loaded machine.
+        Assert.InRange(watch.ElapsedMilliseconds, 400, 10_000);
     }
 
     [Fact]
