@@ -212,26 +212,7 @@ public sealed class AcceptanceScenarioTests
         reader.OpenReader("test pipe");
         var watch = Stopwatch.StartNew();
         reader.Read(12, 500);
-        long? timedOutAt = null;
-        // Pings keep coming every 100 ms for up to 10 s: a deadline that a PING reset would never
-        // pass, so the READ-TIMEOUT arriving at all is the proof. No upper bound on when: a loaded
-        // machine delays it by any amount.
-        while (timedOutAt is null && watch.ElapsedMilliseconds < 10_000)
-        {
-            Thread.Sleep(100);
-            reader.Send(new ZpipesMsg.Ping());
-            // Drain PING-OKs; stop at the READ-TIMEOUT.
-            while (reader.Receive(TimeSpan.FromMilliseconds(20)) is { } reply)
-            {
-                if (reply is ZpipesMsg.ReadTimeout)
-                {
-                    timedOutAt = watch.ElapsedMilliseconds;
-                    break;
-                }
-                Assert.IsType<ZpipesMsg.PingOk>(reply);
-            }
-        }
-        Assert.NotNull(timedOutAt);
+        var timedOutAt = PingUntil<ZpipesMsg.ReadTimeout>(reader, watch);
         Assert.True(timedOutAt >= 480, $"READ-TIMEOUT after {timedOutAt} ms, before its 500 ms deadline");
     }
 
@@ -243,24 +224,30 @@ public sealed class AcceptanceScenarioTests
         writer.OpenWriter("test pipe");
         var watch = Stopwatch.StartNew();
         writer.Write(Bytes.HelloWorld, 400);
-        long? timedOutAt = null;
-        // As for the read: PINGs every 100 ms for up to 10 s, which a resetting deadline would never outlast.
-        while (timedOutAt is null && watch.ElapsedMilliseconds < 10_000)
+        var timedOutAt = PingUntil<ZpipesMsg.WriteTimeout>(writer, watch);
+        Assert.True(timedOutAt >= 380, $"WRITE-TIMEOUT after {timedOutAt} ms, before its 400 ms deadline");
+    }
+
+    /// <summary>
+    /// PINGs every 100 ms, draining the PING-OKs, until <typeparamref name="T"/> arrives; returns when
+    /// (ms on <paramref name="watch"/>). The PINGs go on for up to 10 s: a request deadline that a PING
+    /// reset would never pass, so the answer arriving at all is the proof. No upper bound on when: a
+    /// loaded machine delays it by any amount.
+    /// </summary>
+    private static long PingUntil<T>(RawDealer dealer, Stopwatch watch) where T : ZpipesMsg.Message
+    {
+        while (watch.ElapsedMilliseconds < 10_000)
         {
             Thread.Sleep(100);
-            writer.Send(new ZpipesMsg.Ping());
-            while (writer.Receive(TimeSpan.FromMilliseconds(20)) is { } reply)
+            dealer.Send(new ZpipesMsg.Ping());
+            while (dealer.Receive(TimeSpan.FromMilliseconds(20)) is { } reply)
             {
-                if (reply is ZpipesMsg.WriteTimeout)
-                {
-                    timedOutAt = watch.ElapsedMilliseconds;
-                    break;
-                }
+                if (reply is T)
+                    return watch.ElapsedMilliseconds;
                 Assert.IsType<ZpipesMsg.PingOk>(reply);
             }
         }
-        Assert.NotNull(timedOutAt);
-        Assert.True(timedOutAt >= 380, $"WRITE-TIMEOUT after {timedOutAt} ms, before its 400 ms deadline");
+        throw new Xunit.Sdk.XunitException($"no {typeof(T).Name} in 10 s of PINGs: they reset the deadline");
     }
 
     [Fact]
