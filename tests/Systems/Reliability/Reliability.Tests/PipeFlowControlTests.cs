@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
@@ -183,20 +184,36 @@ public sealed class PipeFlowControlTests : IAsyncDisposable
     [Fact]
     public async Task A_blocked_read_without_pings_ends_with_read_end_when_its_writer_expires()
     {
-        var endpoint = Start(clientTimeout: TimeSpan.FromMilliseconds(500));
+        // Both clients expire after this much silence, the reader too, so the writer must expire
+        // first: its last message (the WRITE) is stamped on a clock tick strictly before the
+        // reader's (see below). The timeout only has to outlast each client's gaps between its own
+        // setup messages, which a loaded machine stretches well past half a second.
+        var clientTimeout = TimeSpan.FromSeconds(3);
+        var endpoint = Start(clientTimeout: clientTimeout);
         await Task.Run(() =>
         {
             using var writer = new PipeDealer(_context, endpoint);
             using var reader = new PipeDealer(_context, endpoint);
             writer.OpenWriter("p");
             reader.OpenReader("p");
+            var sinceWrite = Stopwatch.StartNew();
             writer.Send(new ZpipesMsg.Write { Chunk = Chunk(7, 8), Timeout = 0 });
             writer.Expect<ZpipesMsg.WriteOk>();
+            // The engine stamps activity with the coarse Environment.TickCount64 and its timer queue
+            // does not order equal due times; wait for the next tick so the reader's READs are
+            // stamped later than the WRITE and the writer's expiry is due strictly first.
+            var writeHeardBy = Environment.TickCount64;
+            SpinWait.SpinUntil(() => Environment.TickCount64 > writeHeardBy);
             // The writer now goes silent; the reader takes what is buffered, then blocks with no timeout.
             reader.Send(new ZpipesMsg.Read { Size = 8, Timeout = 0 });
             Assert.Equal(Chunk(7, 8), reader.Expect<ZpipesMsg.ReadOk>().Chunk.ToArray());
             reader.Send(new ZpipesMsg.Read { Size = 8, Timeout = 0 });
             reader.Expect<ZpipesMsg.ReadEnd>();
+            // The end came from the writer's expiry, not from anything sooner: the broker heard the
+            // WRITE after the stopwatch started, so expiry cannot come earlier than this (less the
+            // coarse engine clock's rounding).
+            Assert.True(sinceWrite.Elapsed >= clientTimeout - TimeSpan.FromMilliseconds(50),
+                $"READ-END after {sinceWrite.Elapsed}, before the writer could have expired");
         });
     }
 

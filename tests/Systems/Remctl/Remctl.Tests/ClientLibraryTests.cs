@@ -135,8 +135,11 @@ public class ClientLibraryTests
     [Fact]
     public async Task RC12_backend_down_gives_unreachable_then_the_same_client_works_once_it_is_up()
     {
-        var endpoint = RawReq.FreeTcpEndpoint();
-        await using var client = new RemctlClient(endpoint, Quick(timeoutMs: 300, retries: 1));
+        var endpoint = RawReq.UnboundEndpoint();
+        // The same timeout bounds the exchange once the server is up, so it must outlast a loaded
+        // machine's scheduling stalls (300 ms did not); while the backend is down it only sets how
+        // long the two failed attempts take.
+        await using var client = new RemctlClient(endpoint, Quick(timeoutMs: 2_000, retries: 1));
 
         var down = await Assert.ThrowsAsync<RemctlUnreachableException>(() => client.ExecuteAsync("test", ["foo"]));
         Assert.Equal(2, down.Attempts);
@@ -152,10 +155,13 @@ public class ClientLibraryTests
     [Fact]
     public async Task Retry_on_a_new_socket_reaches_a_backend_that_comes_up_late()
     {
-        var endpoint = RawReq.FreeTcpEndpoint();
-        await using var client = new RemctlClient(endpoint, Quick(timeoutMs: 400, retries: 20));
+        var endpoint = RawReq.UnboundEndpoint();
+        // Thirty attempts of a second: the backend comes up during the third, and the attempts left
+        // after that have room for a loaded machine's stalls.
+        await using var client = new RemctlClient(endpoint, Quick(timeoutMs: 1_000, retries: 30));
         var pending = client.ExecuteAsync("test", ["foo"]);
-        await Task.Delay(700);
+        // Nothing listens yet, so nothing can have completed it; the wait only lets attempts fail.
+        await Task.Delay(2_500);
         Assert.False(pending.IsCompleted);
 
         using var server = TestServer.Start(TestServer.MapSeed, endpoint: endpoint);
@@ -234,7 +240,7 @@ public class ClientLibraryTests
     [Fact]
     public void Synchronous_execute_to_a_backend_that_is_down_is_unreachable_after_its_retries()
     {
-        using var client = new RemctlClient(RawReq.FreeTcpEndpoint(), Quick(timeoutMs: 200, retries: 1));
+        using var client = new RemctlClient(RawReq.UnboundEndpoint(), Quick(timeoutMs: 200, retries: 1));
         var down = Assert.Throws<RemctlUnreachableException>(() => client.Execute("test", ["foo"]));
         Assert.Equal(2, down.Attempts);
     }

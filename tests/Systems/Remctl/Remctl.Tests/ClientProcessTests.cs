@@ -154,7 +154,7 @@ public class ClientProcessTests
     [Fact]
     public void Backend_down_prints_not_reachable_and_exits_255()
     {
-        var endpoint = RawReq.FreeTcpEndpoint();
+        var endpoint = RawReq.UnboundEndpoint();
         var result = Programs.Client("--endpoint", endpoint, "--timeout", "200", "--retries", "1", "test", "foo");
         Assert.Equal(255, result.ExitCode);
         Assert.Contains($"backend not reachable at {endpoint}", result.Stderr, StringComparison.Ordinal);
@@ -164,9 +164,11 @@ public class ClientProcessTests
     [Fact]
     public async Task RC12_retries_on_new_sockets_reach_a_backend_that_comes_up_late()
     {
-        var endpoint = RawReq.FreeTcpEndpoint();
-        var client = Task.Run(() => Programs.Client("--endpoint", endpoint, "--timeout", "300", "--retries", "40", "test", "foo"));
-        await Task.Delay(1000);
+        var endpoint = RawReq.UnboundEndpoint();
+        // Attempts of a second, so the ones left once the backend is up have room for a loaded
+        // machine's stalls; the wait covers the process's start and at least one failed attempt.
+        var client = Task.Run(() => Programs.Client("--endpoint", endpoint, "--timeout", "1000", "--retries", "40", "test", "foo"));
+        await Task.Delay(2_500);
         Assert.False(client.IsCompleted);
         using var backend = new FakeBackend(_ => Frames.Of("O|1|up\n|R|0"), endpoint);
 

@@ -37,15 +37,12 @@ internal static class RawReq
     /// <summary>The '|' notation of the reply to <paramref name="request"/>.</summary>
     public static string Show(string endpoint, string request) => Frames.Show(Exchange(endpoint, Frames.Of(request)));
 
-    /// <summary>A port that was free a moment ago, for tests that must start a server on a known endpoint later.</summary>
-    public static string FreeTcpEndpoint()
-    {
-        using var probe = new ZmqSocket(Context, ZmqSocketType.Rep);
-        probe.Bind("tcp://127.0.0.1:*");
-        var endpoint = probe.LastEndpoint;
-        probe.Unbind(endpoint);
-        return endpoint;
-    }
+    /// <summary>
+    /// An endpoint nothing listens on, for tests that start a server on it later. An abstract ipc
+    /// name with a unique suffix, not a port that was free a moment ago: another process on this
+    /// machine could take such a port in the meantime and answer (or refuse) in the server's place.
+    /// </summary>
+    public static string UnboundEndpoint() => $"ipc://@remctl-test-{Environment.ProcessId}-{Guid.NewGuid():N}";
 
     public static bool SameFrames(IEnumerable<byte[]> expected, IEnumerable<byte[]> actual) =>
         expected.Count() == actual.Count() && expected.Zip(actual).All(pair => pair.First.AsSpan().SequenceEqual(pair.Second));

@@ -138,16 +138,24 @@ public sealed class ClientLibraryTests
     [Fact]
     public async Task Hundred_concurrent_requesters_lose_nothing()
     {
+        // This broker sends no heartbeats, so a client waiting its turn among 1000 requests hears
+        // nothing until its reply; with the default 3 s presence timeout a loaded machine made it
+        // reconnect mid-test. Presence is not what this proves: allow a minute, and check below that
+        // no client reconnected. Likewise 101 clients saying HELLO at once get a generous connect timeout.
+        var patient = TimeSpan.FromSeconds(60);
         await using var broker = TestBroker.Start(tcp: true);
-        await using var device = await ZccpClient.ConnectAsync(broker.Endpoint, "device", ConnectTimeout);
+        Task<ZccpClient> ConnectPatiently(string identifier) =>
+            ZccpClient.ConnectAsync(broker.Endpoint, identifier, patient, new ZccpClientOptions { PresenceTimeout = patient });
+        await using var device = await ConnectPatiently("device");
         using var _ = device.HandleRequests((request, _) => Task.FromResult(request.Content));
-        var requesters = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => ZccpClient.ConnectAsync(broker.Endpoint, $"app-{i}", ConnectTimeout)));
+        var requesters = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => ConnectPatiently($"app-{i}")));
         try
         {
             var replies = await Task.WhenAll(requesters.SelectMany((r, i) => Enumerable.Range(0, 10).Select(async n =>
-                (Expected: $"{i}:{n}", Actual: (await r.RequestAsync("device", $"{i}:{n}", TimeSpan.FromSeconds(30))).Text))));
+                (Expected: $"{i}:{n}", Actual: (await r.RequestAsync("device", $"{i}:{n}", patient)).Text))));
             Assert.Equal(1000, replies.Length);
             Assert.All(replies, r => Assert.Equal(r.Expected, r.Actual));
+            Assert.All(requesters.Append(device), client => Assert.Equal(0, client.Reconnections));
         }
         finally
         {
@@ -174,11 +182,13 @@ public sealed class ClientLibraryTests
     [Fact]
     public async Task Server_heartbeats_keep_an_idle_client_in_its_session()
     {
-        await using var broker = TestBroker.Start(new BrokerPolicy { HeartbeatInterval = TimeSpan.FromMilliseconds(100) }, timeout: TimeSpan.FromMilliseconds(400));
-        await using var idle = await Connect(broker, "idle", presence: TimeSpan.FromMilliseconds(600));
+        // Heartbeats every 100 ms against a 1 s server timeout and a 1.5 s presence timeout: margins a
+        // loaded machine's stalls cannot eat (400 and 600 ms could).
+        await using var broker = TestBroker.Start(new BrokerPolicy { HeartbeatInterval = TimeSpan.FromMilliseconds(100) }, timeout: TimeSpan.FromSeconds(1));
+        await using var idle = await Connect(broker, "idle", presence: TimeSpan.FromMilliseconds(1500));
         await idle.SubscribeAsync("^y");
         // Twice the server timeout and the client presence timeout, with nothing but PING and PING-OK.
-        await Task.Delay(TimeSpan.FromMilliseconds(1200));
+        await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Equal(0, idle.Reconnections);
         await using var writer = await Connect(broker, "writer");
         await writer.PublishAsync("y", "still here");

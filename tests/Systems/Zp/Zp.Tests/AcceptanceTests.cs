@@ -177,9 +177,11 @@ public sealed class AcceptanceTests
         silent.Open("silent");
         using var pinging = new RawDealer(zpd);
         pinging.Open("pinging");
-        for (var i = 0; i < 8; i++)
+        // Pings every 200 ms (a ten-fold margin on the timeout, which a loaded machine's stalls cannot
+        // eat; 500 ms was a four-fold one) for twice the timeout, which the silent session cannot outlive.
+        for (var i = 0; i < 20; i++)
         {
-            await Task.Delay(500);
+            await Task.Delay(200);
             pinging.Send(new ZpMsg.ConnectionPing());
             pinging.Expect<ZpMsg.ConnectionPong>();
             Assert.Equal(Hex.Parse("AA AA 03"), pinging.LastFrame);

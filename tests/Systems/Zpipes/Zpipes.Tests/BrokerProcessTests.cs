@@ -25,7 +25,8 @@ public sealed class BrokerProcessTests
             reader.Read(10, 0);
             var (exitCode, took) = await broker.StopAsync(signal);
             Assert.Equal(0, exitCode);
-            Assert.True(took < TimeSpan.FromSeconds(5), $"zbroker took {took} to stop");
+            // Promptly, not at once: the bound tells a broker that stops from one waiting on its clients, with room for a loaded machine.
+            Assert.True(took < TimeSpan.FromSeconds(12), $"zbroker took {took} to stop");
         }
         Assert.Contains("zbroker: stopped", broker.Stderr);
     }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
+using System.Text;
 using System.Threading.Tasks;
 using Xunit;
 using Zpipes.Tests.Infrastructure;
@@ -125,43 +126,46 @@ public sealed class CliTests
     [Fact]
     public async Task An_unreachable_broker_exits_3_within_the_receive_timeout()
     {
-        // A port that was free a moment ago: nothing answers there.
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        // An abstract ipc name nothing binds, unlike a port that was free a moment ago, which another
+        // process on this machine could take in the meantime.
+        var endpoint = $"ipc://@zpipes-nothing-{Environment.ProcessId}-{Guid.NewGuid():N}";
         var watch = Stopwatch.StartNew();
-        var result = await Programs.RunZpipesAsync(new[] { "--endpoint", $"tcp://127.0.0.1:{port}", "--receive-timeout", "500", "read", "p" });
+        var result = await Programs.RunZpipesAsync(new[] { "--endpoint", endpoint, "--receive-timeout", "500", "read", "p" });
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("did not answer", result.Stderr);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10));
+        // Process start included, which a loaded machine stretches to seconds; a client that waited
+        // for the broker instead of giving up would be stopped at RunZpipesAsync's 30 s limit.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(25), $"zpipes took {watch.Elapsed}");
     }
 
     [Fact]
     public async Task Sigint_interrupts_a_blocked_reader_with_exit_130_and_frees_the_pipe_at_the_broker()
     {
         await using var broker = await BrokerProcess.StartAsync(1, "--bind", "tcp://127.0.0.1:*");
-        using var reader = Programs.Start(Programs.ZpipesDll, new[] { "-e", broker.Endpoint, "read", "waiting" });
-        var stderr = reader.StandardError.ReadToEndAsync();
-        // Wait until the reader holds the pipe: a second reader is refused.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
+        // --verbose traces each message the reader sends. Its first READ ("> read") proves it holds
+        // the pipe and is blocked: a probe that tries to open the pipe too could take it first and
+        // make the reader fail to open.
+        using var reader = Programs.Start(Programs.ZpipesDll, new[] { "-e", broker.Endpoint, "--verbose", "read", "waiting" });
+        var stderr = new StringBuilder();
+        var blocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pump = Task.Run(async () =>
         {
-            try
+            while (await reader.StandardError.ReadLineAsync() is { } line)
             {
-                await using var probe = await Zpipe.OpenReaderAsync(broker.Endpoint, "waiting");
+                lock (stderr)
+                    stderr.AppendLine(line);
+                if (line.EndsWith("> read", StringComparison.Ordinal))
+                    blocked.TrySetResult();
             }
-            catch (ZpipesFailedException)
-            {
-                break;
-            }
-            Assert.True(DateTime.UtcNow < deadline, "the zpipes reader never opened the pipe");
-            await Task.Delay(50);
-        }
+            blocked.TrySetException(new Xunit.Sdk.XunitException($"the zpipes reader ended before it sent READ:\n{stderr}"));
+        });
+        // A process start on a loaded machine can take many seconds.
+        await blocked.Task.WaitAsync(TimeSpan.FromSeconds(60));
         Programs.Signal(reader, Programs.SIGINT);
-        await reader.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        await reader.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await pump.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(130, reader.ExitCode);
-        Assert.Contains("interrupted", await stderr);
+        Assert.Contains("interrupted", stderr.ToString());
         await using var next = await Zpipe.OpenReaderAsync(broker.Endpoint, "waiting");
     }
 }

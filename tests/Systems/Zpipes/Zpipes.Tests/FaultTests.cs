@@ -114,7 +114,7 @@ public sealed class FaultTests
     [Fact]
     public async Task A_writer_that_vanishes_mid_transfer_expires_and_the_reader_gets_the_rest_then_end()
     {
-        await using var broker = TestBroker.Start(TimeSpan.FromMilliseconds(300));
+        await using var broker = TestBroker.Start(TimeSpan.FromSeconds(1));
         using var reader = broker.Dealer();
         var writer = broker.Dealer();
         reader.OpenReader("p");
@@ -122,8 +122,9 @@ public sealed class FaultTests
         writer.WriteOk(Bytes.Ascii("partial"));
         reader.Read(100, 0);
         writer.Dispose();
-        // The reader pings to stay alive; the silent writer expires and the read ends short.
-        var deadline = DateTime.UtcNow.AddSeconds(3);
+        // The reader pings every 100 ms to stay alive (a 1 s timeout: ten-fold margin); the silent
+        // writer expires and the read ends short.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         ZpipesMsg.ReadOk? got = null;
         while (got is null && DateTime.UtcNow < deadline)
         {
@@ -145,17 +146,19 @@ public sealed class FaultTests
     [Fact]
     public async Task A_reader_that_vanishes_mid_transfer_expires_and_the_writer_gets_write_failed()
     {
-        await using var broker = TestBroker.Start(TimeSpan.FromMilliseconds(300));
+        await using var broker = TestBroker.Start(TimeSpan.FromSeconds(1));
         using var writer = broker.Dealer();
         var reader = broker.Dealer();
         reader.OpenReader("p");
         writer.OpenWriter("p");
         writer.WriteOk(Bytes.HelloWorld);
         reader.Dispose();
-        // The writer keeps itself alive with PINGs while the silent reader expires (300 ms).
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (watch.ElapsedMilliseconds < 700)
+        // The writer keeps itself alive with PINGs every 100 ms (a ten-fold margin on the 1 s
+        // timeout) until the silent reader has expired, which takes the pipe off the broker.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await broker.Server.CountPipesAsync() != 0)
         {
+            Assert.True(DateTime.UtcNow < deadline, "the silent reader never expired");
             Thread.Sleep(100);
             writer.Ping();
         }

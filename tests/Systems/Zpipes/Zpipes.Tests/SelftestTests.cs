@@ -112,23 +112,27 @@ public sealed class SelftestTests
     [Fact]
     public async Task E_expired_clients_get_no_reply_then_invalid_and_their_data_is_gone()
     {
-        await using var broker = TestBroker.Start(TimeSpan.FromMilliseconds(200));
+        // The 2014 test's 200 ms expiry scaled to 1 s: each client must stay alive across its own
+        // messages below (the last one waits out a 100 ms read timeout), which a loaded machine
+        // stretched past 200 ms. Silences of two timeouts still expire both.
+        var expiry = TimeSpan.FromSeconds(1);
+        await using var broker = TestBroker.Start(expiry);
         using var writer = broker.Dealer();
         using var reader = broker.Dealer();
         reader.OpenReader("test pipe");
         reader.Read(12, 0);
-        reader.ExpectSilence(TimeSpan.FromMilliseconds(400));
+        reader.ExpectSilence(2 * expiry);
         reader.Read(12, 0);
         reader.Expect<ZpipesMsg.Invalid>();
 
         reader.OpenReader("test pipe");
         writer.OpenWriter("test pipe");
         writer.WriteOk(Bytes.HelloWorld, Timeout);
-        Thread.Sleep(400);
+        Thread.Sleep(2 * expiry);
         reader.OpenReader("test pipe");
         writer.OpenWriter("test pipe");
         reader.Read(12, Timeout);
-        // Not in the 2014 test: keeps the writer from expiring (200 ms) while the read times out.
+        // Not in the 2014 test: keeps the writer from expiring while the read times out.
         writer.Ping();
         reader.Expect<ZpipesMsg.ReadTimeout>();
         reader.Close();

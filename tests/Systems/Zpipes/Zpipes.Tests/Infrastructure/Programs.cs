@@ -68,7 +68,8 @@ internal sealed class BrokerProcess : IAsyncDisposable
         var bound = new List<string>();
         string? cluster = null;
         var clustered = Array.IndexOf(args, "--cluster-bind") >= 0;
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        // A process start on a loaded machine can take many seconds.
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (bound.Count < endpoints || (clustered && cluster is null))
         {
             var line = await process.StandardOutput.ReadLineAsync(cts.Token);
