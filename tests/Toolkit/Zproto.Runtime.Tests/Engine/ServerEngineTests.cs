@@ -71,7 +71,8 @@ public sealed class ServerEngineTests : IDisposable
         using var peer = new RawPeer(_context, "inproc://echo-expiry");
         peer.Send(new EchoMsg.Hello { Name = "sleepy" });
         peer.Expect<EchoMsg.HelloOk>();
-        Thread.Sleep(600);
+        // Ten timeouts of silence: the expiry runs unless the server thread stalls for most of two seconds.
+        Thread.Sleep(2000);
         // The session is gone: ECHO in the fresh 'start' state is invalid.
         peer.Send(new EchoMsg.Echo { Sequence = 1 });
         peer.Expect<EchoMsg.Invalid>();
