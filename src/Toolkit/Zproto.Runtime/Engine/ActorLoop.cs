@@ -137,6 +137,11 @@ public abstract class ActorLoop : IAsyncDisposable, IDisposable
     /// <summary>Handles readiness of the socket at <paramref name="index"/> in the poller.</summary>
     protected abstract void OnReadable(int index);
 
+    /// <summary>Handles a socket the loop polls for <see cref="ZmqPollEvents.Out"/> (see
+    /// <see cref="ZmqPoller.SetEvents"/>) becoming able to send; called before <see cref="OnReadable"/>
+    /// for the same socket, so waiting output goes out before new input adds to it.</summary>
+    protected virtual void OnWritable(int index) { }
+
     /// <summary>Closes the loop's sockets; called on the owner thread as it ends.</summary>
     protected abstract void OnStop();
 
@@ -204,7 +209,10 @@ public abstract class ActorLoop : IAsyncDisposable, IDisposable
             }
             for (var i = 1; i < poller.Count; i++)
             {
-                if ((poller.GetReadyEvents(i) & ZmqPollEvents.In) != 0)
+                var ready = poller.GetReadyEvents(i);
+                if ((ready & ZmqPollEvents.Out) != 0)
+                    OnWritable(i);
+                if ((ready & ZmqPollEvents.In) != 0)
                     OnReadable(i);
             }
         }

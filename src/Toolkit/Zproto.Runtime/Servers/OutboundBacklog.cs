@@ -21,7 +21,16 @@ internal sealed class OutboundBacklog
     /// <summary>Bytes waiting: the replies' frames plus <see cref="OverheadBytes"/> each.</summary>
     public long Bytes { get; private set; }
 
-    /// <summary>A retry is scheduled.</summary>
+    /// <summary>The peer is in the server's list of waiting peers.</summary>
+    public bool Waiting { get; set; }
+
+    /// <summary>A retry sent nothing: the peer is retried on a timer (and when it sends), not on POLLOUT.</summary>
+    public bool Stalled { get; set; }
+
+    /// <summary>The stalled peer's current retry interval; doubles up to a bound while retries send nothing.</summary>
+    public int BackoffMilliseconds { get; set; }
+
+    /// <summary>A timed retry is scheduled.</summary>
     public bool RetryScheduled { get; set; }
 
     /// <summary>The session was ended for a full backlog: later replies are not kept.</summary>

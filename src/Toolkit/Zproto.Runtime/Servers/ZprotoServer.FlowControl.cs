@@ -1,6 +1,5 @@
 using System;
 using Zproto.Runtime.Engine;
-using Zproto.Runtime.Zmq;
 
 namespace Zproto.Runtime.Servers;
 
@@ -50,7 +49,7 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
             _flow.Add(client.Inbound, size);
             client.Mailbox.Add(message, size);
             _flow.Pause(client.Inbound);
-            _poller?.SetEvents(_routerIndex, ZmqPollEvents.None); // null over datagrams: ReceiveDatagram drops instead
+            UpdateRouterEvents(); // no poller over datagrams: ReceiveDatagram drops instead
             EngineLog.ReadingPaused(Logger, Name, client.LogPrefix);
             return true;
         }
@@ -79,6 +78,6 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
     private void Released(TClient client, int size)
     {
         if (_flow.Remove(client.Inbound, size))
-            _poller?.SetEvents(_routerIndex, ZmqPollEvents.In);
+            UpdateRouterEvents();
     }
 }

@@ -203,6 +203,7 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
         var client = FindOrCreate(routingId, userId);
         client.Enveloped = _receiver.LastEnveloped;
         client.LastActivity = Now;
+        RetryBacklogOnActivity(client);
         // Checked here, not only inside: ScheduleExpiry's timer lambda captures the client, so each call
         // allocates its closure even when the timer is already armed, as it is for all but the first message.
         if (!client.ExpiryScheduled)

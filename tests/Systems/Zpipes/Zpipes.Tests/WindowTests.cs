@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using FsCheck;
 using FsCheck.Fluent;
 using Xunit;
+using Zpipes.Protocol;
 using Zpipes.Tests.Infrastructure;
 
 namespace Zpipes.Tests;
@@ -130,6 +131,59 @@ public sealed class WindowTests
         await writing;
         Assert.True(data.AsSpan().SequenceEqual(received.ToArray()), "the bytes differ");
         Assert.Equal(0, broker.Server.ShedMessages);
+    }
+
+    [Fact]
+    public async Task A_reader_that_pipelines_reads_then_pauses_gets_every_chunk_in_order_from_the_backlog()
+    {
+        const int chunk = 64 * 1024;
+        const int reads = 512;
+        // zbroker's own settings (send high-water mark 16) over tcp, with room for every READ-OK in
+        // the backlog: 32 MiB of replies the reader does not read for a while is more than libzmq's
+        // queue and the kernel buffers hold, so most wait in the engine until the reader resumes.
+        var options = new Zbroker.BrokerSettings { Binds = new[] { "tcp://127.0.0.1:*" } }.ToServerOptions();
+        using var context = new Zproto.Runtime.Zmq.ZmqContext();
+        options.Context = context;
+        options.PeerBacklogByteLimit = 64L * 1024 * 1024;
+        await using var server = new Zbroker.ZpipesServer(options);
+        server.Start();
+        var endpoint = server.Endpoints[0];
+        // A receive high-water mark of 1: libzmq on the reader's side holds one READ-OK, not 1,000.
+        using var reader = new Zproto.Runtime.Zmq.ZmqSocket(context, Zproto.Runtime.Zmq.ZmqSocketType.Dealer) { ReceiveHighWatermark = 1 };
+        reader.Connect(endpoint);
+        reader.SendMultipart(ZpipesMsg.EncodeFrames(new ZpipesMsg.Input { Pipename = "paused" }));
+        Assert.IsType<ZpipesMsg.InputOk>(Receive(reader));
+        for (var i = 0; i < reads; i++)
+            reader.SendMultipart(ZpipesMsg.EncodeFrames(new ZpipesMsg.Read { Size = chunk }));
+        var data = new byte[reads * chunk];
+        new Random(12).NextBytes(data);
+        var writing = Task.Run(async () =>
+        {
+            await using var writer = await Zpipe.OpenWriterAsync(endpoint, "paused", new ZpipesClientOptions { Context = context });
+            for (var offset = 0; offset < data.Length; offset += chunk)
+                await writer.QueueWriteAsync(data.AsMemory(offset, chunk));
+            await writer.FlushAsync();
+        });
+        await PollUntilAsync(() => writing.IsCompleted);
+        await writing;
+        Assert.True(server.BackloggedReplies > 0, "no READ-OK waited in the backlog");
+
+        // The reader resumes: every chunk, in order, none lost; the session was never ended.
+        for (var i = 0; i < reads; i++)
+        {
+            var ok = Assert.IsType<ZpipesMsg.ReadOk>(Receive(reader));
+            Assert.True(data.AsSpan(i * chunk, chunk).SequenceEqual(ok.Chunk.Span), $"chunk {i} differs");
+        }
+        Assert.Equal(0, server.SlowPeerSessionsEnded);
+    }
+
+    private static ZpipesMsg.Message Receive(Zproto.Runtime.Zmq.ZmqSocket socket)
+    {
+        socket.ReceiveTimeout = TimeSpan.FromSeconds(10);
+        var frames = new List<byte[]>();
+        Assert.True(socket.TryReceiveMultipart(frames), "no reply within 10 s");
+        Assert.True(ZpipesMsg.TryDecode(frames[^1], out var message, out var error), error.ToString());
+        return message;
     }
 
     [Fact]

@@ -206,6 +206,75 @@ public sealed class FlowControlTests : IDisposable
     }
 
     [Fact]
+    public async Task A_peer_that_pauses_then_reads_gets_every_reply_in_order_and_its_stalled_backlog_does_not_spin_the_loop()
+    {
+        const int requests = 300;
+        const int goodRoundTrips = 2000;
+        var body = new byte[64 * 1024];
+        var inproc = $"inproc://backlog-stall-{Guid.NewGuid():N}";
+        await using var server = new EchoServer(new ServerOptions
+        {
+            // tcp for the slow peer (its kernel buffers fill); inproc for the busy one (fast round trips).
+            Endpoints = { "tcp://127.0.0.1:*", inproc },
+            Context = _context,
+            SendHighWatermark = 4,
+            PeerBacklogByteLimit = 64L * 1024 * 1024,
+        });
+        server.Start();
+        var endpoint = server.Endpoints[0];
+        var replies = new List<EchoMsg.Message>();
+        long stalledRetries = 0, stalledMilliseconds = 0;
+        await Task.Run(() =>
+        {
+            using var slow = new ZmqSocket(_context, ZmqSocketType.Dealer) { ReceiveHighWatermark = 4, SendHighWatermark = 0 };
+            slow.Connect(endpoint);
+            slow.SendMultipart(EchoMsg.EncodeFrames(new EchoMsg.Hello { Name = "slow" }));
+            // 300 × 64 KiB ≈ 19 MiB of replies, not read yet: more than libzmq's queues and the
+            // kernel buffers hold, so most wait in the backlog (which holds them all: 64 MiB).
+            for (uint i = 1; i <= requests; i++)
+                slow.SendMultipart(EchoMsg.EncodeFrames(new EchoMsg.Echo { Sequence = i, Body = body }));
+            Assert.True(SpinWait.SpinUntil(() => server.Invoke(() => server.BackloggedReplies).Result > 0, TimeSpan.FromSeconds(30)), "no reply waited");
+
+            // While the slow peer's backlog is stalled, a busy peer keeps another queue of the ROUTER
+            // empty, so libzmq reports POLLOUT all the time: a loop that retried on every POLLOUT
+            // would make at least one attempt per round trip, thousands here.
+            var before = server.Invoke(() => server.BacklogRetries).Result;
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            using (var good = new RawPeer(_context, inproc))
+            {
+                good.Send(new EchoMsg.Hello { Name = "good" });
+                good.Expect<EchoMsg.HelloOk>();
+                for (uint i = 1; i <= goodRoundTrips; i++)
+                {
+                    good.Send(new EchoMsg.Echo { Sequence = i, Body = new byte[] { 1 } });
+                    Assert.Equal(i, good.Expect<EchoMsg.EchoOk>().Sequence);
+                }
+            }
+            stalledRetries = server.Invoke(() => server.BacklogRetries).Result - before;
+            stalledMilliseconds = watch.ElapsedMilliseconds;
+
+            // Now the peer reads everything.
+            slow.ReceiveTimeout = TimeSpan.FromSeconds(10);
+            var frames = new List<byte[]>();
+            while (replies.Count < requests + 1 && slow.TryReceiveMultipart(frames))
+            {
+                Assert.True(EchoMsg.TryDecode(frames.Select(f => (ReadOnlyMemory<byte>)f).ToArray(), out var message, out _));
+                replies.Add(message);
+            }
+        });
+
+        Assert.Equal(0, server.SlowPeerSessionsEnded);
+        Assert.IsType<EchoMsg.HelloOk>(replies[0]);
+        Assert.Equal(Enumerable.Range(1, requests).Select(i => (uint)i), replies.Skip(1).Cast<EchoMsg.EchoOk>().Select(r => r.Sequence));
+        // A stalled backlog is retried on a timer backing off to 10 ms (at most 5 + t/10 ms attempts),
+        // once more each time it sends something, and once per message from its peer (at most
+        // 'requests' still arriving): far below one attempt per round trip of the busy peer.
+        // (The bound stays under 'goodRoundTrips' unless the round trips take over 8 s.)
+        var bound = 20 + requests + stalledMilliseconds / 5;
+        Assert.True(stalledRetries <= bound, $"{stalledRetries} backlog retries in {stalledMilliseconds} ms (bound {bound})");
+    }
+
+    [Fact]
     public void Log_lines_are_limited_per_peer_and_in_total()
     {
         var limiter = new LogRateLimiter(perPeerLimit: 2);
