@@ -17,7 +17,7 @@ public sealed class ZpipesClientOptions : ClientOptions
     /// in flight at once, unanswered. 1 turns the window off (one round trip per chunk). Default 8:
     /// zbroker lets 16 replies per client wait in libzmq (its send high-water mark); a reader with more
     /// READs in flight than that, reading its socket more slowly than the broker answers, makes the
-    /// broker hold the rest in its backlog, which it retries only every 10 ms.
+    /// broker hold the rest in its backlog (sent as the client reads on, but each copied once more).
     /// </summary>
     public int Window { get; set; } = DefaultWindow;
 

@@ -10,7 +10,8 @@ namespace Zpipes.Benchmarks;
 /// <c>probe CHUNK WINDOW...</c>: not a benchmark but the measurement behind one. Moves 16 MiB per round
 /// through zbroker (zbroker's own settings) with each window given, and prints the MB/s of the best of
 /// five rounds with the broker's counters: how many READ-OKs and WRITE-OKs libzmq refused (the peer's
-/// send queue was full, so they waited in the engine's backlog) and how often the backlog was retried.
+/// send queue was full, so they waited in the engine's backlog), how often the backlog was retried,
+/// and the bytes allocated per chunk (all threads, last round).
 /// </summary>
 internal static class BacklogProbe
 {
@@ -30,18 +31,21 @@ internal static class BacklogProbe
             using var reader = await Zpipe.OpenReaderAsync(server.Endpoints[0], name, options);
             using var writer = await Zpipe.OpenWriterAsync(server.Endpoints[0], name, options);
             var best = TimeSpan.MaxValue;
+            long allocated = 0;
             var backlogged = server.BackloggedReplies;
             var retries = server.BacklogRetries;
             for (var round = 0; round < 6; round++)
             {
+                var before = GC.GetTotalAllocatedBytes(precise: true);
                 var watch = Stopwatch.StartNew();
                 await TransferAsync(writer, reader, chunk);
+                allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
                 // Round 0 warms up.
                 if (round > 0 && watch.Elapsed < best)
                     best = watch.Elapsed;
             }
             Console.WriteLine(FormattableString.Invariant(
-                $"chunk {chunkSize,6} window {window,3}: best {ThroughputBenchmarks.BytesPerOperation / best.TotalSeconds / 1e6,7:0.0} MB/s; backlogged replies {server.BackloggedReplies - backlogged,6}, backlog retries {server.BacklogRetries - retries,6}"));
+                $"chunk {chunkSize,6} window {window,3}: best {ThroughputBenchmarks.BytesPerOperation / best.TotalSeconds / 1e6,7:0.0} MB/s; backlogged replies {server.BackloggedReplies - backlogged,6}, backlog retries {server.BacklogRetries - retries,6}; allocated per chunk {allocated / (ThroughputBenchmarks.BytesPerOperation / chunkSize),7} B"));
         }
     }
 

@@ -16,6 +16,19 @@ internal static class Program
             BacklogProbe.RunAsync(numbers[0], numbers[1..]).GetAwaiter().GetResult();
             return;
         }
+        // raw CHUNK ROUNDS: only the raw forward, for a profiler (perf) to compare against a probe.
+        if (args.Length == 3 && args[0] == "raw")
+        {
+            var bench = new ThroughputBenchmarks { ChunkSize = int.Parse(args[1], CultureInfo.InvariantCulture) };
+            bench.Setup();
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var rounds = int.Parse(args[2], CultureInfo.InvariantCulture);
+            for (var i = 0; i < rounds; i++)
+                bench.Raw_forward().GetAwaiter().GetResult();
+            Console.WriteLine(FormattableString.Invariant($"raw forward, chunk {bench.ChunkSize}: {rounds * (double)ThroughputBenchmarks.BytesPerOperation / watch.Elapsed.TotalSeconds / 1e6:0.0} MB/s over {rounds} rounds"));
+            bench.Cleanup();
+            return;
+        }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, ThroughputConfig.Create());
     }
 }

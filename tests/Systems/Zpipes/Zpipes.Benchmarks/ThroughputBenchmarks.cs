@@ -16,6 +16,8 @@ namespace Zpipes.Benchmarks;
 /// READ of the same size (answered by READ-OK) through zbroker's generated server, with the client
 /// library on both ends keeping its default window of requests in flight — what an application
 /// gets from <see cref="Zpipe.QueueWriteAsync"/>, <see cref="Zpipe.ReadAheadAsync"/>, a ZpipeStream or the CLI;
+/// (1b) <see cref="Zpipes_wide_window"/>: the same with a window of 16, as many READs as zbroker's
+/// send high-water mark per peer, so READ-OKs do wait in the engine's backlog at times;
 /// (2) <see cref="Zpipes_one_at_a_time"/>: the same with a window of 1 (every request waits for its
 /// answer, as <see cref="Zpipe.WriteAsync"/> and <see cref="Zpipe.ReadAsync(int, TimeSpan?, System.Threading.CancellationToken)"/> do);
 /// (3) <see cref="Raw_forward"/>: a DEALER sends the chunk, a ROUTER thread forwards it untouched to
@@ -32,6 +34,8 @@ public class ThroughputBenchmarks
     private ZpipesServer _server = null!;
     private Zpipe _writer = null!;
     private Zpipe _reader = null!;
+    private Zpipe _wideWriter = null!;
+    private Zpipe _wideReader = null!;
     private Zpipe _singleWriter = null!;
     private Zpipe _singleReader = null!;
     private ZmqSocket _forwarder = null!;
@@ -61,6 +65,9 @@ public class ThroughputBenchmarks
         var options = new ZpipesClientOptions { Context = _context };
         _reader = Zpipe.OpenReaderAsync(_server.Endpoints[0], "bench", options).GetAwaiter().GetResult();
         _writer = Zpipe.OpenWriterAsync(_server.Endpoints[0], "bench", options).GetAwaiter().GetResult();
+        var wide = new ZpipesClientOptions { Context = _context, Window = 16 };
+        _wideReader = Zpipe.OpenReaderAsync(_server.Endpoints[0], "wide", wide).GetAwaiter().GetResult();
+        _wideWriter = Zpipe.OpenWriterAsync(_server.Endpoints[0], "wide", wide).GetAwaiter().GetResult();
         var single = new ZpipesClientOptions { Context = _context, Window = 1 };
         _singleReader = Zpipe.OpenReaderAsync(_server.Endpoints[0], "single", single).GetAwaiter().GetResult();
         _singleWriter = Zpipe.OpenWriterAsync(_server.Endpoints[0], "single", single).GetAwaiter().GetResult();
@@ -97,6 +104,9 @@ public class ThroughputBenchmarks
 
     [Benchmark(Description = "ZPIPES via zbroker, window 8")]
     public Task Zpipes_window() => TransferAsync(_writer, _reader);
+
+    [Benchmark(Description = "ZPIPES via zbroker, window 16")]
+    public Task Zpipes_wide_window() => TransferAsync(_wideWriter, _wideReader);
 
     [Benchmark(Description = "ZPIPES via zbroker, window 1")]
     public Task Zpipes_one_at_a_time() => TransferAsync(_singleWriter, _singleReader);
@@ -146,6 +156,8 @@ public class ThroughputBenchmarks
         _forwardThread.Join();
         _writer.Dispose();
         _reader.Dispose();
+        _wideWriter.Dispose();
+        _wideReader.Dispose();
         _singleWriter.Dispose();
         _singleReader.Dispose();
         _server.Dispose();
