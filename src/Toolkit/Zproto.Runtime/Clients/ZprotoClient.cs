@@ -139,6 +139,7 @@ public abstract partial class ZprotoClient<TProtocol, TMessage, TState, TEvent, 
         FailPending(new ObjectDisposedException(Name));
         _dealer?.Dispose();
         _receiver.Dispose();
+        _outgoing.Dispose();
     }
 
     /// <summary>Connects the DEALER to <paramref name="endpoint"/> (for the "connect" action); a bad endpoint throws <see cref="ZmqException"/>.</summary>
@@ -217,7 +218,9 @@ public abstract partial class ZprotoClient<TProtocol, TMessage, TState, TEvent, 
         if (_backlog.Count == 0)
         {
             _outgoing.Encode(message);
-            if (_outgoing.TrySend(_dealer!))
+            var sent = _outgoing.TrySend(_dealer!);
+            _outgoing.Release();
+            if (sent)
                 return;
             ScheduleAt(Now + 1, FlushBacklog);
         }

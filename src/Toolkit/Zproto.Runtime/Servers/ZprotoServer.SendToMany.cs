@@ -57,5 +57,6 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
                 EngineLog.PeerGone(Logger, Name, client.LogPrefix, TProtocol.GetName(message));
             }
         }
+        _outgoing.Release();
     }
 }

@@ -174,6 +174,7 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
         _router?.Dispose();
         _authenticator?.Dispose();
         _receiver.Dispose();
+        _outgoing.Dispose();
     }
 
     /// <inheritdoc />
@@ -304,6 +305,10 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
         catch (ZmqException e) when (e.Errno == ZmqErrno.EHOSTUNREACH)
         {
             EngineLog.PeerGone(Logger, Name, client.LogPrefix, TProtocol.GetName(message));
+        }
+        finally
+        {
+            _outgoing.Release();
         }
     }
 }

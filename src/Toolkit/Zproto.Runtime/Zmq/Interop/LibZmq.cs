@@ -90,6 +90,19 @@ internal static unsafe partial class LibZmq
     [LibraryImport(LibraryName, SetLastError = true)]
     internal static partial int zmq_send(ZmqSocketHandle socket, byte* buffer, nuint length, ZmqSendReceiveFlags flags);
 
+    // Messages (send side): a frame encoded straight into libzmq's memory (ZmqOutgoingFrame), so
+    // zmq_send's copy is not needed. init_size mallocs (ENOMEM), copy shares the content by reference
+    // count, send takes the message on success and leaves it ours on failure.
+
+    [LibraryImport(LibraryName, SetLastError = true)]
+    internal static partial int zmq_msg_init_size(ZmqMsg* message, nuint size);
+
+    [LibraryImport(LibraryName, SetLastError = true)]
+    internal static partial int zmq_msg_copy(ZmqMsg* destination, ZmqMsg* source);
+
+    [LibraryImport(LibraryName, SetLastError = true)]
+    internal static partial int zmq_msg_send(ZmqMsg* message, ZmqSocketHandle socket, ZmqSendReceiveFlags flags);
+
     // Messages (receive side). A ZmqMsg that went through zmq_msg_init must reach zmq_msg_close on every path.
     // These run once or more per received frame, so they cost as little as a call can: init, data, size
     // and more only read or clear the struct (no lock, no blocking, no callback), which is what
