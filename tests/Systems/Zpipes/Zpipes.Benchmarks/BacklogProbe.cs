@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading.Tasks;
 using Zbroker;
@@ -9,12 +10,15 @@ namespace Zpipes.Benchmarks;
 /// <summary>
 /// <c>probe CHUNK WINDOW...</c>: not a benchmark but the measurement behind one. Moves 16 MiB per round
 /// through zbroker (zbroker's own settings) with each window given, and prints the MB/s of the best of
-/// five rounds with the broker's counters: how many READ-OKs and WRITE-OKs libzmq refused (the peer's
+/// ten rounds (after one to warm up), the CPU per chunk of each thread of the process with the broker's counters: how many READ-OKs and WRITE-OKs libzmq refused (the peer's
 /// send queue was full, so they waited in the engine's backlog), how often the backlog was retried,
 /// and the bytes allocated per chunk (all threads, last round).
 /// </summary>
 internal static class BacklogProbe
 {
+    // The first round warms up (JIT, connections); the CPU per chunk counts the others.
+    private const int Rounds = 11;
+
     public static async Task RunAsync(int chunkSize, int[] windows)
     {
         var chunk = new byte[chunkSize];
@@ -32,10 +36,13 @@ internal static class BacklogProbe
             using var writer = await Zpipe.OpenWriterAsync(server.Endpoints[0], name, options);
             var best = TimeSpan.MaxValue;
             long allocated = 0;
+            Dictionary<int, (string Name, long Ticks)>? cpu = null;
             var backlogged = server.BackloggedReplies;
             var retries = server.BacklogRetries;
-            for (var round = 0; round < 6; round++)
+            for (var round = 0; round < Rounds; round++)
             {
+                if (round == 1)
+                    cpu = ThreadCpu.Snapshot();
                 var before = GC.GetTotalAllocatedBytes(precise: true);
                 var watch = Stopwatch.StartNew();
                 await TransferAsync(writer, reader, chunk);
@@ -46,6 +53,7 @@ internal static class BacklogProbe
             }
             Console.WriteLine(FormattableString.Invariant(
                 $"chunk {chunkSize,6} window {window,3}: best {ThroughputBenchmarks.BytesPerOperation / best.TotalSeconds / 1e6,7:0.0} MB/s; backlogged replies {server.BackloggedReplies - backlogged,6}, backlog retries {server.BacklogRetries - retries,6}; allocated per chunk {allocated / (ThroughputBenchmarks.BytesPerOperation / chunkSize),7} B"));
+            Console.WriteLine("  " + ThreadCpu.PerChunk(cpu!, (long)(Rounds - 1) * (ThroughputBenchmarks.BytesPerOperation / chunkSize)));
         }
     }
 

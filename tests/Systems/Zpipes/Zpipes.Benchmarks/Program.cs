@@ -21,11 +21,14 @@ internal static class Program
         {
             var bench = new ThroughputBenchmarks { ChunkSize = int.Parse(args[1], CultureInfo.InvariantCulture) };
             bench.Setup();
+            bench.Raw_forward().GetAwaiter().GetResult(); // warm-up
+            var cpu = ThreadCpu.Snapshot();
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var rounds = int.Parse(args[2], CultureInfo.InvariantCulture);
             for (var i = 0; i < rounds; i++)
                 bench.Raw_forward().GetAwaiter().GetResult();
             Console.WriteLine(FormattableString.Invariant($"raw forward, chunk {bench.ChunkSize}: {rounds * (double)ThroughputBenchmarks.BytesPerOperation / watch.Elapsed.TotalSeconds / 1e6:0.0} MB/s over {rounds} rounds"));
+            Console.WriteLine("  " + ThreadCpu.PerChunk(cpu, (long)rounds * (ThroughputBenchmarks.BytesPerOperation / bench.ChunkSize)));
             bench.Cleanup();
             return;
         }
