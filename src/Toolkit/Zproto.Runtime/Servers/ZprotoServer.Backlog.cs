@@ -69,7 +69,7 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
         {
             var client = _waitingPeers[i];
             var backlog = client.Backlog!;
-            if (!backlog.Stalled && SendBacklog(client, backlog) == 0 && !IsDone(client, backlog))
+            if (!backlog.Stalled && !IsDone(client, backlog) && SendBacklog(client, backlog) == 0 && !IsDone(client, backlog))
                 Stall(client, backlog);
             if (IsDone(client, backlog))
             {
