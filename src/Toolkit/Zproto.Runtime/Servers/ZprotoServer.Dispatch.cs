@@ -86,6 +86,9 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
 
     private void Destroy(TClient client)
     {
+        // A destroyed record runs no more events: its timers, and events queued for it, find it terminated
+        // even when a new record has taken its routing id.
+        client.Terminated = true;
         if (_clients.TryGetValue(client.RoutingId, out var current) && ReferenceEquals(current, client))
             _clients.Remove(client.RoutingId);
         ClearMailbox(client);
@@ -201,17 +204,27 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
     private void CheckExpiry(TClient client)
     {
         client.ExpiryScheduled = false;
-        if (client.Terminated || !_clients.ContainsKey(client.RoutingId) || ExpiredEvent is not { } expired)
-            return;
-        var due = client.LastActivity + (long)Options.ClientTimeout.TotalMilliseconds;
-        if (due > Now)
-        {
-            client.ExpiryScheduled = true;
-            ScheduleAt(due, () => CheckExpiry(client));
-            return;
-        }
+        ExpireIfOverdue(client);
+        // Not due yet (a message came since the timer was armed; or the expiry already ran on a message's
+        // arrival and this is the timer armed before it), or kept alive by the model: armed again from the
+        // last activity (a no-op when the expiry just did so).
+        if (!client.Terminated)
+            ScheduleExpiry(client);
+    }
+
+    /// <summary>
+    /// Runs the model's <c>expired</c> event on <paramref name="client"/> when it has been silent for
+    /// <see cref="ServerOptions.ClientTimeout"/>; true when that ended its session. Called by the timer and
+    /// also when a message arrives: a server thread that was busy past the timeout (a long action, a GC
+    /// pause, a long receive batch) reads the message before its timer runs, and the message must meet what
+    /// the timer would have left, not the old session.
+    /// </summary>
+    private bool ExpireIfOverdue(TClient client)
+    {
+        if (client.Terminated || ExpiredEvent is not { } expired || client.LastActivity + (long)Options.ClientTimeout.TotalMilliseconds > Now)
+            return false;
         Dispatch(client, expired);
-        if (!client.Terminated && _clients.ContainsKey(client.RoutingId))
+        if (!client.Terminated)
         {
             // Still alive (the model chose to keep it): expire again after another silent period.
             client.LastActivity = Now;
@@ -219,5 +232,6 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
             Pump(client);
         }
         RunPendingEvents();
+        return client.Terminated;
     }
 }

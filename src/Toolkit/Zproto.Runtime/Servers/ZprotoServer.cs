@@ -226,17 +226,23 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
         RunPendingEvents();
     }
 
-    /// <summary>The client with <paramref name="routingId"/>; a new one (and the one copy of its routing id) when there is none.</summary>
+    /// <summary>The client with <paramref name="routingId"/>; a new one (and the one copy of its routing id) when there is
+    /// none, or when the one there timed out and its <c>expired</c> event, run now, ended it.</summary>
     private TClient FindOrCreate(ReadOnlySpan<byte> routingId, string userId)
     {
         if (_clientsByRoutingId.TryGetValue(routingId, out var client))
         {
-            if (client.UserId == userId)
+            if (client.UserId != userId)
+            {
+                // A peer may choose its routing id: one that reuses a record's id after it disconnected,
+                // authenticated as someone else, must not inherit that record's session.
+                Logger.LogWarning("{Name}: {Client}: routing id reused by another identity; the old record ends", Name, client.LogPrefix);
+                Destroy(client);
+            }
+            else if (!ExpireIfOverdue(client))
+            {
                 return client;
-            // A peer may choose its routing id: one that reuses a record's id after it disconnected,
-            // authenticated as someone else, must not inherit that record's session.
-            Logger.LogWarning("{Name}: {Client}: routing id reused by another identity; the old record ends", Name, client.LogPrefix);
-            Destroy(client);
+            }
         }
         client = CreateClient();
         client.RoutingId = routingId.ToArray();
