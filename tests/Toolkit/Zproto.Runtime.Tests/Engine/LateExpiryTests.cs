@@ -21,7 +21,7 @@ public sealed class LateExpiryTests : IDisposable
 {
     // Long enough that a loaded machine does not expire a session between two of the test's own sends;
     // the stall is twice as long, so the session is overdue by a whole timeout when the loop resumes.
-    private static readonly TimeSpan s_timeout = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(1);
 
     private readonly ZmqContext _context = new();
 
@@ -30,14 +30,9 @@ public sealed class LateExpiryTests : IDisposable
     [Fact]
     public async Task A_message_queued_while_the_server_stalled_past_the_timeout_meets_a_fresh_session_when_expiry_ends_the_old_one()
     {
-        var endpoint = $"inproc://late-expiry-ends-{Guid.NewGuid():N}";
-        await using var server = StartServer(endpoint, keepAliveOnExpiry: false);
+        await using var server = StartServer(keepAliveOnExpiry: false, out var endpoint);
         using var peer = new RawPeer(_context, endpoint);
-        peer.Send(new EchoMsg.Hello { Name = "p" });
-        peer.Expect<EchoMsg.HelloOk>();
-
-        StallWithEchoQueued(server, peer, sequence: 1);
-        peer.Expect<EchoMsg.WaitOk>();
+        OpenSessionThenStallWithEchoQueued(server, peer);
         // The old session expired before the ECHO was looked at: the fresh session, in 'start', refuses it.
         peer.Expect<EchoMsg.Invalid>();
 
@@ -55,14 +50,9 @@ public sealed class LateExpiryTests : IDisposable
     [Fact]
     public async Task A_message_queued_while_the_server_stalled_past_the_timeout_runs_after_the_expired_event_when_the_model_keeps_the_session()
     {
-        var endpoint = $"inproc://late-expiry-keeps-{Guid.NewGuid():N}";
-        await using var server = StartServer(endpoint, keepAliveOnExpiry: true);
+        await using var server = StartServer(keepAliveOnExpiry: true, out var endpoint);
         using var peer = new RawPeer(_context, endpoint);
-        peer.Send(new EchoMsg.Hello { Name = "p" });
-        peer.Expect<EchoMsg.HelloOk>();
-
-        StallWithEchoQueued(server, peer, sequence: 1);
-        peer.Expect<EchoMsg.WaitOk>();
+        OpenSessionThenStallWithEchoQueued(server, peer);
         Assert.Equal(1u, peer.Expect<EchoMsg.EchoOk>().Sequence);
         // Expired exactly once, before the ECHO, on the same session; the old timer, re-armed from the
         // ECHO's arrival, did not expire it a second time.
@@ -77,23 +67,28 @@ public sealed class LateExpiryTests : IDisposable
         }
     }
 
-    private StallingServer StartServer(string endpoint, bool keepAliveOnExpiry)
+    private StallingServer StartServer(bool keepAliveOnExpiry, out string endpoint)
     {
+        endpoint = $"inproc://late-expiry-{Guid.NewGuid():N}";
         var server = new StallingServer(new ServerOptions { Endpoints = { endpoint }, Context = _context, ClientTimeout = s_timeout }, keepAliveOnExpiry);
         server.Start();
         return server;
     }
 
     /// <summary>
-    /// Sends a WAIT, whose action blocks the server thread, and an ECHO behind it. The action waits until the
-    /// ECHO is queued (inproc: queued once the send returns), then blocks for two timeouts, so the ECHO is read
-    /// in the same receive batch, before the loop runs any timer: exactly the stalled-thread race.
+    /// Opens a session (HELLO), then sends a WAIT, whose action blocks the server thread, and an ECHO (sequence 1)
+    /// behind it. The action waits until the ECHO is queued (inproc: queued once the send returns), then blocks
+    /// for two timeouts, so the ECHO is read in the same receive batch, before the loop runs any timer: exactly
+    /// the stalled-thread race. Returns once WAIT-OK has come back.
     /// </summary>
-    private static void StallWithEchoQueued(StallingServer server, RawPeer peer, uint sequence)
+    private static void OpenSessionThenStallWithEchoQueued(StallingServer server, RawPeer peer)
     {
+        peer.Send(new EchoMsg.Hello { Name = "p" });
+        peer.Expect<EchoMsg.HelloOk>();
         peer.Send(new EchoMsg.Wait { Delay = (uint)(2 * s_timeout.TotalMilliseconds) });
-        peer.Send(new EchoMsg.Echo { Sequence = sequence });
+        peer.Send(new EchoMsg.Echo { Sequence = 1 });
         server.EchoQueued.Set();
+        peer.Expect<EchoMsg.WaitOk>();
     }
 
     /// <summary>The journal, read on the server thread once every timer due now has run: a command runs
@@ -106,7 +101,7 @@ public sealed class LateExpiryTests : IDisposable
 
     /// <summary>
     /// start: HELLO → HELLO-OK, ready; anything else → INVALID (the session stays). ready: ECHO → ECHO-OK;
-    /// WAIT blocks the server thread (see <see cref="StallWithEchoQueued"/>) and answers WAIT-OK. expired ends
+    /// WAIT blocks the server thread (see <see cref="OpenSessionThenStallWithEchoQueued"/>) and answers WAIT-OK. expired ends
     /// the session, or, with <c>keepAliveOnExpiry</c>, does nothing. Every event is journalled with the
     /// state it ran in and the session's number.
     /// </summary>
