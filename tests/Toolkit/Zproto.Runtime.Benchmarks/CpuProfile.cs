@@ -95,6 +95,53 @@ internal static class CpuProfile
         }
     }
 
+    /// <summary>
+    /// Runs echo round trips (Window = 1000) for <paramref name="seconds"/> per echo and prints how many each
+    /// made, so an outside profiler can divide its samples per thread by them: <c>--spin ECHO SECONDS</c> with
+    /// ECHO one of generated, raw, copying, or all (the three take turns, a second each, so they share the
+    /// machine's load). Run under <c>perf record</c> (docs/benchmarks-runtime.md says how).
+    /// </summary>
+    public static void Spin(string echo, int seconds)
+    {
+        var bench = new EchoServerBenchmarks { Window = 1000 };
+        bench.Setup();
+        try
+        {
+            var all = new (string Name, Action RoundTrips)[]
+            {
+                ("generated", bench.GeneratedServerRoundTrips),
+                ("raw", bench.RawEchoRoundTrips),
+                ("copying", bench.CopyingEchoRoundTrips),
+            };
+            var chosen = echo == "all" ? all : all.Where(e => e.Name == echo).ToArray();
+            if (chosen.Length == 0)
+                throw new ArgumentException($"no echo named '{echo}' (generated, raw, copying, all)", nameof(echo));
+            var windows = new long[chosen.Length];
+            var elapsed = new double[chosen.Length];
+            for (var second = 0; second < seconds; second++)
+            {
+                for (var i = 0; i < chosen.Length; i++)
+                {
+                    var clock = Stopwatch.StartNew();
+                    while (clock.Elapsed.TotalSeconds < 1)
+                    {
+                        chosen[i].RoundTrips();
+                        windows[i]++;
+                    }
+                    elapsed[i] += clock.Elapsed.TotalSeconds;
+                }
+            }
+            Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Trim()}");
+            for (var i = 0; i < chosen.Length; i++)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{chosen[i].Name}: {windows[i] * 1000} round trips in {elapsed[i]:F1} s = {windows[i] * 1000 / elapsed[i]:F0}/s"));
+        }
+        finally
+        {
+            bench.Cleanup();
+        }
+    }
+
     /// <summary>What the generated server's codec does per round trip, alone on this thread: decode the
     /// 16-byte ECHO from its frame, build the ECHO-OK the action builds, encode it into a reused buffer.</summary>
     private static (double Nanoseconds, double Bytes) Codec(int thread)

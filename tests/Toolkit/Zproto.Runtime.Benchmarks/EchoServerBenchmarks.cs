@@ -60,13 +60,13 @@ public class EchoServerBenchmarks
         _raw = new ZmqSocket(_context, ZmqSocketType.Router) { SendHighWatermark = 0, ReceiveHighWatermark = 0 };
         _raw.Bind("tcp://127.0.0.1:*");
         _toRaw = Connect(_raw.LastEndpoint);
-        _rawThread = new Thread(RawEcho) { IsBackground = true };
+        _rawThread = new Thread(RawEcho) { IsBackground = true, Name = "raw_echo" };
         _rawThread.Start();
 
         _copying = new ZmqSocket(_context, ZmqSocketType.Router) { SendHighWatermark = 0, ReceiveHighWatermark = 0 };
         _copying.Bind("tcp://127.0.0.1:*");
         _toCopying = Connect(_copying.LastEndpoint);
-        _copyingThread = new Thread(CopyingEcho) { IsBackground = true };
+        _copyingThread = new Thread(CopyingEcho) { IsBackground = true, Name = "copying_echo" };
         _copyingThread.Start();
 
         _echo = EchoMsg.EncodeFrames(new EchoMsg.Echo { Sequence = 1, Body = new byte[16] });

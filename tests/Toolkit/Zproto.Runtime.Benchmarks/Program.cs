@@ -12,6 +12,12 @@ internal static class Program
             CpuProfile.Run();
             return;
         }
+        var spin = Array.IndexOf(args, "--spin");
+        if (spin >= 0)
+        {
+            CpuProfile.Spin(args.Length > spin + 1 ? args[spin + 1] : "generated", args.Length > spin + 2 ? int.Parse(args[spin + 2], System.Globalization.CultureInfo.InvariantCulture) : 20);
+            return;
+        }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

@@ -56,7 +56,8 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
         _datagramFrames[0] = datagram;
         if (!TProtocol.TryDecode(_datagramFrames, out var message, out _))
             return DatagramOutcome.Malformed;
-        if (!_clients.ContainsKey(peer) && !AdmitsNewClient(peer, message))
+        // A known peer whose session timed out unseen (see ExpireIfOverdue) is a new one again.
+        if ((!_clients.TryGetValue(peer, out var known) || ExpireIfOverdue(known, Now)) && !AdmitsNewClient(peer, message))
             return DatagramOutcome.Refused;
         // Datagram peers are not authenticated by ZAP: no User-Id.
         Deliver(peer, "", message, datagram.Length + 128);
@@ -74,7 +75,7 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
     protected TClient OpenClient(byte[] peer)
     {
         ArgumentNullException.ThrowIfNull(peer);
-        return FindOrCreate(peer, "");
+        return FindOrCreate(peer, "", Now);
     }
 
     /// <summary>Keys <paramref name="client"/> by <paramref name="peer"/> from now on (the peer turned out to

@@ -16,6 +16,7 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
         while (!client.Terminated)
         {
             TMessage? next = null;
+            TEvent nextEvent = default;
             // A disposition depends only on the state and the event, so entries already found
             // deferred in this state stay deferred: without this, every arrival would rescan a long
             // mailbox and a pipelining peer would cost quadratic time.
@@ -24,7 +25,8 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
             for (var i = start; i < client.Mailbox.Count; i++)
             {
                 var candidate = client.Mailbox[i];
-                var disposition = GetDisposition(client, EventOf(candidate));
+                var @event = EventOf(candidate);
+                var disposition = GetDisposition(client, @event);
                 if (disposition == Disposition.Defer)
                     continue;
                 TakeFromMailbox(client, i);
@@ -32,6 +34,7 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
                 {
                     client.DeferredPrefix = i;
                     next = candidate;
+                    nextEvent = @event;
                     break;
                 }
                 if (MayWarn(client))
@@ -44,8 +47,29 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
                 return;
             }
             client.Request = next;
-            Dispatch(client, EventOf(next));
+            Dispatch(client, nextEvent);
         }
+    }
+
+    /// <summary>
+    /// The common case without the mailbox: nothing waits before <paramref name="message"/>, no limit is
+    /// reached and the state takes it now, so it runs at once. That is what <see cref="Enqueue"/> then
+    /// <see cref="Pump"/> would do, less queueing and counting a message that would leave the mailbox as
+    /// soon as it entered. False, with nothing done, when the message must go through the mailbox.
+    /// </summary>
+    private bool TryDispatchAtOnce(TClient client, TMessage message, int size)
+    {
+        if (client.Mailbox.Count > 0 || client.Terminated || _flow.Admit(client.Inbound, size) != Admission.Accept)
+            return false;
+        var @event = EventOf(message);
+        if (GetDisposition(client, @event) != Disposition.Handle)
+            return false;
+        client.Request = message;
+        Dispatch(client, @event);
+        // Only a message delivered from inside the action (a transport that loops back) can be waiting now.
+        if (client.Mailbox.Count > 0)
+            Pump(client);
+        return true;
     }
 
     /// <summary>Runs one event on a client, then any next or exception events its actions set.</summary>
@@ -55,7 +79,7 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
         DispatchOutcome outcome;
         try
         {
-            outcome = MachineDispatcher<TState, TEvent>.Run(this, client, @event);
+            outcome = MachineDispatcher<TState, TEvent>.Run(new DispatchHost(this), client, @event);
         }
         finally
         {
@@ -67,25 +91,35 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
             Destroy(client);
     }
 
-    bool IMachineHost<TClient, TEvent>.Execute(TClient machine, TEvent @event) => Execute(machine, @event);
-
-    void IMachineHost<TClient, TEvent>.TraceEvent(TClient machine, TEvent @event)
+    /// <summary>The server as the dispatcher's host. A struct, so the dispatch loop is compiled for this server:
+    /// direct calls, no interface dispatch or generic dictionary lookup per event.</summary>
+    private readonly struct DispatchHost(ZprotoServer<TProtocol, TMessage, TClient, TState, TEvent> server) : IMachineHost<TClient, TEvent>
     {
-        if (Options.Verbose)
-            EngineLog.TraceEvent(Logger, Name, machine.LogPrefix, StateName(machine.State), EventName(@event));
-    }
+        private readonly ZprotoServer<TProtocol, TMessage, TClient, TState, TEvent> _server = server;
 
-    void IMachineHost<TClient, TEvent>.ActionFailed(TClient machine, TEvent @event, Exception exception) =>
-        EngineLog.ActionFailed(Logger, exception, Name, machine.LogPrefix, StateName(machine.State), EventName(@event));
+        public bool Execute(TClient machine, TEvent @event) => _server.Execute(machine, @event);
 
-    void IMachineHost<TClient, TEvent>.ChainedEventNotHandled(TClient machine, TEvent @event)
-    {
-        if (MayWarn(machine))
-            EngineLog.EventNotHandled(Logger, Name, machine.LogPrefix, EventName(@event), StateName(machine.State));
+        public void TraceEvent(TClient machine, TEvent @event)
+        {
+            if (_server.Options.Verbose)
+                EngineLog.TraceEvent(_server.Logger, _server.Name, machine.LogPrefix, _server.StateName(machine.State), _server.EventName(@event));
+        }
+
+        public void ActionFailed(TClient machine, TEvent @event, Exception exception) =>
+            EngineLog.ActionFailed(_server.Logger, exception, _server.Name, machine.LogPrefix, _server.StateName(machine.State), _server.EventName(@event));
+
+        public void ChainedEventNotHandled(TClient machine, TEvent @event)
+        {
+            if (_server.MayWarn(machine))
+                EngineLog.EventNotHandled(_server.Logger, _server.Name, machine.LogPrefix, _server.EventName(@event), _server.StateName(machine.State));
+        }
     }
 
     private void Destroy(TClient client)
     {
+        // A destroyed record runs no more events: its timers, and events queued for it, find it terminated
+        // even when a new record has taken its routing id.
+        client.Terminated = true;
         if (_clients.TryGetValue(client.RoutingId, out var current) && ReferenceEquals(current, client))
             _clients.Remove(client.RoutingId);
         ClearMailbox(client);
@@ -112,7 +146,7 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
         while (!_dispatching && _pendingEvents.Count > 0)
         {
             var (target, @event) = _pendingEvents.Dequeue();
-            if (target.Terminated || !_clients.ContainsKey(target.RoutingId))
+            if (target.Terminated)
                 continue;
             Dispatch(target, @event);
             Pump(target);
@@ -182,8 +216,6 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
 
     private void RaiseFromTimer(TClient client, TEvent @event)
     {
-        if (!_clients.ContainsKey(client.RoutingId))
-            return;
         Dispatch(client, @event);
         Pump(client);
         RunPendingEvents();
@@ -194,24 +226,36 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
         if (ExpiredEvent is null || client.ExpiryScheduled)
             return;
         client.ExpiryScheduled = true;
-        ScheduleAt(client.LastActivity + (long)Options.ClientTimeout.TotalMilliseconds, () => CheckExpiry(client));
+        ScheduleAt(client.LastActivity + ClientTimeoutMilliseconds, () => CheckExpiry(client));
     }
+
+    private long ClientTimeoutMilliseconds => Options.ClientTimeout.Ticks / TimeSpan.TicksPerMillisecond;
 
     // One timer per client, re-armed from the last activity, instead of one per message.
     private void CheckExpiry(TClient client)
     {
         client.ExpiryScheduled = false;
-        if (client.Terminated || !_clients.ContainsKey(client.RoutingId) || ExpiredEvent is not { } expired)
-            return;
-        var due = client.LastActivity + (long)Options.ClientTimeout.TotalMilliseconds;
-        if (due > Now)
-        {
-            client.ExpiryScheduled = true;
-            ScheduleAt(due, () => CheckExpiry(client));
-            return;
-        }
+        ExpireIfOverdue(client, Now);
+        // Not due yet (a message came since the timer was armed; or the expiry already ran on a message's
+        // arrival and this is the timer armed before it), or kept alive by the model: armed again from the
+        // last activity (a no-op when the expiry just did so).
+        if (!client.Terminated)
+            ScheduleExpiry(client);
+    }
+
+    /// <summary>
+    /// Runs the model's <c>expired</c> event on <paramref name="client"/> when it has been silent for
+    /// <see cref="ServerOptions.ClientTimeout"/>; true when that ended its session. Called by the timer and
+    /// also when a message arrives: a server thread that was busy past the timeout (a long action, a GC
+    /// pause, a long receive batch) reads the message before its timer runs, and the message must meet what
+    /// the timer would have left, not the old session.
+    /// </summary>
+    private bool ExpireIfOverdue(TClient client, long now)
+    {
+        if (now - client.LastActivity < ClientTimeoutMilliseconds || client.Terminated || ExpiredEvent is not { } expired)
+            return false;
         Dispatch(client, expired);
-        if (!client.Terminated && _clients.ContainsKey(client.RoutingId))
+        if (!client.Terminated)
         {
             // Still alive (the model chose to keep it): expire again after another silent period.
             client.LastActivity = Now;
@@ -219,5 +263,6 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
             Pump(client);
         }
         RunPendingEvents();
+        return client.Terminated;
     }
 }

@@ -22,7 +22,7 @@ namespace Zproto.Runtime.Servers;
 /// handles is logged (rate-limited per peer) and dropped, and an exception thrown by an action is
 /// logged and ends only that client's state machine.
 /// </remarks>
-public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState, TEvent> : ActorLoop, IZprotoServer, IMachineHost<TClient, TEvent>
+public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState, TEvent> : ActorLoop, IZprotoServer
     where TProtocol : IFrameProtocol<TMessage>
     where TMessage : class
     where TClient : ServerClient<TMessage, TState, TEvent>
@@ -35,6 +35,9 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
     private readonly List<string> _endpoints = new();
     private readonly OutgoingMessage<TProtocol, TMessage> _outgoing = new();
     private readonly FrameReceiver<TProtocol, TMessage> _receiver;
+    // The client the last message came from: consecutive messages mostly come from one peer, so it is
+    // checked before the table. Never a destroyed record (those are terminated).
+    private TClient? _lastClient;
     private ZmqSocket? _router;
     private ZmqPoller? _poller;
     private int _routerIndex;
@@ -169,8 +172,13 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
         // A copy: an OnClientDestroyed override may end other clients while we notify.
         var clients = new List<TClient>(_clients.Values);
         _clients.Clear();
+        _lastClient = null;
         foreach (var client in clients)
+        {
+            // Their timers may still fire on a host loop that outlives this server: they must find them ended.
+            client.Terminated = true;
             SafeDestroyed(client);
+        }
         _router?.Dispose();
         _authenticator?.Dispose();
         _receiver.Dispose();
@@ -201,26 +209,31 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
 
     private void Deliver(ReadOnlySpan<byte> routingId, string userId, TMessage message, int size)
     {
-        var client = FindOrCreate(routingId, userId);
+        var now = Now;
+        var client = FindOrCreate(routingId, userId, now);
         client.Enveloped = _receiver.LastEnveloped;
-        client.LastActivity = Now;
+        client.LastActivity = now;
         RetryBacklogOnActivity(client);
         // Checked here, not only inside: ScheduleExpiry's timer lambda captures the client, so each call
         // allocates its closure even when the timer is already armed, as it is for all but the first message.
         if (!client.ExpiryScheduled)
             ScheduleExpiry(client);
-        if (!Enqueue(client, message, size))
-            return;
-        Pump(client);
+        if (!TryDispatchAtOnce(client, message, size))
+        {
+            if (!Enqueue(client, message, size))
+                return;
+            Pump(client);
+        }
         RunPendingEvents();
     }
 
     /// <summary>Runs the model's event for a message that did not decode on its sender's state machine.</summary>
     private void RaiseMalformed(ReadOnlySpan<byte> routingId, string userId, TEvent @event)
     {
-        var client = FindOrCreate(routingId, userId);
+        var now = Now;
+        var client = FindOrCreate(routingId, userId, now);
         client.Enveloped = _receiver.LastEnveloped;
-        client.LastActivity = Now;
+        client.LastActivity = now;
         if (!client.ExpiryScheduled)
             ScheduleExpiry(client);
         Dispatch(client, @event);
@@ -228,17 +241,24 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
         RunPendingEvents();
     }
 
-    /// <summary>The client with <paramref name="routingId"/>; a new one (and the one copy of its routing id) when there is none.</summary>
-    private TClient FindOrCreate(ReadOnlySpan<byte> routingId, string userId)
+    /// <summary>The client with <paramref name="routingId"/>; a new one (and the one copy of its routing id) when there is
+    /// none, or when the one there timed out and its <c>expired</c> event, run now, ended it.</summary>
+    private TClient FindOrCreate(ReadOnlySpan<byte> routingId, string userId, long now)
     {
-        if (_clientsByRoutingId.TryGetValue(routingId, out var client))
+        var client = _lastClient;
+        if ((client is not null && !client.Terminated && routingId.SequenceEqual(client.RoutingId)) || _clientsByRoutingId.TryGetValue(routingId, out client))
         {
-            if (client.UserId == userId)
-                return client;
-            // A peer may choose its routing id: one that reuses a record's id after it disconnected,
-            // authenticated as someone else, must not inherit that record's session.
-            Logger.LogWarning("{Name}: {Client}: routing id reused by another identity; the old record ends", Name, client.LogPrefix);
-            Destroy(client);
+            if (client.UserId != userId)
+            {
+                // A peer may choose its routing id: one that reuses a record's id after it disconnected,
+                // authenticated as someone else, must not inherit that record's session.
+                Logger.LogWarning("{Name}: {Client}: routing id reused by another identity; the old record ends", Name, client.LogPrefix);
+                Destroy(client);
+            }
+            else if (!ExpireIfOverdue(client, now))
+            {
+                return _lastClient = client;
+            }
         }
         client = CreateClient();
         client.RoutingId = routingId.ToArray();
@@ -253,7 +273,7 @@ public abstract partial class ZprotoServer<TProtocol, TMessage, TClient, TState,
         {
             Logger.LogError(e, "{Name}: {Client}: OnClientCreated failed", Name, client.LogPrefix);
         }
-        return client;
+        return _lastClient = client;
     }
 
     /// <summary>True when a warning about <paramref name="client"/> may be written (a few per second per peer).</summary>
