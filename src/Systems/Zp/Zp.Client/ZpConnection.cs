@@ -39,6 +39,13 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
     /// </summary>
     public const int MaxFilesInFlight = 16;
 
+    /// <summary>
+    /// Files up to this size go in one FILE-PUT (an exec chunk's size): with
+    /// <see cref="MaxFilesInFlight"/> puts at most 1 MiB is unacknowledged, as the credit bounds
+    /// a streamed copy.
+    /// </summary>
+    public const int MaxPutSize = ExecKeys.MaxChunk;
+
     private ZpConnection(ZpClient client) => Client = client;
 
     internal ZpClient Client { get; }
@@ -199,6 +206,8 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
     /// </summary>
     private async Task<bool> SendFileAsync(FileOffer offer, CopyTally tally, IProgress<long>? progress, CancellationToken cancellationToken)
     {
+        if (offer.Size <= MaxPutSize)
+            return await PutFileAsync(offer, tally, progress, cancellationToken).ConfigureAwait(false);
         var reply = await Client.OpenFileAsync(offer.RemotePath, offer.Size.ToString(System.Globalization.CultureInfo.InvariantCulture), (uint)offer.Mode,
             offer.MtimeMs.ToString(System.Globalization.CultureInfo.InvariantCulture), digest: "", cancellationToken: cancellationToken).ConfigureAwait(false);
         var opened = reply.Match(
@@ -252,6 +261,43 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
             System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
             lock (_lock)
                 _transfers.Remove(opened.Handle);
+        }
+    }
+
+    /// <summary>
+    /// A small file in one FILE-PUT: read whole, hashed, sent with its digest; one round trip
+    /// instead of an offer, a chunk and a close. Nothing to resume: an interrupted put is sent again.
+    /// </summary>
+    private async Task<bool> PutFileAsync(FileOffer offer, CopyTally tally, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Max(offer.Size, 1));
+        try
+        {
+            var length = 0;
+            using (var file = System.IO.File.OpenHandle(offer.LocalPath))
+            {
+                int read;
+                while (length < offer.Size && (read = System.IO.RandomAccess.Read(file, buffer.AsSpan(length, (int)offer.Size - length), length)) > 0)
+                    length += read;
+            }
+            if (length != offer.Size)
+                throw new System.IO.IOException($"{offer.LocalPath} is shorter than its {offer.Size} bytes: changed while being copied");
+            var data = buffer.AsMemory(0, length);
+            var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(data.Span));
+            var reply = await Client.PutFileAsync(offer.RemotePath, (uint)offer.Mode, offer.MtimeMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                digest, data, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var put = reply.Match(
+                fileOpened: opened => opened,
+                failure: failure => throw new ZpRequestException((ushort)failure.Code, failure.Reason));
+            tally.ResumedAt ??= 0;
+            if (put.Identical == 0)
+                tally.Sent += length;
+            progress?.Report(offer.Size);
+            return put.Identical != 0;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
