@@ -33,8 +33,8 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
     private const int MaxTransferInterruptions = 30;
 
     /// <summary>
-    /// Copies that may run at once on this connection. A small file costs two round trips (offer,
-    /// close) and almost no bytes, so one at a time leaves the link idle; the receiver's table
+    /// Copies that may run at once on this connection. A small file costs a round trip (its
+    /// FILE-PUT) and almost no bytes, so one at a time leaves the link idle; the receiver's table
     /// keeps 64 open transfers, so this stays well inside it. Memory: one window per file.
     /// </summary>
     public const int MaxFilesInFlight = 16;
@@ -155,8 +155,9 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
     /// copy left, sent under the receiver's credit, verified by the SHA-256 hashed while sending and
     /// renamed into place with mode and mtime. When the session is re-opened mid-transfer (a
     /// network break shorter than the reconnect limit), the file is opened again and the copy
-    /// continues from what the receiver has. Up to <see cref="MaxFilesInFlight"/> copies run at
-    /// once; more wait their turn.
+    /// continues from what the receiver has. A file up to <see cref="MaxPutSize"/> goes whole in
+    /// one FILE-PUT instead (sent again whole after a break). Up to <see cref="MaxFilesInFlight"/>
+    /// copies run at once; more wait their turn.
     /// </summary>
     /// <param name="localPath">The file to send.</param>
     /// <param name="remotePath">Destination file path on the server.</param>
