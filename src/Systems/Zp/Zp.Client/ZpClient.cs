@@ -210,10 +210,24 @@ public sealed partial class ZpClient
         Digest = arguments.Digest,
     };
 
+    // Answered by FILE-OPEN-REPLY or ERROR, as an offer: the same count and the same reply.
+    private partial void ExpectFilePut(PutFileArguments arguments) => _fileRequests++;
+
+    private partial ZpMsg.FilePut ComposeFilePut(PutFileArguments arguments) => new()
+    {
+        Path = arguments.Path,
+        Mode = arguments.Mode,
+        Mtime = ulong.Parse(arguments.Mtime, CultureInfo.InvariantCulture),
+        Digest = arguments.Digest,
+        Data = arguments.Data,
+    };
+
     private partial void SignalFileOpened(ZpMsg.FileOpenReply message)
     {
         _fileRequests = Math.Max(_fileRequests - 1, 0);
-        _fileOffsets[message.Handle] = message.Offset;
+        // Handle 0: nothing to send (identical, or a FILE-PUT already in place).
+        if (message.Handle != 0)
+            _fileOffsets[message.Handle] = message.Offset;
         SignalReply(new FileOpened
         {
             Handle = message.Handle,

@@ -33,11 +33,18 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
     private const int MaxTransferInterruptions = 30;
 
     /// <summary>
-    /// Copies that may run at once on this connection. A small file costs two round trips (offer,
-    /// close) and almost no bytes, so one at a time leaves the link idle; the receiver's table
+    /// Copies that may run at once on this connection. A small file costs a round trip (its
+    /// FILE-PUT) and almost no bytes, so one at a time leaves the link idle; the receiver's table
     /// keeps 64 open transfers, so this stays well inside it. Memory: one window per file.
     /// </summary>
     public const int MaxFilesInFlight = 16;
+
+    /// <summary>
+    /// Files up to this size go in one FILE-PUT (an exec chunk's size): with
+    /// <see cref="MaxFilesInFlight"/> puts at most 1 MiB is unacknowledged, as the credit bounds
+    /// a streamed copy.
+    /// </summary>
+    public const int MaxPutSize = ExecKeys.MaxChunk;
 
     private ZpConnection(ZpClient client) => Client = client;
 
@@ -148,8 +155,9 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
     /// copy left, sent under the receiver's credit, verified by the SHA-256 hashed while sending and
     /// renamed into place with mode and mtime. When the session is re-opened mid-transfer (a
     /// network break shorter than the reconnect limit), the file is opened again and the copy
-    /// continues from what the receiver has. Up to <see cref="MaxFilesInFlight"/> copies run at
-    /// once; more wait their turn.
+    /// continues from what the receiver has. A file up to <see cref="MaxPutSize"/> goes whole in
+    /// one FILE-PUT instead (sent again whole after a break). Up to <see cref="MaxFilesInFlight"/>
+    /// copies run at once; more wait their turn.
     /// </summary>
     /// <param name="localPath">The file to send.</param>
     /// <param name="remotePath">Destination file path on the server.</param>
@@ -199,6 +207,8 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
     /// </summary>
     private async Task<bool> SendFileAsync(FileOffer offer, CopyTally tally, IProgress<long>? progress, CancellationToken cancellationToken)
     {
+        if (offer.Size <= MaxPutSize)
+            return await PutFileAsync(offer, tally, progress, cancellationToken).ConfigureAwait(false);
         var reply = await Client.OpenFileAsync(offer.RemotePath, offer.Size.ToString(System.Globalization.CultureInfo.InvariantCulture), (uint)offer.Mode,
             offer.MtimeMs.ToString(System.Globalization.CultureInfo.InvariantCulture), digest: "", cancellationToken: cancellationToken).ConfigureAwait(false);
         var opened = reply.Match(
@@ -252,6 +262,43 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
             System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
             lock (_lock)
                 _transfers.Remove(opened.Handle);
+        }
+    }
+
+    /// <summary>
+    /// A small file in one FILE-PUT: read whole, hashed, sent with its digest; one round trip
+    /// instead of an offer, a chunk and a close. Nothing to resume: an interrupted put is sent again.
+    /// </summary>
+    private async Task<bool> PutFileAsync(FileOffer offer, CopyTally tally, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Max(offer.Size, 1));
+        try
+        {
+            var length = 0;
+            using (var file = System.IO.File.OpenHandle(offer.LocalPath))
+            {
+                int read;
+                while (length < offer.Size && (read = System.IO.RandomAccess.Read(file, buffer.AsSpan(length, (int)offer.Size - length), length)) > 0)
+                    length += read;
+            }
+            if (length != offer.Size)
+                throw new System.IO.IOException($"{offer.LocalPath} is shorter than its {offer.Size} bytes: changed while being copied");
+            var data = buffer.AsMemory(0, length);
+            var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(data.Span));
+            var reply = await Client.PutFileAsync(offer.RemotePath, (uint)offer.Mode, offer.MtimeMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                digest, data, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var put = reply.Match(
+                fileOpened: opened => opened,
+                failure: failure => throw new ZpRequestException((ushort)failure.Code, failure.Reason));
+            tally.ResumedAt ??= 0;
+            if (put.Identical == 0)
+                tally.Sent += length;
+            progress?.Report(offer.Size);
+            return put.Identical != 0;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -55,11 +55,9 @@ internal sealed class FileTransfers : IDisposable
 
     public FileOpenResult Open(string owner, string home, string path, long size, int mode, long mtimeMs, string digest)
     {
-        if (path.Length == 0 || path.EndsWith('/'))
-            throw new JobRequestException(400, "a file path is required");
         if (size < 0 || digest.Length is not (0 or 64))
             throw new JobRequestException(400, "bad size or digest");
-        var full = Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(home, path));
+        var full = Destination(home, path);
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
@@ -87,6 +85,57 @@ internal sealed class FileTransfers : IDisposable
             incoming.Handle = NextHandle();
             _open.Add(incoming.Handle, incoming);
             return new FileOpenResult(incoming.Handle, Identical: false, incoming.Written, _window);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new JobRequestException(403, $"cannot write {full}: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// A small file whole (FILE-PUT): true when the destination was identical (same size and
+    /// mtime; only mode and mtime are set). Otherwise the data is checked against the digest
+    /// before anything is written (409 on a mismatch), written under the temporary name and
+    /// renamed into place, as a streamed copy ends.
+    /// </summary>
+    public bool Put(string home, string path, int mode, long mtimeMs, string digest, ReadOnlySpan<byte> data)
+    {
+        if (digest.Length != 64)
+            throw new JobRequestException(400, "bad digest");
+        var full = Destination(home, path);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            if (IsIdentical(full, data.Length, mtimeMs, digest: ""))
+            {
+                ApplyMetadata(full, mode, mtimeMs);
+                return true;
+            }
+            if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(data)), digest, StringComparison.OrdinalIgnoreCase))
+                throw new JobRequestException(409, "digest mismatch");
+            var part = PartPath(full);
+            // A streamed attempt at the same file, interrupted earlier, is superseded.
+            foreach (var stale in _open.Values.Where(t => t.PartPath == part).ToList())
+                Drop(stale);
+            using (var stream = new FileStream(part, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
+            {
+                try
+                {
+                    stream.Write(data);
+                    if (_flushToDisk)
+                        stream.Flush(flushToDisk: true);
+                }
+                catch (IOException e)
+                {
+                    // As a streamed copy's close reports a failed write: 507, no partial file left.
+                    stream.Dispose();
+                    File.Delete(part);
+                    throw new JobRequestException(507, $"cannot write {full}: {e.Message}");
+                }
+            }
+            File.Move(part, full, overwrite: true);
+            ApplyMetadata(full, mode, mtimeMs);
+            return false;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -159,6 +208,14 @@ internal sealed class FileTransfers : IDisposable
         }
         File.Move(incoming.PartPath, incoming.Path, overwrite: true);
         ApplyMetadata(incoming.Path, incoming.Mode, incoming.MtimeMs);
+    }
+
+    /// <summary>The absolute destination of <paramref name="path"/> (relative to <paramref name="home"/>).</summary>
+    private static string Destination(string home, string path)
+    {
+        if (path.Length == 0 || path.EndsWith('/'))
+            throw new JobRequestException(400, "a file path is required");
+        return Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(home, path));
     }
 
     private Incoming Get(string owner, uint handle) =>

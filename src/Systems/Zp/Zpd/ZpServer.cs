@@ -112,7 +112,7 @@ public sealed partial class ZpServer : IJobTransport
 
     private partial ZpMsg.ExecInfo ComposeExecInfo(Client client, ZpMsg.ExecInfoGet request) => TakePrepared<ZpMsg.ExecInfo>(client);
 
-    private partial ZpMsg.FileOpenReply ComposeFileOpenReply(Client client, ZpMsg.FileOpen request) => TakePrepared<ZpMsg.FileOpenReply>(client);
+    private partial ZpMsg.FileOpenReply ComposeFileOpenReply(Client client) => TakePrepared<ZpMsg.FileOpenReply>(client);
 
     private partial ZpMsg.FileAck ComposeFileAck(Client client, ZpMsg.FileChunk request) => TakePrepared<ZpMsg.FileAck>(client);
 
@@ -235,6 +235,16 @@ public sealed partial class ZpServer : IJobTransport
             var written = _files.Write(client.Owner, request.Handle, (long)Math.Min(request.Offset, long.MaxValue), request.Chunk.Span);
             // Acknowledge and refill exactly what was written: the sender's window slides.
             client.Prepared = new ZpMsg.FileAck { Handle = request.Handle, Offset = (ulong)written, Credit = (ulong)request.Chunk.Length };
+        });
+    }
+
+    private partial void PutFile(Client client, ZpMsg.FilePut request)
+    {
+        Serve(client, () =>
+        {
+            var home = _policy.RunAs(client.User)?.Home ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            var identical = _files.Put(home, request.Path, (int)request.Mode, (long)Math.Min(request.Mtime, long.MaxValue), request.Digest, request.Data.Span);
+            client.Prepared = new ZpMsg.FileOpenReply { Handle = 0, Identical = identical ? (byte)1 : (byte)0, Offset = (ulong)request.Data.Length, Credit = 0 };
         });
     }
 

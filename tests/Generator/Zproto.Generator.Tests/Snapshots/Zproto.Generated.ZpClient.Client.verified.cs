@@ -94,6 +94,8 @@ namespace Zproto.Generated
             FileAck,
             /// <summary>FILE-CLOSE</summary>
             FileClose,
+            /// <summary>FILE-PUT</summary>
+            FilePut,
             /// <summary>connect</summary>
             Connect,
             /// <summary>expired</summary>
@@ -116,6 +118,8 @@ namespace Zproto.Generated
             OpenFile,
             /// <summary>send chunk</summary>
             SendChunk,
+            /// <summary>put file</summary>
+            PutFile,
             /// <summary>close file</summary>
             CloseFile,
             /// <summary>session lost</summary>
@@ -267,7 +271,7 @@ namespace Zproto.Generated
                 failure((Failure)Value);
         }
 
-        /// <summary>What <see cref="OpenFileAsync"/> return: exactly one of <see cref="FileOpened"/>, <see cref="Failure"/>.</summary>
+        /// <summary>What <see cref="OpenFileAsync"/>, <see cref="PutFileAsync"/> return: exactly one of <see cref="FileOpened"/>, <see cref="Failure"/>.</summary>
         public sealed class FileOpenedResult
         {
             internal FileOpenedResult(Reply value) => Value = value;
@@ -472,6 +476,31 @@ namespace Zproto.Generated
         public global::System.Threading.Tasks.Task SendChunkAsync(uint handle, global::System.ReadOnlyMemory<byte> data, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
             CallAsync("send chunk", Event.SendChunk, new SendChunkArguments { Handle = handle, Data = data }, null, callTimeout, cancellationToken);
 
+        /// <summary>Arguments of <see cref="PutFileAsync"/>.</summary>
+        public sealed record PutFileArguments : MethodArguments
+        {
+            /// <summary>path</summary>
+            public required string Path { get; init; }
+            /// <summary>mode</summary>
+            public required uint Mode { get; init; }
+            /// <summary>mtime</summary>
+            public required string Mtime { get; init; }
+            /// <summary>digest</summary>
+            public required string Digest { get; init; }
+            /// <summary>data</summary>
+            public required global::System.ReadOnlyMemory<byte> Data { get; init; }
+        }
+
+        /// <summary>
+        /// Send a small file whole (open, data and close in one message); answered like an offer:
+        /// identical, or the offset (the size) once written and in place; FAILURE otherwise.
+        /// </summary>
+        /// <exception cref="global::System.TimeoutException">No reply within the call timeout.</exception>
+        /// <exception cref="global::Zproto.Runtime.Clients.ZprotoMethodNotValidException">The current state does not handle this method.</exception>
+        /// <exception cref="global::Zproto.Runtime.Clients.ZprotoClientTerminatedException">The state machine has terminated.</exception>
+        public async global::System.Threading.Tasks.Task<FileOpenedResult> PutFileAsync(string path, uint mode, string mtime, string digest, global::System.ReadOnlyMemory<byte> data, global::System.TimeSpan? callTimeout = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new FileOpenedResult((await CallAsync("put file", Event.PutFile, new PutFileArguments { Path = path, Mode = mode, Mtime = mtime, Digest = digest, Data = data }, static r => r is FileOpened or Failure, callTimeout, cancellationToken).ConfigureAwait(false))!);
+
         /// <summary>Arguments of <see cref="CloseFileAsync"/>.</summary>
         public sealed record CloseFileArguments : MethodArguments
         {
@@ -542,6 +571,7 @@ namespace Zproto.Generated
             global::Zproto.Generated.ZpMsg.MessageId.FileChunk => Event.FileChunk,
             global::Zproto.Generated.ZpMsg.MessageId.FileAck => Event.FileAck,
             global::Zproto.Generated.ZpMsg.MessageId.FileClose => Event.FileClose,
+            global::Zproto.Generated.ZpMsg.MessageId.FilePut => Event.FilePut,
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(message), message.MessageId, "not a message of this protocol"),
         };
 
@@ -571,6 +601,7 @@ namespace Zproto.Generated
             Event.FileChunk => "FILE-CHUNK",
             Event.FileAck => "FILE-ACK",
             Event.FileClose => "FILE-CLOSE",
+            Event.FilePut => "FILE-PUT",
             Event.Connect => "connect",
             Event.Expired => "expired",
             Event.ExecJob => "exec job",
@@ -582,6 +613,7 @@ namespace Zproto.Generated
             Event.Cancel => "cancel",
             Event.OpenFile => "open file",
             Event.SendChunk => "send chunk",
+            Event.PutFile => "put file",
             Event.CloseFile => "close file",
             Event.SessionLost => "session lost",
             Event.Heartbeat => "heartbeat",
@@ -683,6 +715,7 @@ namespace Zproto.Generated
                         case Event.FileOpenReply:
                         case Event.FileChunk:
                         case Event.FileClose:
+                        case Event.FilePut:
                             return true;
                         default:
                             return false;
@@ -756,6 +789,13 @@ namespace Zproto.Generated
                             TraceAction("send FILE-CHUNK");
                             Send(ComposeFileChunk((SendChunkArguments)CurrentArguments!));
                             return true;
+                        case Event.PutFile:
+                            TraceAction("expect file put");
+                            ExpectFilePut((PutFileArguments)CurrentArguments!);
+                            if (ExceptionRaised) return true;
+                            TraceAction("send FILE-PUT");
+                            Send(ComposeFilePut((PutFileArguments)CurrentArguments!));
+                            return true;
                         case Event.CloseFile:
                             TraceAction("finish file");
                             FinishFile((CloseFileArguments)CurrentArguments!);
@@ -827,6 +867,7 @@ namespace Zproto.Generated
                         case Event.FileOpen:
                         case Event.FileChunk:
                         case Event.FileClose:
+                        case Event.FilePut:
                             return true;
                         default:
                             return false;
@@ -892,6 +933,7 @@ namespace Zproto.Generated
                         case Event.FileOpenReply:
                         case Event.FileChunk:
                         case Event.FileClose:
+                        case Event.FilePut:
                             return true;
                         default:
                             return false;
@@ -953,6 +995,7 @@ namespace Zproto.Generated
                         case Event.FileOpenReply:
                         case Event.FileChunk:
                         case Event.FileClose:
+                        case Event.FilePut:
                             return true;
                         default:
                             return false;
@@ -1045,6 +1088,12 @@ namespace Zproto.Generated
 
         /// <summary>Builds the FILE-CHUNK message the model sends (first in ready / send chunk).</summary>
         private partial global::Zproto.Generated.ZpMsg.FileChunk ComposeFileChunk(SendChunkArguments arguments);
+
+        /// <summary>Action "expect file put" (first used in ready / put file).</summary>
+        private partial void ExpectFilePut(PutFileArguments arguments);
+
+        /// <summary>Builds the FILE-PUT message the model sends (first in ready / put file).</summary>
+        private partial global::Zproto.Generated.ZpMsg.FilePut ComposeFilePut(PutFileArguments arguments);
 
         /// <summary>Action "finish file" (first used in ready / close file).</summary>
         private partial void FinishFile(CloseFileArguments arguments);

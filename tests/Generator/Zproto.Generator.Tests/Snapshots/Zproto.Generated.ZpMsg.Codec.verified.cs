@@ -420,6 +420,25 @@ namespace Zproto.Generated
                     message = new global::Zproto.Generated.ZpMsg.FileClose { Handle = fHandle, Digest = fDigest };
                     break;
                 }
+                case (byte)MessageId.FilePut:
+                {
+                    if (!r.TryReadLongstr("path", out var fPath))
+                        goto fail;
+                    if (!r.TryReadNumber4("mode", out var fMode))
+                        goto fail;
+                    if (!r.TryReadNumber8("mtime", out var fMtime))
+                        goto fail;
+                    if (!r.TryReadString("digest", out var fDigest))
+                        goto fail;
+                    if (!r.TryReadChunk("data", out var fData))
+                        goto fail;
+                    if (!r.TryReadEnd("FILE-PUT"))
+                        goto fail;
+                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "FILE-PUT", ref failure))
+                        goto fail;
+                    message = new global::Zproto.Generated.ZpMsg.FilePut { Path = fPath, Mode = fMode, Mtime = fMtime, Digest = fDigest, Data = fData };
+                    break;
+                }
                 default:
                     r.Fail(global::Zproto.Wire.DecodeErrorKind.UnknownMessageId, "id", 2, id);
                     goto fail;

@@ -70,6 +70,8 @@ namespace Zproto.Generated
             FileAck = 22,
             /// <summary>FILE-CLOSE</summary>
             FileClose = 23,
+            /// <summary>FILE-PUT</summary>
+            FilePut = 24,
         }
 
         /// <summary>Constants defined by the model.</summary>
@@ -1101,6 +1103,97 @@ namespace Zproto.Generated
                 WritePrefix(ref w, this);
                 w.WriteNumber4(this.Handle);
                 w.WriteString(this.Digest);
+            }
+        }
+
+        /// <summary>
+        /// A small file whole, in one message: FILE-OPEN, FILE-CHUNK and FILE-CLOSE at once
+        /// (zpc sends files up to 64 KiB so). Unless the destination is identical (the same
+        /// size and mtime), the receiver checks the digest, writes the temporary file, renames
+        /// it into place and sets mode and mtime. Answered by FILE-OPEN-REPLY (handle 0,
+        /// identical, offset the size, credit 0) or ERROR (409 digest mismatch). Nothing to
+        /// resume: an interrupted put is sent again.
+        /// </summary>
+        [global::Zproto.Wire.ZprotoMessage("FILE-PUT", 24)]
+        public sealed partial record FilePut : Message
+        {
+            /// <inheritdoc />
+            public override MessageId MessageId => MessageId.FilePut;
+
+            /// <inheritdoc />
+            public override string MessageName => "FILE-PUT";
+
+            /// <summary>
+            /// Destination path on the server
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("path", 0, Type = "longstr")]
+            public string Path { get; init; } = "";
+
+            /// <summary>
+            /// Permission bits (e.g. 0644)
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("mode", 1, Type = "number")]
+            public uint Mode { get; init; }
+
+            /// <summary>
+            /// Modification time, Unix milliseconds
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("mtime", 2, Type = "number")]
+            public ulong Mtime { get; init; }
+
+            /// <summary>
+            /// SHA-256 of the data, lowercase hex
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("digest", 3, Type = "string")]
+            public string Digest { get; init; } = "";
+
+            /// <summary>
+            /// The whole file
+            /// </summary>
+            [global::Zproto.Wire.ZprotoField("data", 4, Type = "chunk")]
+            public global::System.ReadOnlyMemory<byte> Data { get; init; }
+
+            /// <summary>Content equality: binary values and lists compare by their contents, not by reference.</summary>
+            public bool Equals(FilePut? other)
+            {
+                return other is not null
+                    && base.Equals(other)
+                    && global::System.Collections.Generic.EqualityComparer<string>.Default.Equals(this.Path, other.Path)
+                    && global::System.Collections.Generic.EqualityComparer<uint>.Default.Equals(this.Mode, other.Mode)
+                    && global::System.Collections.Generic.EqualityComparer<ulong>.Default.Equals(this.Mtime, other.Mtime)
+                    && global::System.Collections.Generic.EqualityComparer<string>.Default.Equals(this.Digest, other.Digest)
+                    && global::Zproto.Wire.WireEquality.Equal(this.Data, other.Data);
+            }
+
+            /// <inheritdoc />
+            public override int GetHashCode()
+            {
+                var hash = new global::System.HashCode();
+                hash.Add(base.GetHashCode());
+                hash.Add(this.Path);
+                hash.Add(this.Mode);
+                hash.Add(this.Mtime);
+                hash.Add(this.Digest);
+                hash.Add(global::Zproto.Wire.WireEquality.Hash(this.Data));
+                return hash.ToHashCode();
+            }
+
+            internal override int GetEncodedLengthCore()
+            {
+                return 15
+                    + global::Zproto.Wire.WireSize.Longstr(this.Path)
+                    + global::Zproto.Wire.WireSize.String(this.Digest, "digest")
+                    + global::Zproto.Wire.WireSize.Chunk(this.Data);
+            }
+
+            internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
+            {
+                WritePrefix(ref w, this);
+                w.WriteLongstr(this.Path);
+                w.WriteNumber4(this.Mode);
+                w.WriteNumber8(this.Mtime);
+                w.WriteString(this.Digest);
+                w.WriteChunk(this.Data.Span);
             }
         }
     }

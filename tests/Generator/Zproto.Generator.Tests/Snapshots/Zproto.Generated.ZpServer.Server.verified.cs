@@ -93,6 +93,8 @@ namespace Zproto.Generated
             FileAck,
             /// <summary>FILE-CLOSE</summary>
             FileClose,
+            /// <summary>FILE-PUT</summary>
+            FilePut,
             /// <summary>refused</summary>
             Refused,
             /// <summary>bad request</summary>
@@ -142,6 +144,7 @@ namespace Zproto.Generated
             global::Zproto.Generated.ZpMsg.MessageId.FileChunk => Event.FileChunk,
             global::Zproto.Generated.ZpMsg.MessageId.FileAck => Event.FileAck,
             global::Zproto.Generated.ZpMsg.MessageId.FileClose => Event.FileClose,
+            global::Zproto.Generated.ZpMsg.MessageId.FilePut => Event.FilePut,
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(message), message.MessageId, "not a message of this protocol"),
         };
 
@@ -171,6 +174,7 @@ namespace Zproto.Generated
             Event.FileChunk => "FILE-CHUNK",
             Event.FileAck => "FILE-ACK",
             Event.FileClose => "FILE-CLOSE",
+            Event.FilePut => "FILE-PUT",
             Event.Refused => "refused",
             Event.BadRequest => "bad request",
             Event.Settled => "settled",
@@ -278,6 +282,7 @@ namespace Zproto.Generated
                         case Event.FileChunk:
                         case Event.FileAck:
                         case Event.FileClose:
+                        case Event.FilePut:
                             TraceAction(client, "signal command invalid");
                             SignalCommandInvalid(client);
                             if (client.ExceptionRaised) return true;
@@ -340,7 +345,7 @@ namespace Zproto.Generated
                             OpenFile(client, (global::Zproto.Generated.ZpMsg.FileOpen)client.Request!);
                             if (client.ExceptionRaised) return true;
                             TraceAction(client, "send FILE-OPEN-REPLY");
-                            Send(client, ComposeFileOpenReply(client, (global::Zproto.Generated.ZpMsg.FileOpen)client.Request!));
+                            Send(client, ComposeFileOpenReply(client));
                             return true;
                         case Event.FileChunk:
                             TraceAction(client, "write file chunk");
@@ -355,6 +360,13 @@ namespace Zproto.Generated
                             if (client.ExceptionRaised) return true;
                             TraceAction(client, "send OK");
                             Send(client, ComposeOk(client));
+                            return true;
+                        case Event.FilePut:
+                            TraceAction(client, "put file");
+                            PutFile(client, (global::Zproto.Generated.ZpMsg.FilePut)client.Request!);
+                            if (client.ExceptionRaised) return true;
+                            TraceAction(client, "send FILE-OPEN-REPLY");
+                            Send(client, ComposeFileOpenReply(client));
                             return true;
                         case Event.ConnectionOpen:
                             TraceAction(client, "register client");
@@ -480,6 +492,7 @@ namespace Zproto.Generated
                         case Event.FileChunk:
                         case Event.FileAck:
                         case Event.FileClose:
+                        case Event.FilePut:
                             TraceAction(client, "signal command invalid");
                             SignalCommandInvalid(client);
                             if (client.ExceptionRaised) return true;
@@ -546,7 +559,7 @@ namespace Zproto.Generated
         private partial void OpenFile(Client client, global::Zproto.Generated.ZpMsg.FileOpen request);
 
         /// <summary>Builds the FILE-OPEN-REPLY message the model sends (first in connected / FILE-OPEN).</summary>
-        private partial global::Zproto.Generated.ZpMsg.FileOpenReply ComposeFileOpenReply(Client client, global::Zproto.Generated.ZpMsg.FileOpen request);
+        private partial global::Zproto.Generated.ZpMsg.FileOpenReply ComposeFileOpenReply(Client client);
 
         /// <summary>Action "write file chunk" (first used in connected / FILE-CHUNK).</summary>
         private partial void WriteFileChunk(Client client, global::Zproto.Generated.ZpMsg.FileChunk request);
@@ -556,5 +569,8 @@ namespace Zproto.Generated
 
         /// <summary>Action "close file" (first used in connected / FILE-CLOSE).</summary>
         private partial void CloseFile(Client client, global::Zproto.Generated.ZpMsg.FileClose request);
+
+        /// <summary>Action "put file" (first used in connected / FILE-PUT).</summary>
+        private partial void PutFile(Client client, global::Zproto.Generated.ZpMsg.FilePut request);
     }
 }

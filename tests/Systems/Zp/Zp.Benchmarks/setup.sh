@@ -4,7 +4,7 @@
 # ports, with a throwaway ssh key pair for the current user. Writes what the benchmarks need to
 # $ZP_BENCH_DIR/bench.env (default /tmp/zp-bench). Needs root for apt-get and sshd.
 #   sh tests/Systems/Zp/Zp.Benchmarks/setup.sh          # set up and start
-#   sh tests/Systems/Zp/Zp.Benchmarks/setup.sh stop     # stop the daemons it started
+#   sh tests/Systems/Zp/Zp.Benchmarks/setup.sh stop     # stop the daemons it started, remove the copied trees
 set -eu
 dir=${ZP_BENCH_DIR:-/tmp/zp-bench}
 
@@ -12,6 +12,8 @@ if [ "${1:-}" = stop ]; then
     for pid in "$dir/sshd.pid" "$dir/rsyncd.pid"; do
         [ -f "$pid" ] && kill "$(cat "$pid")" 2>/dev/null || true
     done
+    # The benchmarks move copied trees here rather than deleting them between iterations.
+    rm -rf "$dir/trash"
     exit 0
 fi
 

@@ -144,6 +144,7 @@ public sealed class CopyTests
 }
 
 /// <summary>The receiver on its own: order, size, digest and resume rules.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class FileTransfersTests : IDisposable
 {
     private readonly string _home = Directory.CreateTempSubdirectory("zp-files-").FullName;
@@ -285,6 +286,50 @@ public sealed class FileTransfersTests : IDisposable
         Assert.Contains("cannot write", refused.Message);
         Assert.False(File.Exists(target));
         Assert.Equal(0, _files.Count);
+    }
+
+    [Fact]
+    public void Put_VerifiesWritesAndRenames_ThenTheSameSizeAndMtimeIsIdentical()
+    {
+        var data = RandomNumberGenerator.GetBytes(4000);
+        const long mtime = 1_600_000_000_000;
+        var path = Path.Combine(_home, "p", "put.bin");
+        Assert.False(_files.Put(_home, "p/put.bin", 0x180, mtime, Sha(data), data));
+        Assert.Equal(data, File.ReadAllBytes(path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        Assert.Equal(mtime, new DateTimeOffset(File.GetLastWriteTimeUtc(path)).ToUnixTimeMilliseconds());
+        Assert.False(File.Exists(FileTransfers.PartPath(path)));
+        Assert.True(_files.Put(_home, "p/put.bin", 0x1A4, mtime, Sha(data), data));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(path));
+        var changed = RandomNumberGenerator.GetBytes(4000);
+        Assert.False(_files.Put(_home, "p/put.bin", 0x1A4, mtime + 1000, Sha(changed), changed));
+        Assert.Equal(changed, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void Put_DigestMismatch_Is409_ABadDigest400_AFailedWrite507_AndNothingIsLeft()
+    {
+        var data = RandomNumberGenerator.GetBytes(100);
+        var path = Path.Combine(_home, "bad.bin");
+        Assert.Equal(409, Assert.Throws<JobRequestException>(() => _files.Put(_home, "bad.bin", 0x1A4, 0, new string('0', 64), data)).Code);
+        Assert.Equal(400, Assert.Throws<JobRequestException>(() => _files.Put(_home, "bad.bin", 0x1A4, 0, "", data)).Code);
+        Assert.False(File.Exists(path));
+        Assert.False(File.Exists(FileTransfers.PartPath(path)));
+        File.CreateSymbolicLink(FileTransfers.PartPath(path), "/dev/full");
+        Assert.Equal(507, Assert.Throws<JobRequestException>(() => _files.Put(_home, "bad.bin", 0x1A4, 0, Sha(data), data)).Code);
+        Assert.False(File.Exists(path));
+        Assert.False(File.Exists(FileTransfers.PartPath(path)));
+    }
+
+    [Fact]
+    public void Put_SupersedesAnInterruptedStreamedCopyOfTheSameFile()
+    {
+        var data = RandomNumberGenerator.GetBytes(3000);
+        var open = _files.Open("o", _home, "s.bin", data.Length, 0x1A4, 0, digest: "");
+        _files.Write("o", open.Handle, 0, data.AsSpan(0, 1000));
+        Assert.False(_files.Put(_home, "s.bin", 0x1A4, 0, Sha(data), data));
+        Assert.Equal(0, _files.Count);
+        Assert.Equal(data, File.ReadAllBytes(Path.Combine(_home, "s.bin")));
     }
 
     public void Dispose()

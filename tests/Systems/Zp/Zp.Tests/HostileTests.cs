@@ -131,4 +131,24 @@ public sealed class HostileTests
         owner.Send(new ZpMsg.ExecCancel { Handle = handle });
         Assert.Equal(143, owner.Expect<ZpMsg.ExecStatusReply>().Returncode);
     }
+
+    [Fact]
+    public async Task FilePut_WithAWrongDigest_Is409_AndTheSessionStays_ThenTheRightOneIsInPlace()
+    {
+        await using var zpd = await ZpdProcess.StartAsync();
+        using var dealer = new RawDealer(zpd);
+        dealer.Open("put");
+        var data = System.Security.Cryptography.RandomNumberGenerator.GetBytes(5000);
+        var path = System.IO.Path.Combine(zpd.Directory, "put", "small.bin");
+        dealer.Send(new ZpMsg.FilePut { Path = path, Mode = 0x1A4, Mtime = 1_600_000_000_000, Digest = new string('0', 64), Data = data });
+        Assert.Equal(409, dealer.Expect<ZpMsg.Error>().Code);
+        Assert.False(System.IO.File.Exists(path));
+        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(data));
+        dealer.Send(new ZpMsg.FilePut { Path = path, Mode = 0x1A4, Mtime = 1_600_000_000_000, Digest = digest, Data = data });
+        var reply = dealer.Expect<ZpMsg.FileOpenReply>();
+        Assert.Equal((0u, (byte)0, 5000ul, 0ul), (reply.Handle, reply.Identical, reply.Offset, reply.Credit));
+        Assert.Equal(data, System.IO.File.ReadAllBytes(path));
+        dealer.Send(new ZpMsg.FilePut { Path = path, Mode = 0x1A4, Mtime = 1_600_000_000_000, Digest = digest, Data = data });
+        Assert.Equal(1, dealer.Expect<ZpMsg.FileOpenReply>().Identical);
+    }
 }
