@@ -24,7 +24,7 @@ public static partial class Binder
         if (discriminated)
         {
             // Header fields are read once, before the switch on the discriminator, into method-level locals.
-            var header = new FieldEmitter(context, "h", idLiteral: null);
+            var header = new FieldEmitter(context, "Header", "h", idLiteral: null);
             foreach (var f in spec.Header)
                 header.Add(f);
             header.Flush();
@@ -40,7 +40,7 @@ public static partial class Binder
         foreach (var m in spec.Messages)
         {
             var className = Naming.Pascal(m.Name);
-            var emitter = new FieldEmitter(context, "b", idLiteral: CSharp.Number(m.Id));
+            var emitter = new FieldEmitter(context, className, "b", idLiteral: CSharp.Number(m.Id));
             var properties = new List<PropertyView>();
             var order = 0;
             foreach (var f in spec.Header)
@@ -54,7 +54,7 @@ public static partial class Binder
 
             // In zproto layouts header fields are ordinary leading fields; with a discriminator they
             // were read before dispatch, but each message still writes them (with its own id).
-            var writeOnly = discriminated ? new FieldEmitter(context, "h", idLiteral: CSharp.Number(m.Id)) : null;
+            var writeOnly = discriminated ? new FieldEmitter(context, "Header", "h", idLiteral: CSharp.Number(m.Id)) : null;
             foreach (var f in spec.Header)
             {
                 if (writeOnly is not null) writeOnly.Add(f);
@@ -129,6 +129,7 @@ public static partial class Binder
             DiscriminatorLocal = discriminatorLocal,
             IdOffset = idOffset,
             Messages = messages.ToEquatableArray(),
+            ListItemMethods = context.ListItemMethods,
         };
     }
 

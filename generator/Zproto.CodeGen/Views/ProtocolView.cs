@@ -40,8 +40,13 @@ public sealed record ProtocolView
     public EquatableArray<EnumView> Enums { get; init; } = EquatableArray<EnumView>.Empty;
     public EquatableArray<RecordView> Types { get; init; } = EquatableArray<RecordView>.Empty;
     public EquatableArray<MessageView> Messages { get; init; } = EquatableArray<MessageView>.Empty;
+    /// <summary>The private static methods that measure, write and read one item of a list field.</summary>
+    public EquatableArray<CodeBlockView> ListItemMethods { get; init; } = EquatableArray<CodeBlockView>.Empty;
     public EquatableArray<TextMessageView> TextMessages { get; init; } = EquatableArray<TextMessageView>.Empty;
 }
+
+/// <summary>A member written by the binder (a whole method), as lines relative to the member's indentation.</summary>
+public sealed record CodeBlockView(EquatableArray<string> Lines);
 
 /// <summary>A named constant.</summary>
 public sealed record DefineView(string Name, string Type, string Literal, EquatableArray<string> DocLines);

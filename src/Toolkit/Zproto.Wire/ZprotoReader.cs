@@ -246,6 +246,36 @@ public ref struct ZprotoReader
         }
     }
 
+    /// <summary>
+    /// Reads a <c>string</c> that the model fixes at <paramref name="expected"/> (its UTF-8 octets):
+    /// compared where it lies, not decoded.
+    /// </summary>
+    public bool TryReadConstantString(string field, ReadOnlySpan<byte> expected)
+    {
+        var start = _position;
+        return TryReadNumber1(field, out var length) && TryMatch(field, start, length, expected);
+    }
+
+    /// <summary>Reads a <c>longstr</c> that the model fixes at <paramref name="expected"/> (see <see cref="TryReadConstantString"/>).</summary>
+    public bool TryReadConstantLongstr(string field, ReadOnlySpan<byte> expected)
+    {
+        var start = _position;
+        return TryReadNumber4(field, out var length) && TryMatch(field, start, length, expected);
+    }
+
+    // A mismatch is reported as a decoder that transcoded the text would: invalid UTF-8 first, then
+    // the constant, both at the length prefix.
+    private bool TryMatch(string field, int start, uint length, ReadOnlySpan<byte> expected)
+    {
+        if (length > (uint)(_buffer.Length - _position))
+            return Fail(DecodeErrorKind.Truncated, field, start, length);
+        var bytes = _buffer.Slice(_position, (int)length);
+        if (!bytes.SequenceEqual(expected))
+            return Fail(Utf8.IsValid(bytes) ? DecodeErrorKind.ConstantMismatch : DecodeErrorKind.InvalidUtf8, field, start);
+        _position += (int)length;
+        return true;
+    }
+
     /// <summary>Reads a <c>string</c> as <see cref="Utf8Text"/>: validated, not transcoded (a view when the reader was given memory, else a copy).</summary>
     public bool TryReadUtf8String(string field, out Utf8Text value)
     {

@@ -107,13 +107,8 @@ namespace Zproto.Generated
             {
                 case (byte)MessageId.ConnectionOpen:
                 {
-                    if (!r.TryReadString("protocol", out var fProtocol))
+                    if (!r.TryReadConstantString("protocol", "MALAMUTE"u8))
                         goto fail;
-                    if (fProtocol != "MALAMUTE")
-                    {
-                        r.Fail(global::Zproto.Wire.DecodeErrorKind.ConstantMismatch, "protocol", r.Position - 1 - global::System.Text.Encoding.UTF8.GetByteCount(fProtocol));
-                        goto fail;
-                    }
                     if (!r.TryReadNumber2("version", out var fVersion))
                         goto fail;
                     if (fVersion != 1)

@@ -113,13 +113,8 @@ namespace Zproto.Generated
                 {
                     if (!r.TryReadUtf8String("origin", out var fOrigin))
                         goto fail;
-                    if (!r.TryReadString("kind", out var fKind))
+                    if (!r.TryReadConstantString("kind", "note"u8))
                         goto fail;
-                    if (fKind != "note")
-                    {
-                        r.Fail(global::Zproto.Wire.DecodeErrorKind.ConstantMismatch, "kind", r.Position - 1 - global::System.Text.Encoding.UTF8.GetByteCount(fKind));
-                        goto fail;
-                    }
                     if (!r.TryReadUtf8String("title", out var fTitle))
                         goto fail;
                     if (!r.TryReadUtf8Longstr("body", out var fBody))
@@ -128,11 +123,11 @@ namespace Zproto.Generated
                         goto fail;
                     if (!r.TryReadUtf8Longstr("author.address", out var fAuthorAddress))
                         goto fail;
-                    if (!r.TryReadList("tags", 1, static (ref global::Zproto.Wire.ZprotoReader r, out global::Zproto.Wire.Utf8Text item) => { return r.TryReadUtf8String("tags", out item); }, out var fTags))
+                    if (!r.TryReadList<global::Zproto.Wire.Utf8Text>("tags", 1, TryReadNoteTagsItem, out var fTags))
                         goto fail;
-                    if (!r.TryReadList("lines", 4, static (ref global::Zproto.Wire.ZprotoReader r, out global::Zproto.Wire.Utf8Text item) => { return r.TryReadUtf8Longstr("lines", out item); }, out var fLines))
+                    if (!r.TryReadList<global::Zproto.Wire.Utf8Text>("lines", 4, TryReadNoteLinesItem, out var fLines))
                         goto fail;
-                    if (!r.TryReadList("readers", 1, static (ref global::Zproto.Wire.ZprotoReader r, out global::Zproto.Generated.Utf8StringsMsg.Contact item) => { item = default!; if (!r.TryReadUtf8String("readers.name", out var iName)) return false; if (!r.TryReadUtf8Longstr("readers.address", out var iAddress)) return false; item = new global::Zproto.Generated.Utf8StringsMsg.Contact { Name = iName, Address = iAddress }; return true; }, out var fReaders))
+                    if (!r.TryReadList<global::Zproto.Generated.Utf8StringsMsg.Contact>("readers", 1, TryReadNoteReadersItem, out var fReaders))
                         goto fail;
                     if (!r.TryReadStrings("aliases", out var fAliases))
                         goto fail;
@@ -171,6 +166,47 @@ namespace Zproto.Generated
             message = null;
             error = failure ?? r.Error;
             return false;
+        }
+
+        private static int GetNoteTagsItemLength(global::Zproto.Wire.Utf8Text item)
+            => global::Zproto.Wire.WireSize.String(item, "tags");
+
+        private static void WriteNoteTagsItem(ref global::Zproto.Wire.ZprotoWriter w, global::Zproto.Wire.Utf8Text item)
+            => w.WriteString(item);
+
+        private static bool TryReadNoteTagsItem(ref global::Zproto.Wire.ZprotoReader r, out global::Zproto.Wire.Utf8Text item)
+            => r.TryReadUtf8String("tags", out item);
+
+        private static int GetNoteLinesItemLength(global::Zproto.Wire.Utf8Text item)
+            => global::Zproto.Wire.WireSize.Longstr(item);
+
+        private static void WriteNoteLinesItem(ref global::Zproto.Wire.ZprotoWriter w, global::Zproto.Wire.Utf8Text item)
+            => w.WriteLongstr(item);
+
+        private static bool TryReadNoteLinesItem(ref global::Zproto.Wire.ZprotoReader r, out global::Zproto.Wire.Utf8Text item)
+            => r.TryReadUtf8Longstr("lines", out item);
+
+        private static int GetNoteReadersItemLength(global::Zproto.Generated.Utf8StringsMsg.Contact item)
+        {
+            return global::Zproto.Wire.WireSize.String(item.Name, "readers.name")
+                + global::Zproto.Wire.WireSize.Longstr(item.Address);
+        }
+
+        private static void WriteNoteReadersItem(ref global::Zproto.Wire.ZprotoWriter w, global::Zproto.Generated.Utf8StringsMsg.Contact item)
+        {
+            w.WriteString(item.Name);
+            w.WriteLongstr(item.Address);
+        }
+
+        private static bool TryReadNoteReadersItem(ref global::Zproto.Wire.ZprotoReader r, out global::Zproto.Generated.Utf8StringsMsg.Contact item)
+        {
+            item = default!;
+            if (!r.TryReadUtf8String("readers.name", out var iName))
+                return false;
+            if (!r.TryReadUtf8Longstr("readers.address", out var iAddress))
+                return false;
+            item = new global::Zproto.Generated.Utf8StringsMsg.Contact { Name = iName, Address = iAddress };
+            return true;
         }
     }
 }
