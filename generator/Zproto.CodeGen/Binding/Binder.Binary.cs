@@ -37,10 +37,11 @@ public static partial class Binder
 
         var messages = new List<MessageView>();
         var needsFrames = false;
+        var usesFrameCount = false;
         foreach (var m in spec.Messages)
         {
             var className = Naming.Pascal(m.Name);
-            var emitter = new FieldEmitter(context, className, "b", idLiteral: CSharp.Number(m.Id));
+            var emitter = new FieldEmitter(context, className, "b", idLiteral: CSharp.Number(m.Id), onFail: "return null;");
             var properties = new List<PropertyView>();
             var order = 0;
             foreach (var f in spec.Header)
@@ -94,6 +95,25 @@ public static partial class Binder
                 checks.WriteLines(writeOnly.EncodeChecks.ToLines());
             checks.WriteLines(emitter.EncodeChecks.ToLines());
             needsFrames |= emitter.FrameOps.Count > 0;
+            var endsWithMsg = emitter.FrameOps.Count > 0 && emitter.FrameOps[emitter.FrameOps.Count - 1].IsMsg;
+            var decodeParameters = new List<(string Type, string Name)>();
+            if (spec.PubSub)
+                decodeParameters.Add(("string", "topic"));
+            if (discriminated)
+            {
+                // Header values were read before dispatch; the message's record takes them as they are.
+                foreach (var f in spec.Header)
+                {
+                    if (!f.Discriminator && f.Value is null)
+                        decodeParameters.Add((PropertyType(context, f), FieldEmitter.LocalName(f.Name)));
+                }
+            }
+            if (emitter.FrameOps.Count > 0)
+                decodeParameters.Add(($"global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>>?", "frames"));
+            var checksFrames = !endsWithMsg || emitter.FrameOps.Exists(op => !op.IsMsg);
+            if (checksFrames)
+                decodeParameters.Add(("int", "frameCount"));
+            usesFrameCount |= checksFrames;
             messages.Add(new MessageView
             {
                 ModelName = m.Name,
@@ -106,7 +126,9 @@ public static partial class Binder
                 Ops = ops.ToEquatableArray(),
                 Frames = emitter.FrameOps.ToEquatableArray(),
                 HasExtraFrames = emitter.FrameOps.Count > 0,
-                EndsWithMsg = emitter.FrameOps.Count > 0 && emitter.FrameOps[emitter.FrameOps.Count - 1].IsMsg,
+                EndsWithMsg = endsWithMsg,
+                DecodeParameters = string.Concat(decodeParameters.ConvertAll(p => $", {p.Type} {p.Name}")),
+                DecodeArguments = string.Concat(decodeParameters.ConvertAll(p => ", " + p.Name)),
                 FrameCount = 1 + emitter.FrameOps.Count,
                 Construct = ConstructExpression($"{context.QualifiedClass}.{className}", construct, spec.PubSub),
             });
@@ -124,6 +146,7 @@ public static partial class Binder
             SignatureByte = "0x" + ((0xA0 | spec.Signature) & 0xFF).ToString("X2", CultureInfo.InvariantCulture),
             HasMaxSize = spec.MaxSize > 0 && spec.Framing == Framing.Datagram,
             NeedsFramesForDecode = needsFrames,
+            UsesFrameCount = usesFrameCount,
             IdType = idType,
             HeaderOps = headerOps.ToEquatableArray(),
             DiscriminatorLocal = discriminatorLocal,

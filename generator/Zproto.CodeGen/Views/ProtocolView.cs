@@ -30,6 +30,8 @@ public sealed record ProtocolView
     /// <summary>The codec enforces MaxSize on every message (datagram framing).</summary>
     public bool HasMaxSize { get; init; }
     public bool NeedsFramesForDecode { get; init; }
+    /// <summary>Some message checks how many frames arrived (every message that does not end with a <c>msg</c>, or has <c>frame</c> fields).</summary>
+    public bool UsesFrameCount { get; init; }
     public string IdType { get; init; } = "byte";
     /// <summary>Header ops read once before dispatch (discriminator layouts only).</summary>
     public EquatableArray<OpView> HeaderOps { get; init; } = EquatableArray<OpView>.Empty;
@@ -109,6 +111,10 @@ public sealed record MessageView
     public bool EndsWithMsg { get; init; }
     /// <summary>Frames the message has when it does not end with a <c>msg</c>: frame 0 plus its <c>frame</c> fields.</summary>
     public int FrameCount { get; init; } = 1;
+    /// <summary>The parameters of the message's decode method after the reader (", type name" each): header values, topic, frames.</summary>
+    public string DecodeParameters { get; init; } = "";
+    /// <summary>The arguments that match <see cref="DecodeParameters"/> (", name" each).</summary>
+    public string DecodeArguments { get; init; } = "";
     /// <summary>The expression that creates the decoded record from the read locals.</summary>
     public required string Construct { get; init; }
 }

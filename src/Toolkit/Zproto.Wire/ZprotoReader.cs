@@ -53,6 +53,9 @@ public ref struct ZprotoReader
     /// <summary>Octets left.</summary>
     public readonly int Remaining => _buffer.Length - _position;
 
+    /// <summary>The octets not read yet.</summary>
+    public readonly ReadOnlySpan<byte> Unread => _buffer.Slice(_position);
+
     /// <summary>The failure recorded by the last read that returned false.</summary>
     public readonly DecodeError Error => _error;
 
@@ -60,6 +63,13 @@ public ref struct ZprotoReader
     public bool Fail(DecodeErrorKind kind, string field, int offset, long value = -1)
     {
         _error = new DecodeError(kind, field, _frame, offset, value);
+        return false;
+    }
+
+    /// <summary>Records a failure found outside this frame (a missing or extra frame) and returns false.</summary>
+    public bool Fail(DecodeError error)
+    {
+        _error = error;
         return false;
     }
 
