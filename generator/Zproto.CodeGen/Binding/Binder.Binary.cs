@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text;
 using Zproto.CodeGen.Rendering;
 using Zproto.CodeGen.Views;
@@ -86,10 +87,17 @@ public static partial class Binder
             }
             ops.AddRange(emitter.Ops);
             var sizeTerms = new List<string>(emitter.SizeTerms);
+            var boundTerms = new List<string>(emitter.BoundTerms);
             if (writeOnly is not null)
+            {
                 sizeTerms.InsertRange(0, writeOnly.SizeTerms);
+                boundTerms.InsertRange(0, writeOnly.BoundTerms);
+            }
             if (spec.PubSub)
+            {
                 sizeTerms.Insert(0, $"{CSharp.Wire}.WireSize.Topic(this.Topic)");
+                boundTerms.Insert(0, $"{CSharp.Wire}.WireSize.Topic(this.Topic)");
+            }
             var checks = new CodeWriter();
             if (writeOnly is not null)
                 checks.WriteLines(writeOnly.EncodeChecks.ToLines());
@@ -122,6 +130,7 @@ public static partial class Binder
                 Record = Record(className, m.Doc, $"The {m.Name} message.", properties, hasBase: true),
                 FixedSize = prefixSize + (writeOnly?.FixedSize ?? 0) + emitter.FixedSize,
                 SizeTerms = sizeTerms.ToEquatableArray(),
+                BoundTerms = boundTerms.SequenceEqual(sizeTerms) ? EquatableArray<string>.Empty : boundTerms.ToEquatableArray(),
                 EncodeChecks = checks.ToLines(),
                 Ops = ops.ToEquatableArray(),
                 Frames = emitter.FrameOps.ToEquatableArray(),

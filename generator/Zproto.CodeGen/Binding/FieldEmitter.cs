@@ -25,6 +25,11 @@ internal sealed class FieldEmitter(Binder.BindContext context, string owner, str
 
     public List<OpView> Ops { get; } = new();
     public List<string> SizeTerms { get; } = new();
+    /// <summary>
+    /// The same terms as <see cref="SizeTerms"/>, except that a text value's is an upper bound that
+    /// needs no UTF-8 count (see WireSize.StringBound).
+    /// </summary>
+    public List<string> BoundTerms { get; } = new();
     /// <summary>Statements run before encoding, over <c>this</c>.</summary>
     public CodeWriter EncodeChecks { get; } = new();
     public List<string> Construct { get; } = new();
@@ -61,6 +66,12 @@ internal sealed class FieldEmitter(Binder.BindContext context, string owner, str
         var value = AddField(f, "this." + Naming.Pascal(f.Name), LocalName(f.Name), f.Name);
         if (f.Value is null)
             Construct.Add($"{Naming.Pascal(f.Name)} = {value}");
+    }
+
+    private void AddSize(string exact, string? bound = null)
+    {
+        SizeTerms.Add(exact);
+        BoundTerms.Add(bound ?? exact);
     }
 
     /// <summary>Ends any open run of bit fields (the model checks guarantee runs fill whole octets).</summary>
@@ -143,7 +154,9 @@ internal sealed class FieldEmitter(Binder.BindContext context, string owner, str
                 }
                 else
                 {
-                    SizeTerms.Add(f.Kind == FieldKind.String && !f.Rest ? $"{W}.WireSize.String({access}, {name})" : $"{W}.WireSize.{method}({access})");
+                    var exact = f.Kind == FieldKind.String && !f.Rest ? $"{W}.WireSize.String({access}, {name})" : $"{W}.WireSize.{method}({access})";
+                    AddSize(exact, f.Rest || Binder.IsUtf8Text(context, f) ? exact
+                        : f.Kind == FieldKind.String ? $"{W}.WireSize.StringBound({access}, {name})" : $"{W}.WireSize.LongstrBound({access})");
                 }
                 Ops.Add(new OpView
                 {
@@ -154,19 +167,19 @@ internal sealed class FieldEmitter(Binder.BindContext context, string owner, str
                 return local;
             }
             case FieldKind.Strings:
-                SizeTerms.Add($"{W}.WireSize.Strings({access})");
+                AddSize($"{W}.WireSize.Strings({access})");
                 Ops.Add(new OpView { Write = $"w.WriteStrings({access});", Read = $"r.TryReadStrings({name}, out var {local})" });
                 return local;
             case FieldKind.Hash:
-                SizeTerms.Add($"{W}.WireSize.Hash({access}, {name})");
+                AddSize($"{W}.WireSize.Hash({access}, {name})");
                 Ops.Add(new OpView { Write = $"w.WriteHash({access});", Read = $"r.TryReadHash({name}, out var {local})" });
                 return local;
             case FieldKind.Chunk when f.Rest:
-                SizeTerms.Add($"{access}.Length");
+                AddSize($"{access}.Length");
                 Ops.Add(new OpView { Write = $"w.WriteRaw({access}.Span);", Read = $"r.TryReadRestBytes({name}, out var {local})" });
                 return local;
             case FieldKind.Chunk:
-                SizeTerms.Add($"{W}.WireSize.Chunk({access})");
+                AddSize($"{W}.WireSize.Chunk({access})");
                 Ops.Add(new OpView { Write = $"w.WriteChunk({access}.Span);", Read = $"r.TryReadChunk({name}, out var {local})" });
                 return local;
             case FieldKind.Uuid:
@@ -174,7 +187,7 @@ internal sealed class FieldEmitter(Binder.BindContext context, string owner, str
                 Ops.Add(new OpView { Write = $"w.WriteUuid({access});", Read = $"r.TryReadUuid({name}, out var {local})" });
                 return local;
             case FieldKind.Msg:
-                SizeTerms.Add($"{W}.WireSize.PackedFrames({access})");
+                AddSize($"{W}.WireSize.PackedFrames({access})");
                 Ops.Add(new OpView { Write = $"w.WritePackedFrames({access});", Read = $"r.TryReadPackedFrames({name}, out var {local})" });
                 return local;
             case FieldKind.Composite:
@@ -194,7 +207,7 @@ internal sealed class FieldEmitter(Binder.BindContext context, string owner, str
                 var item = f.Item!;
                 var methods = ListItemMethods(item, wireName);
                 // The item type cannot be inferred from a method group and an 'out var'.
-                SizeTerms.Add($"{W}.WireSize.List({access}, {methods.Size})");
+                AddSize($"{W}.WireSize.List({access}, {methods.Size})");
                 Ops.Add(new OpView
                 {
                     Write = $"w.WriteList({access}, {methods.Write});",

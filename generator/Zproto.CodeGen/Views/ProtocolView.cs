@@ -100,6 +100,11 @@ public sealed record MessageView
     public required int FixedSize { get; init; }
     /// <summary>Variable size terms, each an expression over <c>this</c>.</summary>
     public required EquatableArray<string> SizeTerms { get; init; }
+    /// <summary>
+    /// Size terms whose text values are upper bounds that need no UTF-8 count, or empty when every
+    /// term is exact already (no <c>string</c> values): the encoder sizes a destination with them.
+    /// </summary>
+    public EquatableArray<string> BoundTerms { get; init; } = EquatableArray<string>.Empty;
     /// <summary>Lines of the checks run before encoding (bit widths, enum values), statements over <c>this</c>.</summary>
     public required EquatableArray<string> EncodeChecks { get; init; }
     /// <summary>Frame 0 ops, in wire order, after any prefix.</summary>

@@ -32,6 +32,7 @@ internal static class CodecProfile
             ("generated reads, one method per message, reader by ref, utf8", () => PerMessageUtf8(s_memory) is null ? 0 : 1),
             ("  record alone: new Log { 8 properties } (utf8)", () => NewUtf8Record().Level),
             ("  2 x Utf8.IsValid (host, data)", () => (Utf8.IsValid(s_host) ? 1 : 0) + (Utf8.IsValid(s_data) ? 1 : 0)),
+            ("  2 x Ascii.IsValid (host, data)", () => (Ascii.IsValid(s_host) ? 1 : 0) + (Ascii.IsValid(s_data) ? 1 : 0)),
             ("  ReadOnlyMemory<byte>.Span", () => s_memory.Span.Length),
             ("generated decode, default <- byte[]", () => b.Log_decode() is null ? 0 : 1),
             ("  2 strings: Ascii.IsValid + string.Create/Ascii.ToUtf16 (today)", () => AsciiCreate(s_host).Length + AsciiCreate(s_data).Length),

@@ -118,6 +118,10 @@ namespace Zproto.Generated
 
             internal abstract int GetEncodedLengthCore();
 
+            // At least GetEncodedLengthCore(), with the same checks, but cheaper when a string's UTF-8
+            // would have to be counted.
+            internal virtual int GetEncodedLengthBoundCore() => GetEncodedLengthCore();
+
             internal abstract void WriteCore(ref global::Zproto.Wire.ZprotoWriter w);
 
             internal virtual void AddExtraFramesCore(global::System.Collections.Generic.ICollection<global::System.ReadOnlyMemory<byte>> frames)
@@ -161,6 +165,12 @@ namespace Zproto.Generated
             {
                 return 14
                     + global::Zproto.Wire.WireSize.String(this.ClientId, "client_id");
+            }
+
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 14
+                    + global::Zproto.Wire.WireSize.StringBound(this.ClientId, "client_id");
             }
 
             internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
@@ -271,6 +281,12 @@ namespace Zproto.Generated
                     + global::Zproto.Wire.WireSize.String(this.Reason, "reason");
             }
 
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 5
+                    + global::Zproto.Wire.WireSize.StringBound(this.Reason, "reason");
+            }
+
             internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
             {
                 WritePrefix(ref w, this);
@@ -307,6 +323,12 @@ namespace Zproto.Generated
             {
                 return 5
                     + global::Zproto.Wire.WireSize.String(this.Reason, "reason");
+            }
+
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 5
+                    + global::Zproto.Wire.WireSize.StringBound(this.Reason, "reason");
             }
 
             internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
@@ -651,6 +673,13 @@ namespace Zproto.Generated
                     + global::Zproto.Wire.WireSize.String(this.User, "user");
             }
 
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 3
+                    + global::Zproto.Wire.WireSize.StringBound(this.ClientId, "client_id")
+                    + global::Zproto.Wire.WireSize.StringBound(this.User, "user");
+            }
+
             internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
             {
                 WritePrefix(ref w, this);
@@ -890,6 +919,13 @@ namespace Zproto.Generated
                     + global::Zproto.Wire.WireSize.String(this.Digest, "digest");
             }
 
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 23
+                    + global::Zproto.Wire.WireSize.LongstrBound(this.Path)
+                    + global::Zproto.Wire.WireSize.StringBound(this.Digest, "digest");
+            }
+
             internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
             {
                 WritePrefix(ref w, this);
@@ -1094,6 +1130,12 @@ namespace Zproto.Generated
             {
                 return 7
                     + global::Zproto.Wire.WireSize.String(this.Digest, "digest");
+            }
+
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 7
+                    + global::Zproto.Wire.WireSize.StringBound(this.Digest, "digest");
             }
 
             internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
