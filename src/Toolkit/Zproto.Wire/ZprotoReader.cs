@@ -194,6 +194,7 @@ public ref struct ZprotoReader
     }
 
     /// <summary>Reads a <c>string</c>: 1-octet length, then UTF-8.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadString(string field, out string value)
     {
         value = string.Empty;
@@ -204,6 +205,7 @@ public ref struct ZprotoReader
     }
 
     /// <summary>Reads a <c>longstr</c>: 4-octet length, then UTF-8.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadLongstr(string field, out string value)
     {
         value = string.Empty;
@@ -289,6 +291,7 @@ public ref struct ZprotoReader
     }
 
     /// <summary>Reads a <c>string</c> as <see cref="Utf8Text"/>: validated, not transcoded (a view when the reader was given memory, else a copy).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadUtf8String(string field, out Utf8Text value)
     {
         value = default;
@@ -297,6 +300,7 @@ public ref struct ZprotoReader
     }
 
     /// <summary>Reads a <c>longstr</c> as <see cref="Utf8Text"/> (see <see cref="TryReadUtf8String"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadUtf8Longstr(string field, out Utf8Text value)
     {
         value = default;
@@ -312,7 +316,9 @@ public ref struct ZprotoReader
         if (length == 0)
             return true;
         var bytes = _buffer.Slice(_position, (int)length);
-        if (!Utf8.IsValid(bytes))
+        // ASCII is valid UTF-8, and Ascii.IsValid checks short text in half of Utf8.IsValid's time
+        // (LOG's two strings: --codec-profile), so the full check runs only for other text.
+        if (!Ascii.IsValid(bytes) && !Utf8.IsValid(bytes))
             return Fail(DecodeErrorKind.InvalidUtf8, field, start);
         value = Utf8Text.FromValidated(_shared ? _memory.Slice(_position, (int)length) : bytes.ToArray());
         _position += (int)length;
@@ -487,6 +493,7 @@ public ref struct ZprotoReader
     }
 
     /// <summary>Checks that every octet was consumed; octets after the last field are an error.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadEnd(string field)
     {
         return Remaining == 0 || Fail(DecodeErrorKind.TrailingBytes, field, _position, Remaining);
