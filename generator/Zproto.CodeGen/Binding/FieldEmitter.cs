@@ -235,48 +235,25 @@ internal sealed class FieldEmitter(Binder.BindContext context, string owner, str
         int minSize;
         switch (item.Kind)
         {
-            case FieldKind.Boolean:
-                size.WriteLine("return 1;");
-                write.WriteLine("w.WriteBoolean(item);");
-                read.WriteLine($"return r.TryReadBoolean({name}, out item);");
-                minSize = 1;
+            case FieldKind.Boolean or FieldKind.String or FieldKind.Longstr or FieldKind.Chunk or FieldKind.Uuid or FieldKind.Hash or FieldKind.Strings:
+            {
+                // One call each: the item's size, its write and its read.
+                var (itemSize, itemWrite, itemRead, least) = item.Kind switch
+                {
+                    FieldKind.Boolean => ("1", "w.WriteBoolean(item);", $"r.TryReadBoolean({name}, out item)", 1),
+                    FieldKind.String => ($"{W}.WireSize.String(item, {name})", "w.WriteString(item);", $"r.TryRead{Utf8Prefix(item)}String({name}, out item)", 1),
+                    FieldKind.Longstr => ($"{W}.WireSize.Longstr(item)", "w.WriteLongstr(item);", $"r.TryRead{Utf8Prefix(item)}Longstr({name}, out item)", 4),
+                    FieldKind.Chunk => ($"{W}.WireSize.Chunk(item)", "w.WriteChunk(item.Span);", $"r.TryReadChunk({name}, out item)", 4),
+                    FieldKind.Uuid => ("16", "w.WriteUuid(item);", $"r.TryReadUuid({name}, out item)", 16),
+                    FieldKind.Hash => ($"{W}.WireSize.Hash(item, {name})", "w.WriteHash(item);", $"r.TryReadHash({name}, out item)", 4),
+                    _ => ($"{W}.WireSize.Strings(item)", "w.WriteStrings(item);", $"r.TryReadStrings({name}, out item)", 4),
+                };
+                size.WriteLine($"return {itemSize};");
+                write.WriteLine(itemWrite);
+                read.WriteLine($"return {itemRead};");
+                minSize = least;
                 break;
-            case FieldKind.String:
-                size.WriteLine($"return {W}.WireSize.String(item, {name});");
-                write.WriteLine("w.WriteString(item);");
-                read.WriteLine($"return r.TryRead{Utf8Prefix(item)}String({name}, out item);");
-                minSize = 1;
-                break;
-            case FieldKind.Longstr:
-                size.WriteLine($"return {W}.WireSize.Longstr(item);");
-                write.WriteLine("w.WriteLongstr(item);");
-                read.WriteLine($"return r.TryRead{Utf8Prefix(item)}Longstr({name}, out item);");
-                minSize = 4;
-                break;
-            case FieldKind.Chunk:
-                size.WriteLine($"return {W}.WireSize.Chunk(item);");
-                write.WriteLine("w.WriteChunk(item.Span);");
-                read.WriteLine($"return r.TryReadChunk({name}, out item);");
-                minSize = 4;
-                break;
-            case FieldKind.Uuid:
-                size.WriteLine("return 16;");
-                write.WriteLine("w.WriteUuid(item);");
-                read.WriteLine($"return r.TryReadUuid({name}, out item);");
-                minSize = 16;
-                break;
-            case FieldKind.Hash:
-                size.WriteLine($"return {W}.WireSize.Hash(item, {name});");
-                write.WriteLine("w.WriteHash(item);");
-                read.WriteLine($"return r.TryReadHash({name}, out item);");
-                minSize = 4;
-                break;
-            case FieldKind.Strings:
-                size.WriteLine($"return {W}.WireSize.Strings(item);");
-                write.WriteLine("w.WriteStrings(item);");
-                read.WriteLine($"return r.TryReadStrings({name}, out item);");
-                minSize = 4;
-                break;
+            }
             case FieldKind.Enum:
             {
                 var e = context.Enum(item.TypeRef);

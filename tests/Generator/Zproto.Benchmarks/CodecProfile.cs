@@ -29,7 +29,6 @@ internal static class CodecProfile
         [
             ("generated decode, utf8 <- memory", () => b.Log_utf8_decode() is null ? 0 : 1),
             ("hand-written straight-line decode, utf8 <- memory", () => HandWrittenUtf8(s_memory) is null ? 0 : 1),
-            ("generated reads, one method per message, reader by ref, utf8", () => PerMessageUtf8(s_memory) is null ? 0 : 1),
             ("  record alone: new Log { 8 properties } (utf8)", () => NewUtf8Record().Level),
             ("  2 x Utf8.IsValid (host, data)", () => (Utf8.IsValid(s_host) ? 1 : 0) + (Utf8.IsValid(s_data) ? 1 : 0)),
             ("  2 x Ascii.IsValid (host, data)", () => (Ascii.IsValid(s_host) ? 1 : 0) + (Ascii.IsValid(s_data) ? 1 : 0)),
@@ -72,49 +71,6 @@ internal static class CodecProfile
         Utf8.FromUtf16(CFixtures.Log.Host, s_out.AsSpan(22), out _, out var host);
         Utf8.FromUtf16(CFixtures.Log.Data, s_out.AsSpan(35), out _, out var data);
         return host + data;
-    }
-
-    /// <summary>The generated decoder's reads and checks, but in a method of LOG's own, with the reader passed by reference.</summary>
-    private static ZprotoExampleUtf8.Log? PerMessageUtf8(ReadOnlyMemory<byte> memory)
-    {
-        var r = new Zproto.Wire.ZprotoReader(memory);
-        if (!r.TryReadNumber2("signature", out var signature) || signature != 0xAAA0)
-            return null;
-        if (!r.TryReadNumber1("id", out var id) || id != 1)
-            return null;
-        return DecodeLog(ref r, 1);
-    }
-
-    private static ZprotoExampleUtf8.Log? DecodeLog(ref Zproto.Wire.ZprotoReader r, int frameCount)
-    {
-        if (!r.TryReadNumber2("sequence", out var fSequence))
-            return null;
-        if (!r.TryReadNumber2("version", out var fVersion))
-            return null;
-        if (fVersion != 3)
-        {
-            r.Fail(Zproto.Wire.DecodeErrorKind.ConstantMismatch, "version", r.Position - 2, fVersion);
-            return null;
-        }
-        if (!r.TryReadNumber1("level", out var fLevel))
-            return null;
-        if (!r.TryReadNumber1("event", out var fEvent))
-            return null;
-        if (!r.TryReadNumber2("node", out var fNode))
-            return null;
-        if (!r.TryReadNumber2("peer", out var fPeer))
-            return null;
-        if (!r.TryReadNumber8("time", out var fTime))
-            return null;
-        if (!r.TryReadUtf8String("host", out var fHost))
-            return null;
-        if (!r.TryReadUtf8Longstr("data", out var fData))
-            return null;
-        if (!r.TryReadEnd("LOG"))
-            return null;
-        if (!Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "LOG"))
-            return null;
-        return new ZprotoExampleUtf8.Log { Sequence = fSequence, Level = fLevel, Event = fEvent, Node = fNode, Peer = fPeer, Time = fTime, Host = fHost, Data = fData };
     }
 
     /// <summary>The LOG decode written by hand: one length check for the fixed part, then plain reads.</summary>
