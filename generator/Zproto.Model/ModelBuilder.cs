@@ -35,7 +35,7 @@ internal sealed partial class ModelBuilder
     // Members every generated record has; a field or section may not take them.
     private static readonly HashSet<string> s_reservedMemberNames = new(StringComparer.Ordinal)
     {
-        "MessageId", "MessageName", "GetEncodedLengthCore", "WriteCore", "AddExtraFramesCore",
+        "MessageId", "MessageName", "GetEncodedLengthCore", "GetEncodedLengthBoundCore", "WriteCore", "AddExtraFramesCore",
         "EqualityContract", "Equals", "GetHashCode", "ToString", "GetType", "PrintMembers", "Deconstruct", "MemberwiseClone", "Finalize",
     };
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text;
 using Zproto.CodeGen.Rendering;
 using Zproto.CodeGen.Views;
@@ -24,7 +25,7 @@ public static partial class Binder
         if (discriminated)
         {
             // Header fields are read once, before the switch on the discriminator, into method-level locals.
-            var header = new FieldEmitter(context, "h", idLiteral: null);
+            var header = new FieldEmitter(context, "Header", "h", idLiteral: null);
             foreach (var f in spec.Header)
                 header.Add(f);
             header.Flush();
@@ -37,10 +38,11 @@ public static partial class Binder
 
         var messages = new List<MessageView>();
         var needsFrames = false;
+        var usesFrameCount = false;
         foreach (var m in spec.Messages)
         {
             var className = Naming.Pascal(m.Name);
-            var emitter = new FieldEmitter(context, "b", idLiteral: CSharp.Number(m.Id));
+            var emitter = new FieldEmitter(context, className, "b", idLiteral: CSharp.Number(m.Id), onFail: "return null;");
             var properties = new List<PropertyView>();
             var order = 0;
             foreach (var f in spec.Header)
@@ -54,7 +56,7 @@ public static partial class Binder
 
             // In zproto layouts header fields are ordinary leading fields; with a discriminator they
             // were read before dispatch, but each message still writes them (with its own id).
-            var writeOnly = discriminated ? new FieldEmitter(context, "h", idLiteral: CSharp.Number(m.Id)) : null;
+            var writeOnly = discriminated ? new FieldEmitter(context, "Header", "h", idLiteral: CSharp.Number(m.Id)) : null;
             foreach (var f in spec.Header)
             {
                 if (writeOnly is not null) writeOnly.Add(f);
@@ -85,15 +87,41 @@ public static partial class Binder
             }
             ops.AddRange(emitter.Ops);
             var sizeTerms = new List<string>(emitter.SizeTerms);
+            var boundTerms = new List<string>(emitter.BoundTerms);
             if (writeOnly is not null)
+            {
                 sizeTerms.InsertRange(0, writeOnly.SizeTerms);
+                boundTerms.InsertRange(0, writeOnly.BoundTerms);
+            }
             if (spec.PubSub)
+            {
                 sizeTerms.Insert(0, $"{CSharp.Wire}.WireSize.Topic(this.Topic)");
+                boundTerms.Insert(0, $"{CSharp.Wire}.WireSize.Topic(this.Topic)");
+            }
             var checks = new CodeWriter();
             if (writeOnly is not null)
                 checks.WriteLines(writeOnly.EncodeChecks.ToLines());
             checks.WriteLines(emitter.EncodeChecks.ToLines());
             needsFrames |= emitter.FrameOps.Count > 0;
+            var endsWithMsg = emitter.FrameOps.Count > 0 && emitter.FrameOps[emitter.FrameOps.Count - 1].IsMsg;
+            var decodeParameters = new List<(string Type, string Name)>();
+            if (spec.PubSub)
+                decodeParameters.Add(("string", "topic"));
+            if (discriminated)
+            {
+                // Header values were read before dispatch; the message's record takes them as they are.
+                foreach (var f in spec.Header)
+                {
+                    if (!f.Discriminator && f.Value is null)
+                        decodeParameters.Add((PropertyType(context, f), FieldEmitter.LocalName(f.Name)));
+                }
+            }
+            if (emitter.FrameOps.Count > 0)
+                decodeParameters.Add(($"global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>>?", "frames"));
+            var checksFrames = !endsWithMsg || emitter.FrameOps.Exists(op => !op.IsMsg);
+            if (checksFrames)
+                decodeParameters.Add(("int", "frameCount"));
+            usesFrameCount |= checksFrames;
             messages.Add(new MessageView
             {
                 ModelName = m.Name,
@@ -102,11 +130,14 @@ public static partial class Binder
                 Record = Record(className, m.Doc, $"The {m.Name} message.", properties, hasBase: true),
                 FixedSize = prefixSize + (writeOnly?.FixedSize ?? 0) + emitter.FixedSize,
                 SizeTerms = sizeTerms.ToEquatableArray(),
+                BoundTerms = boundTerms.SequenceEqual(sizeTerms) ? EquatableArray<string>.Empty : boundTerms.ToEquatableArray(),
                 EncodeChecks = checks.ToLines(),
                 Ops = ops.ToEquatableArray(),
                 Frames = emitter.FrameOps.ToEquatableArray(),
                 HasExtraFrames = emitter.FrameOps.Count > 0,
-                EndsWithMsg = emitter.FrameOps.Count > 0 && emitter.FrameOps[emitter.FrameOps.Count - 1].IsMsg,
+                EndsWithMsg = endsWithMsg,
+                DecodeParameters = string.Concat(decodeParameters.ConvertAll(p => $", {p.Type} {p.Name}")),
+                DecodeArguments = string.Concat(decodeParameters.ConvertAll(p => ", " + p.Name)),
                 FrameCount = 1 + emitter.FrameOps.Count,
                 Construct = ConstructExpression($"{context.QualifiedClass}.{className}", construct, spec.PubSub),
             });
@@ -124,11 +155,13 @@ public static partial class Binder
             SignatureByte = "0x" + ((0xA0 | spec.Signature) & 0xFF).ToString("X2", CultureInfo.InvariantCulture),
             HasMaxSize = spec.MaxSize > 0 && spec.Framing == Framing.Datagram,
             NeedsFramesForDecode = needsFrames,
+            UsesFrameCount = usesFrameCount,
             IdType = idType,
             HeaderOps = headerOps.ToEquatableArray(),
             DiscriminatorLocal = discriminatorLocal,
             IdOffset = idOffset,
             Messages = messages.ToEquatableArray(),
+            ListItemMethods = context.ListItemMethods,
         };
     }
 

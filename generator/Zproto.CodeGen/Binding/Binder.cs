@@ -139,8 +139,32 @@ public static partial class Binder
     /// <summary>Per-protocol facts the field binder needs.</summary>
     internal sealed class BindContext(ProtocolSpec spec, string qualifiedClass)
     {
+        private readonly List<EquatableArray<string>> _listItemMethods = new();
+
         public ProtocolSpec Spec { get; } = spec;
         public string QualifiedClass { get; } = qualifiedClass;
+
+        /// <summary>The methods that measure, write and read list items, in the order the fields first need them.</summary>
+        public EquatableArray<CodeBlockView> ListItemMethods
+        {
+            get
+            {
+                var blocks = new List<CodeBlockView>();
+                foreach (var lines in _listItemMethods)
+                    blocks.Add(new CodeBlockView(lines));
+                return blocks.ToEquatableArray();
+            }
+        }
+
+        /// <summary>
+        /// Adds a list-item method. Header fields are bound once for reading and again with each
+        /// message for writing, so the same method arrives more than once; it is kept once.
+        /// </summary>
+        public void AddListItemMethod(EquatableArray<string> lines)
+        {
+            if (!_listItemMethods.Contains(lines))
+                _listItemMethods.Add(lines);
+        }
 
         public TypeSpec Type(string key)
         {

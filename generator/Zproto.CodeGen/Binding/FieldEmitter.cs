@@ -14,8 +14,10 @@ namespace Zproto.CodeGen.Binding;
 /// decoded record's initializer. Writes read <c>this.Property</c>; reads fill locals named
 /// <c>fProperty</c>, which cannot collide with the decoder's own locals. Every statement is
 /// written through a <see cref="CodeWriter"/>; a failed decode check runs <paramref name="onFail"/>.
+/// A list's items are measured, written and read by private static methods named for
+/// <paramref name="owner"/> (the message, or <c>Header</c>) and the field, collected in the context.
 /// </summary>
-internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefix, string? idLiteral, string onFail = "goto fail;")
+internal sealed class FieldEmitter(Binder.BindContext context, string owner, string groupPrefix, string? idLiteral, string onFail = "goto fail;")
 {
     private const string W = CSharp.Wire;
     private readonly List<FieldSpec> _bitRun = new();
@@ -23,6 +25,11 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
 
     public List<OpView> Ops { get; } = new();
     public List<string> SizeTerms { get; } = new();
+    /// <summary>
+    /// The same terms as <see cref="SizeTerms"/>, except that a text value's is an upper bound that
+    /// needs no UTF-8 count (see WireSize.StringBound).
+    /// </summary>
+    public List<string> BoundTerms { get; } = new();
     /// <summary>Statements run before encoding, over <c>this</c>.</summary>
     public CodeWriter EncodeChecks { get; } = new();
     public List<string> Construct { get; } = new();
@@ -59,6 +66,12 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
         var value = AddField(f, "this." + Naming.Pascal(f.Name), LocalName(f.Name), f.Name);
         if (f.Value is null)
             Construct.Add($"{Naming.Pascal(f.Name)} = {value}");
+    }
+
+    private void AddSize(string exact, string? bound = null)
+    {
+        SizeTerms.Add(exact);
+        BoundTerms.Add(bound ?? exact);
     }
 
     /// <summary>Ends any open run of bit fields (the model checks guarantee runs fill whole octets).</summary>
@@ -119,19 +132,31 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
                 var method = f.Rest ? "RestString" : f.Kind == FieldKind.String ? "String" : "Longstr";
                 // Utf8Text values are written through the same-named overloads but read without transcoding.
                 var readMethod = Utf8Prefix(f) + method;
+                if (f.Value is not null && !f.Rest)
+                {
+                    // A constant is compared as UTF-8 octets where it lies: nothing is decoded or allocated.
+                    var suffix = f.Kind == FieldKind.String ? "String" : "Longstr";
+                    FixedSize += (f.Kind == FieldKind.String ? 1 : 4) + Encoding.UTF8.GetByteCount(f.Value);
+                    Ops.Add(new OpView
+                    {
+                        Write = $"w.Write{method}({CSharp.Literal(f.Value)});",
+                        Read = $"r.TryReadConstant{suffix}({name}, {CSharp.Literal(f.Value)}u8)",
+                    });
+                    return local;
+                }
                 var checks = new CodeWriter();
                 if (f.Value is not null)
                 {
-                    // The offset of a mismatch is where the value starts (its length prefix, if any):
-                    // the string just read is valid UTF-8, so its octet count is exact.
-                    var prefix = f.Rest ? 0 : f.Kind == FieldKind.String ? 1 : 4;
-                    FixedSize += prefix + Encoding.UTF8.GetByteCount(f.Value);
+                    // A rest-of-frame constant: the mismatch is reported where the text starts.
+                    FixedSize += Encoding.UTF8.GetByteCount(f.Value);
                     Fail(checks, $"{local} != {CSharp.Literal(f.Value)}",
-                        $"r.Fail({Binder.ErrorKindName}.ConstantMismatch, {name}, r.Position - {prefix} - global::System.Text.Encoding.UTF8.GetByteCount({local}));");
+                        $"r.Fail({Binder.ErrorKindName}.ConstantMismatch, {name}, r.Position - global::System.Text.Encoding.UTF8.GetByteCount({local}));");
                 }
                 else
                 {
-                    SizeTerms.Add(f.Kind == FieldKind.String && !f.Rest ? $"{W}.WireSize.String({access}, {name})" : $"{W}.WireSize.{method}({access})");
+                    var exact = f.Kind == FieldKind.String && !f.Rest ? $"{W}.WireSize.String({access}, {name})" : $"{W}.WireSize.{method}({access})";
+                    AddSize(exact, f.Rest || Binder.IsUtf8Text(context, f) ? exact
+                        : f.Kind == FieldKind.String ? $"{W}.WireSize.StringBound({access}, {name})" : $"{W}.WireSize.LongstrBound({access})");
                 }
                 Ops.Add(new OpView
                 {
@@ -142,19 +167,19 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
                 return local;
             }
             case FieldKind.Strings:
-                SizeTerms.Add($"{W}.WireSize.Strings({access})");
+                AddSize($"{W}.WireSize.Strings({access})");
                 Ops.Add(new OpView { Write = $"w.WriteStrings({access});", Read = $"r.TryReadStrings({name}, out var {local})" });
                 return local;
             case FieldKind.Hash:
-                SizeTerms.Add($"{W}.WireSize.Hash({access}, {name})");
+                AddSize($"{W}.WireSize.Hash({access}, {name})");
                 Ops.Add(new OpView { Write = $"w.WriteHash({access});", Read = $"r.TryReadHash({name}, out var {local})" });
                 return local;
             case FieldKind.Chunk when f.Rest:
-                SizeTerms.Add($"{access}.Length");
+                AddSize($"{access}.Length");
                 Ops.Add(new OpView { Write = $"w.WriteRaw({access}.Span);", Read = $"r.TryReadRestBytes({name}, out var {local})" });
                 return local;
             case FieldKind.Chunk:
-                SizeTerms.Add($"{W}.WireSize.Chunk({access})");
+                AddSize($"{W}.WireSize.Chunk({access})");
                 Ops.Add(new OpView { Write = $"w.WriteChunk({access}.Span);", Read = $"r.TryReadChunk({name}, out var {local})" });
                 return local;
             case FieldKind.Uuid:
@@ -162,7 +187,7 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
                 Ops.Add(new OpView { Write = $"w.WriteUuid({access});", Read = $"r.TryReadUuid({name}, out var {local})" });
                 return local;
             case FieldKind.Msg:
-                SizeTerms.Add($"{W}.WireSize.PackedFrames({access})");
+                AddSize($"{W}.WireSize.PackedFrames({access})");
                 Ops.Add(new OpView { Write = $"w.WritePackedFrames({access});", Read = $"r.TryReadPackedFrames({name}, out var {local})" });
                 return local;
             case FieldKind.Composite:
@@ -180,16 +205,13 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
             case FieldKind.List:
             {
                 var item = f.Item!;
-                var itemType = Binder.PropertyType(context, item);
-                var code = ListItemCode(item, name, itemType);
-                // Items are checked (enum values, octets sizes, ...) where they are measured, before anything is written.
-                SizeTerms.Add(code.Checks.Length == 0
-                    ? $"{W}.WireSize.List({access}, static item => {code.Size})"
-                    : $"{W}.WireSize.List({access}, static item => {{ {code.Checks} return {code.Size}; }})");
+                var methods = ListItemMethods(item, wireName);
+                // The item type cannot be inferred from a method group and an 'out var'.
+                AddSize($"{W}.WireSize.List({access}, {methods.Size})");
                 Ops.Add(new OpView
                 {
-                    Write = $"w.WriteList({access}, static (ref {W}.ZprotoWriter w, {itemType} item) => {{ {code.Write} }});",
-                    Read = $"r.TryReadList({name}, {code.MinSize}, static (ref {W}.ZprotoReader r, out {itemType} item) => {{ {code.Read} }}, out var {local})",
+                    Write = $"w.WriteList({access}, {methods.Write});",
+                    Read = $"r.TryReadList<{Binder.PropertyType(context, item)}>({name}, {methods.MinSize}, {methods.Read}, out var {local})",
                 });
                 return local;
             }
@@ -198,52 +220,127 @@ internal sealed class FieldEmitter(Binder.BindContext context, string groupPrefi
         }
     }
 
-    private (string Size, string Write, string Read, int MinSize, string Checks) ListItemCode(FieldSpec item, string name, string itemType)
+    /// <summary>
+    /// Adds the three methods that measure, write and read one item of the list field
+    /// <paramref name="wireName"/> to the context; returns their names and the item's least size.
+    /// Items are checked (enum values, octets sizes, ...) where they are measured, before anything is written.
+    /// </summary>
+    private (string Size, string Write, string Read, int MinSize) ListItemMethods(FieldSpec item, string wireName)
     {
+        var name = CSharp.Literal(wireName);
+        var itemType = Binder.PropertyType(context, item);
+        var size = new CodeWriter();
+        var write = new CodeWriter();
+        var read = new CodeWriter();
+        int minSize;
         switch (item.Kind)
         {
-            case FieldKind.Boolean: return ("1", "w.WriteBoolean(item);", $"return r.TryReadBoolean({name}, out item);", 1, "");
-            case FieldKind.String: return ($"{W}.WireSize.String(item, {name})", "w.WriteString(item);", $"return r.TryRead{Utf8Prefix(item)}String({name}, out item);", 1, "");
-            case FieldKind.Longstr: return ($"{W}.WireSize.Longstr(item)", "w.WriteLongstr(item);", $"return r.TryRead{Utf8Prefix(item)}Longstr({name}, out item);", 4, "");
-            case FieldKind.Chunk: return ($"{W}.WireSize.Chunk(item)", "w.WriteChunk(item.Span);", $"return r.TryReadChunk({name}, out item);", 4, "");
-            case FieldKind.Uuid: return ("16", "w.WriteUuid(item);", $"return r.TryReadUuid({name}, out item);", 16, "");
-            case FieldKind.Hash: return ($"{W}.WireSize.Hash(item, {name})", "w.WriteHash(item);", $"return r.TryReadHash({name}, out item);", 4, "");
-            case FieldKind.Strings: return ($"{W}.WireSize.Strings(item)", "w.WriteStrings(item);", $"return r.TryReadStrings({name}, out item);", 4, "");
+            case FieldKind.Boolean or FieldKind.String or FieldKind.Longstr or FieldKind.Chunk or FieldKind.Uuid or FieldKind.Hash or FieldKind.Strings:
+            {
+                // One call each: the item's size, its write and its read.
+                var (itemSize, itemWrite, itemRead, least) = item.Kind switch
+                {
+                    FieldKind.Boolean => ("1", "w.WriteBoolean(item);", $"r.TryReadBoolean({name}, out item)", 1),
+                    FieldKind.String => ($"{W}.WireSize.String(item, {name})", "w.WriteString(item);", $"r.TryRead{Utf8Prefix(item)}String({name}, out item)", 1),
+                    FieldKind.Longstr => ($"{W}.WireSize.Longstr(item)", "w.WriteLongstr(item);", $"r.TryRead{Utf8Prefix(item)}Longstr({name}, out item)", 4),
+                    FieldKind.Chunk => ($"{W}.WireSize.Chunk(item)", "w.WriteChunk(item.Span);", $"r.TryReadChunk({name}, out item)", 4),
+                    FieldKind.Uuid => ("16", "w.WriteUuid(item);", $"r.TryReadUuid({name}, out item)", 16),
+                    FieldKind.Hash => ($"{W}.WireSize.Hash(item, {name})", "w.WriteHash(item);", $"r.TryReadHash({name}, out item)", 4),
+                    _ => ($"{W}.WireSize.Strings(item)", "w.WriteStrings(item);", $"r.TryReadStrings({name}, out item)", 4),
+                };
+                size.WriteLine($"return {itemSize};");
+                write.WriteLine(itemWrite);
+                read.WriteLine($"return {itemRead};");
+                minSize = least;
+                break;
+            }
             case FieldKind.Enum:
             {
                 var e = context.Enum(item.TypeRef);
-                var read = new CodeWriter()
-                    .WriteLine("item = default;")
-                    .WriteLine($"if (!r.TryReadNumber{e.Size}({name}, out var raw)) return false;");
-                WriteEnumCheck(read, e, "raw", name, $"r.Position - {e.Size}", "item = default;", "return false;");
+                WriteEnumEncodeCheck(size, e, "item", name);
+                size.WriteLine($"return {CSharp.Number(e.Size)};");
+                write.WriteLine($"w.WriteNumber{e.Size}(({CSharp.UnsignedType(e.Size * 8)})item);");
+                read.WriteLine("item = default;");
+                ReturnFalseUnless(read, $"r.TryReadNumber{e.Size}({name}, out var raw)");
+                WriteEnumCheck(read, e, "raw", name, $"r.Position - {e.Size}", "return false;");
                 read.WriteLine($"item = ({itemType})raw;").WriteLine("return true;");
-                var check = new CodeWriter();
-                WriteEnumEncodeCheck(check, e, "item", name);
-                return (CSharp.Number(e.Size), $"w.WriteNumber{e.Size}(({CSharp.UnsignedType(e.Size * 8)})item);",
-                    read.ToSingleLine(), e.Size, check.ToSingleLine());
+                minSize = e.Size;
+                break;
             }
             case FieldKind.Composite:
             {
                 // A composite item is read with a nested emitter over "item", then constructed.
-                var nested = new FieldEmitter(context, "c", null, "return false;");
-                var value = nested.AddField(item, "item", "i", item.Name);
-                var read = new CodeWriter().WriteLine("item = default!;");
+                var nested = new FieldEmitter(context, owner, "c", null, "return false;");
+                var value = nested.AddField(item, "item", "i", wireName);
+                size.WriteLines(nested.EncodeChecks.ToLines());
+                var terms = new List<string>(nested.SizeTerms);
+                if (nested.FixedSize > 0 || terms.Count == 0)
+                    terms.Insert(0, CSharp.Number(nested.FixedSize));
+                if (terms.Count == 1)
+                {
+                    size.WriteLine($"return {terms[0]};");
+                }
+                else
+                {
+                    size.WriteLine($"return {terms[0]}");
+                    size.Indent();
+                    for (var i = 1; i < terms.Count; i++)
+                        size.WriteLine($"+ {terms[i]}" + (i == terms.Count - 1 ? ";" : ""));
+                    size.Unindent();
+                }
+                foreach (var op in nested.Ops)
+                    write.WriteLine(op.Write);
+                // An out value must be assigned on every path, the failed reads' included.
+                read.WriteLine("item = default!;");
                 foreach (var op in nested.Ops)
                 {
-                    read.WriteLine($"if (!{op.Read}) return false;");
+                    ReturnFalseUnless(read, op.Read);
+                    read.WriteLines(op.AfterRead);
                     read.WriteLines(op.Checks);
                 }
                 read.WriteLine($"item = {value};").WriteLine("return true;");
-                var size = new List<string> { CSharp.Number(nested.FixedSize) };
-                size.AddRange(nested.SizeTerms);
-                var write = new CodeWriter();
-                foreach (var op in nested.Ops)
-                    write.WriteLine(op.Write);
-                return (string.Join(" + ", size), write.ToSingleLine(), read.ToSingleLine(), Math.Max(1, nested.FixedSize), nested.EncodeChecks.ToSingleLine());
+                minSize = Math.Max(1, nested.FixedSize);
+                break;
             }
             default:
                 throw new InvalidOperationException($"{item.Kind} cannot be a list item");
         }
+
+        var stem = owner;
+        foreach (var part in wireName.Split('.'))
+            stem += Naming.Pascal(part);
+        context.AddListItemMethod(Method($"private static int Get{stem}ItemLength({itemType} item)", size));
+        context.AddListItemMethod(Method($"private static void Write{stem}Item(ref {W}.ZprotoWriter w, {itemType} item)", write));
+        context.AddListItemMethod(Method($"private static bool TryRead{stem}Item(ref {W}.ZprotoReader r, out {itemType} item)", read));
+        return ($"Get{stem}ItemLength", $"Write{stem}Item", $"TryRead{stem}Item", minSize);
+    }
+
+    private static void ReturnFalseUnless(CodeWriter w, string read)
+    {
+        w.WriteLine($"if (!{read})");
+        w.Indent();
+        w.WriteLine("return false;");
+        w.Unindent();
+    }
+
+    /// <summary>A method with <paramref name="body"/>: expression-bodied when the body is one statement.</summary>
+    private static EquatableArray<string> Method(string signature, CodeWriter body)
+    {
+        var lines = body.ToLines();
+        var method = new CodeWriter();
+        if (lines.Count == 1)
+        {
+            var statement = lines[0];
+            method.WriteLine(signature);
+            method.Indent();
+            method.WriteLine("=> " + (statement.StartsWith("return ", StringComparison.Ordinal) ? statement.Substring("return ".Length) : statement));
+            method.Unindent();
+        }
+        else
+        {
+            method.OpenBlock(signature).WriteLines(lines).CloseBlock();
+        }
+        return method.ToLines();
     }
 
     private string Utf8Prefix(FieldSpec f) => Binder.IsUtf8Text(context, f) ? "Utf8" : "";

@@ -30,6 +30,8 @@ public sealed record ProtocolView
     /// <summary>The codec enforces MaxSize on every message (datagram framing).</summary>
     public bool HasMaxSize { get; init; }
     public bool NeedsFramesForDecode { get; init; }
+    /// <summary>Some message checks how many frames arrived (every message that does not end with a <c>msg</c>, or has <c>frame</c> fields).</summary>
+    public bool UsesFrameCount { get; init; }
     public string IdType { get; init; } = "byte";
     /// <summary>Header ops read once before dispatch (discriminator layouts only).</summary>
     public EquatableArray<OpView> HeaderOps { get; init; } = EquatableArray<OpView>.Empty;
@@ -40,8 +42,13 @@ public sealed record ProtocolView
     public EquatableArray<EnumView> Enums { get; init; } = EquatableArray<EnumView>.Empty;
     public EquatableArray<RecordView> Types { get; init; } = EquatableArray<RecordView>.Empty;
     public EquatableArray<MessageView> Messages { get; init; } = EquatableArray<MessageView>.Empty;
+    /// <summary>The private static methods that measure, write and read one item of a list field.</summary>
+    public EquatableArray<CodeBlockView> ListItemMethods { get; init; } = EquatableArray<CodeBlockView>.Empty;
     public EquatableArray<TextMessageView> TextMessages { get; init; } = EquatableArray<TextMessageView>.Empty;
 }
+
+/// <summary>A member written by the binder (a whole method), as lines relative to the member's indentation.</summary>
+public sealed record CodeBlockView(EquatableArray<string> Lines);
 
 /// <summary>A named constant.</summary>
 public sealed record DefineView(string Name, string Type, string Literal, EquatableArray<string> DocLines);
@@ -93,6 +100,11 @@ public sealed record MessageView
     public required int FixedSize { get; init; }
     /// <summary>Variable size terms, each an expression over <c>this</c>.</summary>
     public required EquatableArray<string> SizeTerms { get; init; }
+    /// <summary>
+    /// Size terms whose text values are upper bounds that need no UTF-8 count, or empty when every
+    /// term is exact already (no <c>string</c> values): the encoder sizes a destination with them.
+    /// </summary>
+    public EquatableArray<string> BoundTerms { get; init; } = EquatableArray<string>.Empty;
     /// <summary>Lines of the checks run before encoding (bit widths, enum values), statements over <c>this</c>.</summary>
     public required EquatableArray<string> EncodeChecks { get; init; }
     /// <summary>Frame 0 ops, in wire order, after any prefix.</summary>
@@ -104,6 +116,10 @@ public sealed record MessageView
     public bool EndsWithMsg { get; init; }
     /// <summary>Frames the message has when it does not end with a <c>msg</c>: frame 0 plus its <c>frame</c> fields.</summary>
     public int FrameCount { get; init; } = 1;
+    /// <summary>The parameters of the message's decode method after the reader (", type name" each): header values, topic, frames.</summary>
+    public string DecodeParameters { get; init; } = "";
+    /// <summary>The arguments that match <see cref="DecodeParameters"/> (", name" each).</summary>
+    public string DecodeArguments { get; init; } = "";
     /// <summary>The expression that creates the decoded record from the read locals.</summary>
     public required string Construct { get; init; }
 }

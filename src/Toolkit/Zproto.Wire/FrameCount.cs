@@ -8,30 +8,20 @@ namespace Zproto.Wire;
 public static class FrameCount
 {
     /// <summary>Whether frame <paramref name="index"/> (holding field <paramref name="field"/>) arrived;
-    /// otherwise <paramref name="failure"/> is set to a <see cref="DecodeErrorKind.MissingFrame"/> error.</summary>
+    /// otherwise the reader records a <see cref="DecodeErrorKind.MissingFrame"/> error.</summary>
     /// <param name="frameCount">How many frames the message arrived in.</param>
     /// <param name="index">The zero-based frame the field is in.</param>
     /// <param name="field">The model name of the field, for the error.</param>
-    /// <param name="failure">Set on failure; left as it was otherwise.</param>
-    public static bool Has(int frameCount, int index, string field, ref DecodeError? failure)
-    {
-        if (frameCount > index)
-            return true;
-        failure = new DecodeError(DecodeErrorKind.MissingFrame, field, index, 0);
-        return false;
-    }
+    /// <param name="reader">The reader of frame 0, which records the failure.</param>
+    public static bool Has(ref ZprotoReader reader, int frameCount, int index, string field) =>
+        frameCount > index || reader.Fail(new DecodeError(DecodeErrorKind.MissingFrame, field, index, 0));
 
     /// <summary>Whether a message that reads <paramref name="used"/> frames arrived in no more than that;
-    /// otherwise <paramref name="failure"/> is set to a <see cref="DecodeErrorKind.TrailingFrames"/> error at the first extra frame.</summary>
+    /// otherwise the reader records a <see cref="DecodeErrorKind.TrailingFrames"/> error at the first extra frame.</summary>
     /// <param name="frameCount">How many frames the message arrived in.</param>
     /// <param name="used">How many frames the message reads.</param>
     /// <param name="message">The model name of the message, for the error.</param>
-    /// <param name="failure">Set on failure; left as it was otherwise.</param>
-    public static bool HasNoTrailing(int frameCount, int used, string message, ref DecodeError? failure)
-    {
-        if (frameCount <= used)
-            return true;
-        failure = new DecodeError(DecodeErrorKind.TrailingFrames, message, used, 0, frameCount - used);
-        return false;
-    }
+    /// <param name="reader">The reader of frame 0, which records the failure.</param>
+    public static bool HasNoTrailing(ref ZprotoReader reader, int frameCount, int used, string message) =>
+        frameCount <= used || reader.Fail(new DecodeError(DecodeErrorKind.TrailingFrames, message, used, 0, frameCount - used));
 }

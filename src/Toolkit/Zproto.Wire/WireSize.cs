@@ -21,6 +21,24 @@ public static class WireSize
         return 1 + CheckStringLength(count, field);
     }
 
+    /// <summary>
+    /// The largest upper bound (<see cref="StringBound"/> and <see cref="LongstrBound"/>) for which a
+    /// generated encoder asks an <c>IBufferWriter</c> for that many octets instead of measuring exactly.
+    /// </summary>
+    public const int DirectWriteLimit = 4096;
+
+    /// <summary>
+    /// At least <see cref="String(string, string)"/>, without counting UTF-8: a UTF-16 unit never
+    /// takes more than 3 octets. A value that could exceed 255 octets is counted, so the limit is
+    /// still enforced before anything is written.
+    /// </summary>
+    public static int StringBound(string? value, string field) =>
+        value is null ? 1 : value.Length <= MaxStringLength / 3 ? 1 + 3 * value.Length : String(value, field);
+
+    /// <summary>At least <see cref="Longstr(string)"/>, without counting UTF-8 (see <see cref="StringBound"/>).</summary>
+    public static int LongstrBound(string? value) =>
+        value is null ? 4 : value.Length <= (int.MaxValue - 4) / 3 ? 4 + 3 * value.Length : Longstr(value);
+
     /// <summary>Size of a <c>longstr</c>: 4 + UTF-8 octets.</summary>
     public static int Longstr(string? value) => 4 + (value is null ? 0 : Encoding.UTF8.GetByteCount(value));
 

@@ -10,6 +10,7 @@ namespace Zproto.Benchmarks;
 /// <remarks>
 /// <c>-- --codec-cpu-time</c> prints the processor time per operation of each <see cref="CFixturesBenchmarks"/>
 /// case (best of 3 runs), the C benchmark's method, for when the machine is too loaded for wall time.
+/// <c>-- --codec-profile</c> prints the processor time of the parts of one LOG decode and encode (<see cref="CodecProfile"/>).
 /// <c>-- --generation-cpu-time</c> instead prints the processor time of one generation of every
 /// model (after warm-up): on a shared machine under heavy load, wall time measures the other
 /// tenants as much as the generator, processor time does not.
@@ -26,6 +27,11 @@ public static class Program
         if (args is ["--codec-cpu-time"])
         {
             CFixturesBenchmarks.CpuTime();
+            return;
+        }
+        if (args is ["--codec-profile"])
+        {
+            CodecProfile.Run();
             return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

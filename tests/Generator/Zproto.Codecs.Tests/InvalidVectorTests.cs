@@ -203,6 +203,10 @@ public class InvalidVectorTests
         var frame = Convert.FromHexString("aaaa01" + "08" + Convert.ToHexString("MALAMUTX"u8) + "0001" + "00");
         Assert.False(BinaryCodecs.ZpMsg.TryDecode(frame, out _, out var error));
         Assert.Equal(new DecodeError(ConstantMismatch, "protocol", 0, 3), error);
+        // Octets that are not UTF-8 are reported as such, as a decoder that transcoded the string would.
+        var invalid = Convert.FromHexString("aaaa01" + "08" + "4d414c414d5554c3" + "0001" + "00");
+        Assert.False(BinaryCodecs.ZpMsg.TryDecode(invalid, out _, out error));
+        Assert.Equal(new DecodeError(InvalidUtf8, "protocol", 0, 3), error);
         // A string constant cut short is a truncation, not a mismatch.
         Assert.False(BinaryCodecs.ZpMsg.TryDecode(frame.AsSpan(0, 8), out _, out error));
         Assert.Equal(new DecodeError(Truncated, "protocol", 0, 3, 8), error);

@@ -18,22 +18,34 @@ namespace Zproto.Generated
         /// <exception cref="global::System.ArgumentException"><paramref name="destination"/> is too small.</exception>
         public static int Encode(Message message, global::System.Span<byte> destination)
         {
-            var length = GetEncodedLength(message);
-            if (destination.Length < length)
-                throw new global::System.ArgumentException($"{message.MessageName} needs {length} octets; the destination has {destination.Length}", nameof(destination));
+            global::System.ArgumentNullException.ThrowIfNull(message);
+            // A destination with room for the message's upper bound is written straight away, so each
+            // string is transcoded once instead of counted first; the bound runs every check. A
+            // negative bound (an overflow) is as large as can be.
+            var bound = message.GetEncodedLengthBoundCore();
+            if ((uint)bound > (uint)destination.Length)
+            {
+                var length = GetEncodedLength(message);
+                if (destination.Length < length)
+                    throw new global::System.ArgumentException($"{message.MessageName} needs {length} octets; the destination has {destination.Length}", nameof(destination));
+            }
             var w = new global::Zproto.Wire.ZprotoWriter(destination);
             message.WriteCore(ref w);
-            return length;
+            return w.Position;
         }
 
         /// <summary>Writes frame 0 of <paramref name="message"/> to <paramref name="writer"/>.</summary>
         public static void Encode(Message message, global::System.Buffers.IBufferWriter<byte> writer)
         {
+            global::System.ArgumentNullException.ThrowIfNull(message);
             global::System.ArgumentNullException.ThrowIfNull(writer);
-            var length = GetEncodedLength(message);
-            var w = new global::Zproto.Wire.ZprotoWriter(writer.GetSpan(length));
+            // Small messages take a span of their upper bound (see above); larger ones are measured
+            // exactly, so a long text does not ask the writer for three times its size.
+            var bound = message.GetEncodedLengthBoundCore();
+            var size = (uint)bound <= global::Zproto.Wire.WireSize.DirectWriteLimit ? bound : GetEncodedLength(message);
+            var w = new global::Zproto.Wire.ZprotoWriter(writer.GetSpan(size));
             message.WriteCore(ref w);
-            writer.Advance(length);
+            writer.Advance(w.Position);
         }
 
         /// <summary>Appends the frames after frame 0 (none in this protocol).</summary>
@@ -59,8 +71,11 @@ namespace Zproto.Generated
         public static string GetName(Message message) => message.MessageName;
 
         /// <summary>Decodes a message that is all in one frame.</summary>
-        public static bool TryDecode(global::System.ReadOnlySpan<byte> frame, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error) =>
-            TryDecodeCore(new global::Zproto.Wire.ZprotoReader(frame), frame, null, out message, out error);
+        public static bool TryDecode(global::System.ReadOnlySpan<byte> frame, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
+        {
+            var r = new global::Zproto.Wire.ZprotoReader(frame);
+            return TryDecodeCore(ref r, null, out message, out error);
+        }
 
         /// <summary>Decodes a message from its frames (no routing id). Frame and msg values share the given frames' memory.</summary>
         public static bool TryDecode(global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>> frames, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
@@ -72,7 +87,8 @@ namespace Zproto.Generated
                 error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.MissingFrame, "header", 0, 0);
                 return false;
             }
-            return TryDecodeCore(new global::Zproto.Wire.ZprotoReader(frames[0].Span), frames[0].Span, frames, out message, out error);
+            var r = new global::Zproto.Wire.ZprotoReader(frames[0].Span);
+            return TryDecodeCore(ref r, frames, out message, out error);
         }
 
         private static void WritePrefix(ref global::Zproto.Wire.ZprotoWriter w, Message message)
@@ -82,12 +98,13 @@ namespace Zproto.Generated
             w.WriteNumber1((byte)message.MessageId);
         }
 
-        // r reads frame (over its memory when values may point into it).
-        private static bool TryDecodeCore(global::Zproto.Wire.ZprotoReader r, global::System.ReadOnlySpan<byte> frame, global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>>? frames, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
+        // Reads the prefix and dispatches on the id to the message's own decode method, which keeps
+        // each message's locals out of the others' way. A Decode method returns null when it refuses
+        // the message, with the reason in r; every check, the frame count's included, comes before
+        // the record is built, so a refused message allocates nothing.
+        private static bool TryDecodeCore(ref global::Zproto.Wire.ZprotoReader r, global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>>? frames, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
         {
             var frameCount = frames?.Count ?? 1;
-            // Every failure ends at 'fail': with the reader's error, or with a frame-count failure set here.
-            global::Zproto.Wire.DecodeError? failure = null;
             if (!r.TryReadNumber2("signature", out var signature))
                 goto fail;
             if (signature != (0xAA00 | 0xA7))
@@ -97,155 +114,195 @@ namespace Zproto.Generated
             }
             if (!r.TryReadNumber1("id", out var id))
                 goto fail;
-            // Every check, the frame count's included, comes before the record is built: a rejected message allocates nothing more.
             switch (id)
             {
                 case (byte)MessageId.Hello:
-                {
-                    if (!r.TryReadString("name", out var fName))
-                        goto fail;
-                    if (!r.TryReadEnd("HELLO"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "HELLO", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.EchoMsg.Hello { Name = fName };
+                    message = DecodeHello(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.HelloOk:
-                {
-                    if (!r.TryReadEnd("HELLO-OK"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "HELLO-OK", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.EchoMsg.HelloOk();
+                    message = DecodeHelloOk(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.Echo:
-                {
-                    if (!r.TryReadNumber4("sequence", out var fSequence))
-                        goto fail;
-                    if (!r.TryReadChunk("body", out var fBody))
-                        goto fail;
-                    if (!r.TryReadEnd("ECHO"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "ECHO", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.EchoMsg.Echo { Sequence = fSequence, Body = fBody };
+                    message = DecodeEcho(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.EchoOk:
-                {
-                    if (!r.TryReadNumber4("sequence", out var fSequence))
-                        goto fail;
-                    if (!r.TryReadChunk("body", out var fBody))
-                        goto fail;
-                    if (!r.TryReadEnd("ECHO-OK"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "ECHO-OK", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.EchoMsg.EchoOk { Sequence = fSequence, Body = fBody };
+                    message = DecodeEchoOk(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.Ping:
-                {
-                    if (!r.TryReadEnd("PING"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "PING", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.EchoMsg.Ping();
+                    message = DecodePing(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.PingOk:
-                {
-                    if (!r.TryReadEnd("PING-OK"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "PING-OK", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.EchoMsg.PingOk();
+                    message = DecodePingOk(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.Broadcast:
-                {
-                    if (!r.TryReadString("text", out var fText))
-                        goto fail;
-                    if (!r.TryReadEnd("BROADCAST"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "BROADCAST", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.EchoMsg.Broadcast { Text = fText };
+                    message = DecodeBroadcast(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.Notice:
-                {
-                    if (!r.TryReadString("sender", out var fSender))
-                        goto fail;
-                    if (!r.TryReadString("text", out var fText))
-                        goto fail;
-                    if (!r.TryReadEnd("NOTICE"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "NOTICE", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.EchoMsg.Notice { Sender = fSender, Text = fText };
+                    message = DecodeNotice(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.Wait:
-                {
-                    if (!r.TryReadNumber4("delay", out var fDelay))
-                        goto fail;
-                    if (!r.TryReadEnd("WAIT"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "WAIT", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.EchoMsg.Wait { Delay = fDelay };
+                    message = DecodeWait(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.WaitOk:
-                {
-                    if (!r.TryReadEnd("WAIT-OK"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "WAIT-OK", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.EchoMsg.WaitOk();
+                    message = DecodeWaitOk(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.Goodbye:
-                {
-                    if (!r.TryReadEnd("GOODBYE"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "GOODBYE", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.EchoMsg.Goodbye();
+                    message = DecodeGoodbye(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.GoodbyeOk:
-                {
-                    if (!r.TryReadEnd("GOODBYE-OK"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "GOODBYE-OK", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.EchoMsg.GoodbyeOk();
+                    message = DecodeGoodbyeOk(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.Invalid:
-                {
-                    if (!r.TryReadEnd("INVALID"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "INVALID", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.EchoMsg.Invalid();
+                    message = DecodeInvalid(ref r, frameCount);
                     break;
-                }
                 default:
                     r.Fail(global::Zproto.Wire.DecodeErrorKind.UnknownMessageId, "id", 2, id);
                     goto fail;
             }
+            if (message is null)
+                goto fail;
             error = default;
             return true;
 
         fail:
             message = null;
-            error = failure ?? r.Error;
+            error = r.Error;
             return false;
+        }
+
+        private static Hello? DecodeHello(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadString("name", out var fName))
+                return null;
+            if (!r.TryReadEnd("HELLO"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "HELLO"))
+                return null;
+            return new global::Zproto.Generated.EchoMsg.Hello { Name = fName };
+        }
+
+        private static HelloOk? DecodeHelloOk(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadEnd("HELLO-OK"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "HELLO-OK"))
+                return null;
+            return new global::Zproto.Generated.EchoMsg.HelloOk();
+        }
+
+        private static Echo? DecodeEcho(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadNumber4("sequence", out var fSequence))
+                return null;
+            if (!r.TryReadChunk("body", out var fBody))
+                return null;
+            if (!r.TryReadEnd("ECHO"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "ECHO"))
+                return null;
+            return new global::Zproto.Generated.EchoMsg.Echo { Sequence = fSequence, Body = fBody };
+        }
+
+        private static EchoOk? DecodeEchoOk(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadNumber4("sequence", out var fSequence))
+                return null;
+            if (!r.TryReadChunk("body", out var fBody))
+                return null;
+            if (!r.TryReadEnd("ECHO-OK"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "ECHO-OK"))
+                return null;
+            return new global::Zproto.Generated.EchoMsg.EchoOk { Sequence = fSequence, Body = fBody };
+        }
+
+        private static Ping? DecodePing(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadEnd("PING"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "PING"))
+                return null;
+            return new global::Zproto.Generated.EchoMsg.Ping();
+        }
+
+        private static PingOk? DecodePingOk(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadEnd("PING-OK"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "PING-OK"))
+                return null;
+            return new global::Zproto.Generated.EchoMsg.PingOk();
+        }
+
+        private static Broadcast? DecodeBroadcast(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadString("text", out var fText))
+                return null;
+            if (!r.TryReadEnd("BROADCAST"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "BROADCAST"))
+                return null;
+            return new global::Zproto.Generated.EchoMsg.Broadcast { Text = fText };
+        }
+
+        private static Notice? DecodeNotice(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadString("sender", out var fSender))
+                return null;
+            if (!r.TryReadString("text", out var fText))
+                return null;
+            if (!r.TryReadEnd("NOTICE"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "NOTICE"))
+                return null;
+            return new global::Zproto.Generated.EchoMsg.Notice { Sender = fSender, Text = fText };
+        }
+
+        private static Wait? DecodeWait(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadNumber4("delay", out var fDelay))
+                return null;
+            if (!r.TryReadEnd("WAIT"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "WAIT"))
+                return null;
+            return new global::Zproto.Generated.EchoMsg.Wait { Delay = fDelay };
+        }
+
+        private static WaitOk? DecodeWaitOk(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadEnd("WAIT-OK"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "WAIT-OK"))
+                return null;
+            return new global::Zproto.Generated.EchoMsg.WaitOk();
+        }
+
+        private static Goodbye? DecodeGoodbye(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadEnd("GOODBYE"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "GOODBYE"))
+                return null;
+            return new global::Zproto.Generated.EchoMsg.Goodbye();
+        }
+
+        private static GoodbyeOk? DecodeGoodbyeOk(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadEnd("GOODBYE-OK"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "GOODBYE-OK"))
+                return null;
+            return new global::Zproto.Generated.EchoMsg.GoodbyeOk();
+        }
+
+        private static Invalid? DecodeInvalid(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadEnd("INVALID"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "INVALID"))
+                return null;
+            return new global::Zproto.Generated.EchoMsg.Invalid();
         }
     }
 }

@@ -61,6 +61,10 @@ namespace Zproto.Generated
 
             internal abstract int GetEncodedLengthCore();
 
+            // At least GetEncodedLengthCore(), with the same checks, but cheaper when a string's UTF-8
+            // would have to be counted.
+            internal virtual int GetEncodedLengthBoundCore() => GetEncodedLengthCore();
+
             internal abstract void WriteCore(ref global::Zproto.Wire.ZprotoWriter w);
 
             internal virtual void AddExtraFramesCore(global::System.Collections.Generic.ICollection<global::System.ReadOnlyMemory<byte>> frames)
@@ -90,6 +94,12 @@ namespace Zproto.Generated
             {
                 return 3
                     + global::Zproto.Wire.WireSize.String(this.Name, "name");
+            }
+
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 3
+                    + global::Zproto.Wire.WireSize.StringBound(this.Name, "name");
             }
 
             internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
@@ -306,6 +316,12 @@ namespace Zproto.Generated
                     + global::Zproto.Wire.WireSize.String(this.Text, "text");
             }
 
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 3
+                    + global::Zproto.Wire.WireSize.StringBound(this.Text, "text");
+            }
+
             internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
             {
                 WritePrefix(ref w, this);
@@ -342,6 +358,13 @@ namespace Zproto.Generated
                 return 3
                     + global::Zproto.Wire.WireSize.String(this.Sender, "sender")
                     + global::Zproto.Wire.WireSize.String(this.Text, "text");
+            }
+
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 3
+                    + global::Zproto.Wire.WireSize.StringBound(this.Sender, "sender")
+                    + global::Zproto.Wire.WireSize.StringBound(this.Text, "text");
             }
 
             internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)

@@ -23,22 +23,34 @@ namespace Zproto.Generated
         /// <exception cref="global::System.ArgumentException"><paramref name="destination"/> is too small.</exception>
         public static int Encode(Message message, global::System.Span<byte> destination)
         {
-            var length = GetEncodedLength(message);
-            if (destination.Length < length)
-                throw new global::System.ArgumentException($"{message.MessageName} needs {length} octets; the destination has {destination.Length}", nameof(destination));
+            global::System.ArgumentNullException.ThrowIfNull(message);
+            // A destination with room for the message's upper bound is written straight away, so each
+            // string is transcoded once instead of counted first; the bound runs every check. A
+            // negative bound (an overflow) is as large as can be.
+            var bound = message.GetEncodedLengthBoundCore();
+            if ((uint)bound > (uint)destination.Length || bound > MaxSize)
+            {
+                var length = GetEncodedLength(message);
+                if (destination.Length < length)
+                    throw new global::System.ArgumentException($"{message.MessageName} needs {length} octets; the destination has {destination.Length}", nameof(destination));
+            }
             var w = new global::Zproto.Wire.ZprotoWriter(destination);
             message.WriteCore(ref w);
-            return length;
+            return w.Position;
         }
 
         /// <summary>Writes frame 0 of <paramref name="message"/> to <paramref name="writer"/>.</summary>
         public static void Encode(Message message, global::System.Buffers.IBufferWriter<byte> writer)
         {
+            global::System.ArgumentNullException.ThrowIfNull(message);
             global::System.ArgumentNullException.ThrowIfNull(writer);
-            var length = GetEncodedLength(message);
-            var w = new global::Zproto.Wire.ZprotoWriter(writer.GetSpan(length));
+            // Small messages take a span of their upper bound (see above); larger ones are measured
+            // exactly, so a long text does not ask the writer for three times its size.
+            var bound = message.GetEncodedLengthBoundCore();
+            var size = (uint)bound <= global::Zproto.Wire.WireSize.DirectWriteLimit && bound <= MaxSize ? bound : GetEncodedLength(message);
+            var w = new global::Zproto.Wire.ZprotoWriter(writer.GetSpan(size));
             message.WriteCore(ref w);
-            writer.Advance(length);
+            writer.Advance(w.Position);
         }
 
         /// <summary>Appends the frames after frame 0 (none in this protocol).</summary>
@@ -64,8 +76,11 @@ namespace Zproto.Generated
         public static string GetName(Message message) => message.MessageName;
 
         /// <summary>Decodes a message that is all in one frame.</summary>
-        public static bool TryDecode(global::System.ReadOnlySpan<byte> frame, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error) =>
-            TryDecodeCore(new global::Zproto.Wire.ZprotoReader(frame), frame, null, out message, out error);
+        public static bool TryDecode(global::System.ReadOnlySpan<byte> frame, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
+        {
+            var r = new global::Zproto.Wire.ZprotoReader(frame);
+            return TryDecodeCore(ref r, null, out message, out error);
+        }
 
         /// <summary>Decodes a message from its frames (no routing id). Frame and msg values share the given frames' memory.</summary>
         public static bool TryDecode(global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>> frames, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
@@ -77,22 +92,24 @@ namespace Zproto.Generated
                 error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.MissingFrame, "header", 0, 0);
                 return false;
             }
-            return TryDecodeCore(new global::Zproto.Wire.ZprotoReader(frames[0].Span), frames[0].Span, frames, out message, out error);
+            var r = new global::Zproto.Wire.ZprotoReader(frames[0].Span);
+            return TryDecodeCore(ref r, frames, out message, out error);
         }
 
         private static void WritePrefix(ref global::Zproto.Wire.ZprotoWriter w, Message message)
         {
         }
 
-        // r reads frame (over its memory when values may point into it).
-        private static bool TryDecodeCore(global::Zproto.Wire.ZprotoReader r, global::System.ReadOnlySpan<byte> frame, global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>>? frames, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
+        // Reads the prefix and dispatches on the id to the message's own decode method, which keeps
+        // each message's locals out of the others' way. A Decode method returns null when it refuses
+        // the message, with the reason in r; every check, the frame count's included, comes before
+        // the record is built, so a refused message allocates nothing.
+        private static bool TryDecodeCore(ref global::Zproto.Wire.ZprotoReader r, global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>>? frames, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
         {
             var frameCount = frames?.Count ?? 1;
-            // Every failure ends at 'fail': with the reader's error, or with a frame-count failure set here.
-            global::Zproto.Wire.DecodeError? failure = null;
-            if (frame.Length > MaxSize)
+            if (r.Remaining > MaxSize)
             {
-                r.Fail(global::Zproto.Wire.DecodeErrorKind.TooLarge, "datagram", 0, frame.Length);
+                r.Fail(global::Zproto.Wire.DecodeErrorKind.TooLarge, "datagram", 0, r.Remaining);
                 goto fail;
             }
             if (!r.TryReadBits("version", 1, out var hbits0))
@@ -110,82 +127,101 @@ namespace Zproto.Generated
             var fCommand = (byte)((hbits1 >> 4) & 0xFUL);
             var fSequence = (byte)((hbits1 >> 0) & 0xFUL);
             var id = fCommand;
-            // Every check, the frame count's included, comes before the record is built: a rejected message allocates nothing more.
             switch (id)
             {
                 case (byte)MessageId.Rotfl:
-                {
-                    if (!r.TryReadRestString("reason", out var fReason))
-                        goto fail;
-                    if (!r.TryReadEnd("ROTFL"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "ROTFL", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.VtxNom1.Rotfl { Sequence = fSequence, Resend = fResend, Flags = fFlags, Reason = fReason };
+                    message = DecodeRotfl(ref r, fFlags, fResend, fSequence, frameCount);
                     break;
-                }
                 case (byte)MessageId.Ohai:
-                {
-                    if (!r.TryReadRestString("address", out var fAddress))
-                        goto fail;
-                    if (!r.TryReadEnd("OHAI"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "OHAI", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.VtxNom1.Ohai { Sequence = fSequence, Resend = fResend, Flags = fFlags, Address = fAddress };
+                    message = DecodeOhai(ref r, fFlags, fResend, fSequence, frameCount);
                     break;
-                }
                 case (byte)MessageId.OhaiOk:
-                {
-                    if (!r.TryReadRestString("address", out var fAddress))
-                        goto fail;
-                    if (!r.TryReadEnd("OHAI-OK"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "OHAI-OK", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.VtxNom1.OhaiOk { Sequence = fSequence, Resend = fResend, Flags = fFlags, Address = fAddress };
+                    message = DecodeOhaiOk(ref r, fFlags, fResend, fSequence, frameCount);
                     break;
-                }
                 case (byte)MessageId.Hugz:
-                {
-                    if (!r.TryReadEnd("HUGZ"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "HUGZ", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.VtxNom1.Hugz { Sequence = fSequence, Resend = fResend, Flags = fFlags };
+                    message = DecodeHugz(ref r, fFlags, fResend, fSequence, frameCount);
                     break;
-                }
                 case (byte)MessageId.HugzOk:
-                {
-                    if (!r.TryReadEnd("HUGZ-OK"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "HUGZ-OK", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.VtxNom1.HugzOk { Sequence = fSequence, Resend = fResend, Flags = fFlags };
+                    message = DecodeHugzOk(ref r, fFlags, fResend, fSequence, frameCount);
                     break;
-                }
                 case (byte)MessageId.Nom:
-                {
-                    if (!r.TryReadPackedFrames("content", out var fContent))
-                        goto fail;
-                    if (!r.TryReadEnd("NOM"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "NOM", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.VtxNom1.Nom { Sequence = fSequence, Resend = fResend, Flags = fFlags, Content = fContent };
+                    message = DecodeNom(ref r, fFlags, fResend, fSequence, frameCount);
                     break;
-                }
                 default:
                     r.Fail(global::Zproto.Wire.DecodeErrorKind.UnknownMessageId, "id", 1, id);
                     goto fail;
             }
+            if (message is null)
+                goto fail;
             error = default;
             return true;
 
         fail:
             message = null;
-            error = failure ?? r.Error;
+            error = r.Error;
             return false;
+        }
+
+        private static Rotfl? DecodeRotfl(ref global::Zproto.Wire.ZprotoReader r, byte fFlags, bool fResend, byte fSequence, int frameCount)
+        {
+            if (!r.TryReadRestString("reason", out var fReason))
+                return null;
+            if (!r.TryReadEnd("ROTFL"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "ROTFL"))
+                return null;
+            return new global::Zproto.Generated.VtxNom1.Rotfl { Sequence = fSequence, Resend = fResend, Flags = fFlags, Reason = fReason };
+        }
+
+        private static Ohai? DecodeOhai(ref global::Zproto.Wire.ZprotoReader r, byte fFlags, bool fResend, byte fSequence, int frameCount)
+        {
+            if (!r.TryReadRestString("address", out var fAddress))
+                return null;
+            if (!r.TryReadEnd("OHAI"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "OHAI"))
+                return null;
+            return new global::Zproto.Generated.VtxNom1.Ohai { Sequence = fSequence, Resend = fResend, Flags = fFlags, Address = fAddress };
+        }
+
+        private static OhaiOk? DecodeOhaiOk(ref global::Zproto.Wire.ZprotoReader r, byte fFlags, bool fResend, byte fSequence, int frameCount)
+        {
+            if (!r.TryReadRestString("address", out var fAddress))
+                return null;
+            if (!r.TryReadEnd("OHAI-OK"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "OHAI-OK"))
+                return null;
+            return new global::Zproto.Generated.VtxNom1.OhaiOk { Sequence = fSequence, Resend = fResend, Flags = fFlags, Address = fAddress };
+        }
+
+        private static Hugz? DecodeHugz(ref global::Zproto.Wire.ZprotoReader r, byte fFlags, bool fResend, byte fSequence, int frameCount)
+        {
+            if (!r.TryReadEnd("HUGZ"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "HUGZ"))
+                return null;
+            return new global::Zproto.Generated.VtxNom1.Hugz { Sequence = fSequence, Resend = fResend, Flags = fFlags };
+        }
+
+        private static HugzOk? DecodeHugzOk(ref global::Zproto.Wire.ZprotoReader r, byte fFlags, bool fResend, byte fSequence, int frameCount)
+        {
+            if (!r.TryReadEnd("HUGZ-OK"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "HUGZ-OK"))
+                return null;
+            return new global::Zproto.Generated.VtxNom1.HugzOk { Sequence = fSequence, Resend = fResend, Flags = fFlags };
+        }
+
+        private static Nom? DecodeNom(ref global::Zproto.Wire.ZprotoReader r, byte fFlags, bool fResend, byte fSequence, int frameCount)
+        {
+            if (!r.TryReadPackedFrames("content", out var fContent))
+                return null;
+            if (!r.TryReadEnd("NOM"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "NOM"))
+                return null;
+            return new global::Zproto.Generated.VtxNom1.Nom { Sequence = fSequence, Resend = fResend, Flags = fFlags, Content = fContent };
         }
     }
 }

@@ -23,22 +23,34 @@ namespace Zproto.Generated
         /// <exception cref="global::System.ArgumentException"><paramref name="destination"/> is too small.</exception>
         public static int Encode(Message message, global::System.Span<byte> destination)
         {
-            var length = GetEncodedLength(message);
-            if (destination.Length < length)
-                throw new global::System.ArgumentException($"{message.MessageName} needs {length} octets; the destination has {destination.Length}", nameof(destination));
+            global::System.ArgumentNullException.ThrowIfNull(message);
+            // A destination with room for the message's upper bound is written straight away, so each
+            // string is transcoded once instead of counted first; the bound runs every check. A
+            // negative bound (an overflow) is as large as can be.
+            var bound = message.GetEncodedLengthBoundCore();
+            if ((uint)bound > (uint)destination.Length)
+            {
+                var length = GetEncodedLength(message);
+                if (destination.Length < length)
+                    throw new global::System.ArgumentException($"{message.MessageName} needs {length} octets; the destination has {destination.Length}", nameof(destination));
+            }
             var w = new global::Zproto.Wire.ZprotoWriter(destination);
             message.WriteCore(ref w);
-            return length;
+            return w.Position;
         }
 
         /// <summary>Writes frame 0 of <paramref name="message"/> to <paramref name="writer"/>.</summary>
         public static void Encode(Message message, global::System.Buffers.IBufferWriter<byte> writer)
         {
+            global::System.ArgumentNullException.ThrowIfNull(message);
             global::System.ArgumentNullException.ThrowIfNull(writer);
-            var length = GetEncodedLength(message);
-            var w = new global::Zproto.Wire.ZprotoWriter(writer.GetSpan(length));
+            // Small messages take a span of their upper bound (see above); larger ones are measured
+            // exactly, so a long text does not ask the writer for three times its size.
+            var bound = message.GetEncodedLengthBoundCore();
+            var size = (uint)bound <= global::Zproto.Wire.WireSize.DirectWriteLimit ? bound : GetEncodedLength(message);
+            var w = new global::Zproto.Wire.ZprotoWriter(writer.GetSpan(size));
             message.WriteCore(ref w);
-            writer.Advance(length);
+            writer.Advance(w.Position);
         }
 
         /// <summary>Appends the frames after frame 0 (frame and msg fields).</summary>
@@ -64,8 +76,11 @@ namespace Zproto.Generated
         public static string GetName(Message message) => message.MessageName;
 
         /// <summary>Decodes a message that is all in one frame (messages with frame or msg fields need <see cref="TryDecode(global::System.Collections.Generic.IReadOnlyList{global::System.ReadOnlyMemory{byte}}, out Message?, out global::Zproto.Wire.DecodeError)"/>).</summary>
-        public static bool TryDecode(global::System.ReadOnlySpan<byte> frame, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error) =>
-            TryDecodeCore(new global::Zproto.Wire.ZprotoReader(frame), frame, null, out message, out error);
+        public static bool TryDecode(global::System.ReadOnlySpan<byte> frame, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
+        {
+            var r = new global::Zproto.Wire.ZprotoReader(frame);
+            return TryDecodeCore(ref r, null, out message, out error);
+        }
 
         /// <summary>Decodes a message from its frames (no routing id). Frame and msg values share the given frames' memory.</summary>
         public static bool TryDecode(global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>> frames, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
@@ -77,7 +92,8 @@ namespace Zproto.Generated
                 error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.MissingFrame, "header", 0, 0);
                 return false;
             }
-            return TryDecodeCore(new global::Zproto.Wire.ZprotoReader(frames[0].Span), frames[0].Span, frames, out message, out error);
+            var r = new global::Zproto.Wire.ZprotoReader(frames[0].Span);
+            return TryDecodeCore(ref r, frames, out message, out error);
         }
 
         private static void WritePrefix(ref global::Zproto.Wire.ZprotoWriter w, Message message)
@@ -87,12 +103,13 @@ namespace Zproto.Generated
             w.WriteNumber1((byte)message.MessageId);
         }
 
-        // r reads frame (over its memory when values may point into it).
-        private static bool TryDecodeCore(global::Zproto.Wire.ZprotoReader r, global::System.ReadOnlySpan<byte> frame, global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>>? frames, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
+        // Reads the prefix and dispatches on the id to the message's own decode method, which keeps
+        // each message's locals out of the others' way. A Decode method returns null when it refuses
+        // the message, with the reason in r; every check, the frame count's included, comes before
+        // the record is built, so a refused message allocates nothing.
+        private static bool TryDecodeCore(ref global::Zproto.Wire.ZprotoReader r, global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>>? frames, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
         {
             var frameCount = frames?.Count ?? 1;
-            // Every failure ends at 'fail': with the reader's error, or with a frame-count failure set here.
-            global::Zproto.Wire.DecodeError? failure = null;
             if (!r.TryReadNumber2("signature", out var signature))
                 goto fail;
             if (signature != (0xAA00 | 0xAA))
@@ -102,151 +119,188 @@ namespace Zproto.Generated
             }
             if (!r.TryReadNumber1("id", out var id))
                 goto fail;
-            // Every check, the frame count's included, comes before the record is built: a rejected message allocates nothing more.
             switch (id)
             {
                 case (byte)MessageId.Hello:
-                {
-                    if (!r.TryReadString("identifier", out var fIdentifier))
-                        goto fail;
-                    if (!r.TryReadHash("headers", out var fHeaders))
-                        goto fail;
-                    if (!r.TryReadEnd("HELLO"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "HELLO", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZccpMsg.Hello { Identifier = fIdentifier, Headers = fHeaders };
+                    message = DecodeHello(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.HelloOk:
-                {
-                    if (!r.TryReadHash("headers", out var fHeaders))
-                        goto fail;
-                    if (!r.TryReadEnd("HELLO-OK"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "HELLO-OK", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZccpMsg.HelloOk { Headers = fHeaders };
+                    message = DecodeHelloOk(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.Subscribe:
-                {
-                    if (!r.TryReadString("expression", out var fExpression))
-                        goto fail;
-                    if (!r.TryReadHash("headers", out var fHeaders))
-                        goto fail;
-                    if (!r.TryReadEnd("SUBSCRIBE"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "SUBSCRIBE", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZccpMsg.Subscribe { Expression = fExpression, Headers = fHeaders };
+                    message = DecodeSubscribe(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.SubscribeOk:
-                {
-                    if (!r.TryReadEnd("SUBSCRIBE-OK"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "SUBSCRIBE-OK", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZccpMsg.SubscribeOk();
+                    message = DecodeSubscribeOk(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.Publish:
-                {
-                    if (!r.TryReadString("address", out var fAddress))
-                        goto fail;
-                    if (!r.TryReadHash("headers", out var fHeaders))
-                        goto fail;
-                    if (!r.TryReadEnd("PUBLISH"))
-                        goto fail;
-                    var fContent = Remaining(frames, 1);
-                    message = new global::Zproto.Generated.ZccpMsg.Publish { Address = fAddress, Headers = fHeaders, Content = fContent };
+                    message = DecodePublish(ref r, frames);
                     break;
-                }
                 case (byte)MessageId.Direct:
-                {
-                    if (!r.TryReadString("address", out var fAddress))
-                        goto fail;
-                    if (!r.TryReadHash("headers", out var fHeaders))
-                        goto fail;
-                    if (!r.TryReadEnd("DIRECT"))
-                        goto fail;
-                    var fContent = Remaining(frames, 1);
-                    message = new global::Zproto.Generated.ZccpMsg.Direct { Address = fAddress, Headers = fHeaders, Content = fContent };
+                    message = DecodeDirect(ref r, frames);
                     break;
-                }
                 case (byte)MessageId.Deliver:
-                {
-                    if (!r.TryReadString("sender", out var fSender))
-                        goto fail;
-                    if (!r.TryReadString("address", out var fAddress))
-                        goto fail;
-                    if (!r.TryReadHash("headers", out var fHeaders))
-                        goto fail;
-                    if (!r.TryReadEnd("DELIVER"))
-                        goto fail;
-                    var fContent = Remaining(frames, 1);
-                    message = new global::Zproto.Generated.ZccpMsg.Deliver { Sender = fSender, Address = fAddress, Headers = fHeaders, Content = fContent };
+                    message = DecodeDeliver(ref r, frames);
                     break;
-                }
                 case (byte)MessageId.Goodbye:
-                {
-                    if (!r.TryReadEnd("GOODBYE"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "GOODBYE", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZccpMsg.Goodbye();
+                    message = DecodeGoodbye(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.GoodbyeOk:
-                {
-                    if (!r.TryReadHash("headers", out var fHeaders))
-                        goto fail;
-                    if (!r.TryReadEnd("GOODBYE-OK"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "GOODBYE-OK", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZccpMsg.GoodbyeOk { Headers = fHeaders };
+                    message = DecodeGoodbyeOk(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.Ping:
-                {
-                    if (!r.TryReadEnd("PING"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "PING", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZccpMsg.Ping();
+                    message = DecodePing(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.PingOk:
-                {
-                    if (!r.TryReadEnd("PING-OK"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "PING-OK", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZccpMsg.PingOk();
+                    message = DecodePingOk(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.Invalid:
-                {
-                    if (!r.TryReadEnd("INVALID"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "INVALID", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZccpMsg.Invalid();
+                    message = DecodeInvalid(ref r, frameCount);
                     break;
-                }
                 default:
                     r.Fail(global::Zproto.Wire.DecodeErrorKind.UnknownMessageId, "id", 2, id);
                     goto fail;
             }
+            if (message is null)
+                goto fail;
             error = default;
             return true;
 
         fail:
             message = null;
-            error = failure ?? r.Error;
+            error = r.Error;
             return false;
+        }
+
+        private static Hello? DecodeHello(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadString("identifier", out var fIdentifier))
+                return null;
+            if (!r.TryReadHash("headers", out var fHeaders))
+                return null;
+            if (!r.TryReadEnd("HELLO"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "HELLO"))
+                return null;
+            return new global::Zproto.Generated.ZccpMsg.Hello { Identifier = fIdentifier, Headers = fHeaders };
+        }
+
+        private static HelloOk? DecodeHelloOk(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadHash("headers", out var fHeaders))
+                return null;
+            if (!r.TryReadEnd("HELLO-OK"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "HELLO-OK"))
+                return null;
+            return new global::Zproto.Generated.ZccpMsg.HelloOk { Headers = fHeaders };
+        }
+
+        private static Subscribe? DecodeSubscribe(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadString("expression", out var fExpression))
+                return null;
+            if (!r.TryReadHash("headers", out var fHeaders))
+                return null;
+            if (!r.TryReadEnd("SUBSCRIBE"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "SUBSCRIBE"))
+                return null;
+            return new global::Zproto.Generated.ZccpMsg.Subscribe { Expression = fExpression, Headers = fHeaders };
+        }
+
+        private static SubscribeOk? DecodeSubscribeOk(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadEnd("SUBSCRIBE-OK"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "SUBSCRIBE-OK"))
+                return null;
+            return new global::Zproto.Generated.ZccpMsg.SubscribeOk();
+        }
+
+        private static Publish? DecodePublish(ref global::Zproto.Wire.ZprotoReader r, global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>>? frames)
+        {
+            if (!r.TryReadString("address", out var fAddress))
+                return null;
+            if (!r.TryReadHash("headers", out var fHeaders))
+                return null;
+            if (!r.TryReadEnd("PUBLISH"))
+                return null;
+            var fContent = Remaining(frames, 1);
+            return new global::Zproto.Generated.ZccpMsg.Publish { Address = fAddress, Headers = fHeaders, Content = fContent };
+        }
+
+        private static Direct? DecodeDirect(ref global::Zproto.Wire.ZprotoReader r, global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>>? frames)
+        {
+            if (!r.TryReadString("address", out var fAddress))
+                return null;
+            if (!r.TryReadHash("headers", out var fHeaders))
+                return null;
+            if (!r.TryReadEnd("DIRECT"))
+                return null;
+            var fContent = Remaining(frames, 1);
+            return new global::Zproto.Generated.ZccpMsg.Direct { Address = fAddress, Headers = fHeaders, Content = fContent };
+        }
+
+        private static Deliver? DecodeDeliver(ref global::Zproto.Wire.ZprotoReader r, global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>>? frames)
+        {
+            if (!r.TryReadString("sender", out var fSender))
+                return null;
+            if (!r.TryReadString("address", out var fAddress))
+                return null;
+            if (!r.TryReadHash("headers", out var fHeaders))
+                return null;
+            if (!r.TryReadEnd("DELIVER"))
+                return null;
+            var fContent = Remaining(frames, 1);
+            return new global::Zproto.Generated.ZccpMsg.Deliver { Sender = fSender, Address = fAddress, Headers = fHeaders, Content = fContent };
+        }
+
+        private static Goodbye? DecodeGoodbye(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadEnd("GOODBYE"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "GOODBYE"))
+                return null;
+            return new global::Zproto.Generated.ZccpMsg.Goodbye();
+        }
+
+        private static GoodbyeOk? DecodeGoodbyeOk(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadHash("headers", out var fHeaders))
+                return null;
+            if (!r.TryReadEnd("GOODBYE-OK"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "GOODBYE-OK"))
+                return null;
+            return new global::Zproto.Generated.ZccpMsg.GoodbyeOk { Headers = fHeaders };
+        }
+
+        private static Ping? DecodePing(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadEnd("PING"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "PING"))
+                return null;
+            return new global::Zproto.Generated.ZccpMsg.Ping();
+        }
+
+        private static PingOk? DecodePingOk(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadEnd("PING-OK"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "PING-OK"))
+                return null;
+            return new global::Zproto.Generated.ZccpMsg.PingOk();
+        }
+
+        private static Invalid? DecodeInvalid(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadEnd("INVALID"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "INVALID"))
+                return null;
+            return new global::Zproto.Generated.ZccpMsg.Invalid();
         }
 
         private static global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>> Remaining(global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>>? frames, int start)

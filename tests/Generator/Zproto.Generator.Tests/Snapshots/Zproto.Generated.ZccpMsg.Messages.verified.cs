@@ -58,6 +58,10 @@ namespace Zproto.Generated
 
             internal abstract int GetEncodedLengthCore();
 
+            // At least GetEncodedLengthCore(), with the same checks, but cheaper when a string's UTF-8
+            // would have to be counted.
+            internal virtual int GetEncodedLengthBoundCore() => GetEncodedLengthCore();
+
             internal abstract void WriteCore(ref global::Zproto.Wire.ZprotoWriter w);
 
             internal virtual void AddExtraFramesCore(global::System.Collections.Generic.ICollection<global::System.ReadOnlyMemory<byte>> frames)
@@ -93,6 +97,13 @@ namespace Zproto.Generated
             {
                 return 3
                     + global::Zproto.Wire.WireSize.String(this.Identifier, "identifier")
+                    + global::Zproto.Wire.WireSize.Hash(this.Headers, "headers");
+            }
+
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 3
+                    + global::Zproto.Wire.WireSize.StringBound(this.Identifier, "identifier")
                     + global::Zproto.Wire.WireSize.Hash(this.Headers, "headers");
             }
 
@@ -163,6 +174,13 @@ namespace Zproto.Generated
             {
                 return 3
                     + global::Zproto.Wire.WireSize.String(this.Expression, "expression")
+                    + global::Zproto.Wire.WireSize.Hash(this.Headers, "headers");
+            }
+
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 3
+                    + global::Zproto.Wire.WireSize.StringBound(this.Expression, "expression")
                     + global::Zproto.Wire.WireSize.Hash(this.Headers, "headers");
             }
 
@@ -256,6 +274,13 @@ namespace Zproto.Generated
                     + global::Zproto.Wire.WireSize.Hash(this.Headers, "headers");
             }
 
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 3
+                    + global::Zproto.Wire.WireSize.StringBound(this.Address, "address")
+                    + global::Zproto.Wire.WireSize.Hash(this.Headers, "headers");
+            }
+
             internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
             {
                 WritePrefix(ref w, this);
@@ -333,6 +358,13 @@ namespace Zproto.Generated
             {
                 return 3
                     + global::Zproto.Wire.WireSize.String(this.Address, "address")
+                    + global::Zproto.Wire.WireSize.Hash(this.Headers, "headers");
+            }
+
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 3
+                    + global::Zproto.Wire.WireSize.StringBound(this.Address, "address")
                     + global::Zproto.Wire.WireSize.Hash(this.Headers, "headers");
             }
 
@@ -422,6 +454,14 @@ namespace Zproto.Generated
                 return 3
                     + global::Zproto.Wire.WireSize.String(this.Sender, "sender")
                     + global::Zproto.Wire.WireSize.String(this.Address, "address")
+                    + global::Zproto.Wire.WireSize.Hash(this.Headers, "headers");
+            }
+
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 3
+                    + global::Zproto.Wire.WireSize.StringBound(this.Sender, "sender")
+                    + global::Zproto.Wire.WireSize.StringBound(this.Address, "address")
                     + global::Zproto.Wire.WireSize.Hash(this.Headers, "headers");
             }
 

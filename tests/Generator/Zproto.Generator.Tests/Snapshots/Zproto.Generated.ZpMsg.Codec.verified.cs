@@ -23,22 +23,34 @@ namespace Zproto.Generated
         /// <exception cref="global::System.ArgumentException"><paramref name="destination"/> is too small.</exception>
         public static int Encode(Message message, global::System.Span<byte> destination)
         {
-            var length = GetEncodedLength(message);
-            if (destination.Length < length)
-                throw new global::System.ArgumentException($"{message.MessageName} needs {length} octets; the destination has {destination.Length}", nameof(destination));
+            global::System.ArgumentNullException.ThrowIfNull(message);
+            // A destination with room for the message's upper bound is written straight away, so each
+            // string is transcoded once instead of counted first; the bound runs every check. A
+            // negative bound (an overflow) is as large as can be.
+            var bound = message.GetEncodedLengthBoundCore();
+            if ((uint)bound > (uint)destination.Length)
+            {
+                var length = GetEncodedLength(message);
+                if (destination.Length < length)
+                    throw new global::System.ArgumentException($"{message.MessageName} needs {length} octets; the destination has {destination.Length}", nameof(destination));
+            }
             var w = new global::Zproto.Wire.ZprotoWriter(destination);
             message.WriteCore(ref w);
-            return length;
+            return w.Position;
         }
 
         /// <summary>Writes frame 0 of <paramref name="message"/> to <paramref name="writer"/>.</summary>
         public static void Encode(Message message, global::System.Buffers.IBufferWriter<byte> writer)
         {
+            global::System.ArgumentNullException.ThrowIfNull(message);
             global::System.ArgumentNullException.ThrowIfNull(writer);
-            var length = GetEncodedLength(message);
-            var w = new global::Zproto.Wire.ZprotoWriter(writer.GetSpan(length));
+            // Small messages take a span of their upper bound (see above); larger ones are measured
+            // exactly, so a long text does not ask the writer for three times its size.
+            var bound = message.GetEncodedLengthBoundCore();
+            var size = (uint)bound <= global::Zproto.Wire.WireSize.DirectWriteLimit ? bound : GetEncodedLength(message);
+            var w = new global::Zproto.Wire.ZprotoWriter(writer.GetSpan(size));
             message.WriteCore(ref w);
-            writer.Advance(length);
+            writer.Advance(w.Position);
         }
 
         /// <summary>Appends the frames after frame 0 (none in this protocol).</summary>
@@ -64,8 +76,11 @@ namespace Zproto.Generated
         public static string GetName(Message message) => message.MessageName;
 
         /// <summary>Decodes a message that is all in one frame.</summary>
-        public static bool TryDecode(global::System.ReadOnlySpan<byte> frame, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error) =>
-            TryDecodeCore(new global::Zproto.Wire.ZprotoReader(frame), frame, null, out message, out error);
+        public static bool TryDecode(global::System.ReadOnlySpan<byte> frame, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
+        {
+            var r = new global::Zproto.Wire.ZprotoReader(frame);
+            return TryDecodeCore(ref r, null, out message, out error);
+        }
 
         /// <summary>Decodes a message from its frames (no routing id). Frame and msg values share the given frames' memory.</summary>
         public static bool TryDecode(global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>> frames, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
@@ -77,7 +92,8 @@ namespace Zproto.Generated
                 error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.MissingFrame, "header", 0, 0);
                 return false;
             }
-            return TryDecodeCore(new global::Zproto.Wire.ZprotoReader(frames[0].Span), frames[0].Span, frames, out message, out error);
+            var r = new global::Zproto.Wire.ZprotoReader(frames[0].Span);
+            return TryDecodeCore(ref r, frames, out message, out error);
         }
 
         private static void WritePrefix(ref global::Zproto.Wire.ZprotoWriter w, Message message)
@@ -87,12 +103,13 @@ namespace Zproto.Generated
             w.WriteNumber1((byte)message.MessageId);
         }
 
-        // r reads frame (over its memory when values may point into it).
-        private static bool TryDecodeCore(global::Zproto.Wire.ZprotoReader r, global::System.ReadOnlySpan<byte> frame, global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>>? frames, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
+        // Reads the prefix and dispatches on the id to the message's own decode method, which keeps
+        // each message's locals out of the others' way. A Decode method returns null when it refuses
+        // the message, with the reason in r; every check, the frame count's included, comes before
+        // the record is built, so a refused message allocates nothing.
+        private static bool TryDecodeCore(ref global::Zproto.Wire.ZprotoReader r, global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>>? frames, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
         {
             var frameCount = frames?.Count ?? 1;
-            // Every failure ends at 'fail': with the reader's error, or with a frame-count failure set here.
-            global::Zproto.Wire.DecodeError? failure = null;
             if (!r.TryReadNumber2("signature", out var signature))
                 goto fail;
             if (signature != (0xAA00 | 0xAA))
@@ -102,354 +119,422 @@ namespace Zproto.Generated
             }
             if (!r.TryReadNumber1("id", out var id))
                 goto fail;
-            // Every check, the frame count's included, comes before the record is built: a rejected message allocates nothing more.
             switch (id)
             {
                 case (byte)MessageId.ConnectionOpen:
-                {
-                    if (!r.TryReadString("protocol", out var fProtocol))
-                        goto fail;
-                    if (fProtocol != "MALAMUTE")
-                    {
-                        r.Fail(global::Zproto.Wire.DecodeErrorKind.ConstantMismatch, "protocol", r.Position - 1 - global::System.Text.Encoding.UTF8.GetByteCount(fProtocol));
-                        goto fail;
-                    }
-                    if (!r.TryReadNumber2("version", out var fVersion))
-                        goto fail;
-                    if (fVersion != 1)
-                    {
-                        r.Fail(global::Zproto.Wire.DecodeErrorKind.ConstantMismatch, "version", r.Position - 2, (long)fVersion);
-                        goto fail;
-                    }
-                    if (!r.TryReadString("client_id", out var fClientId))
-                        goto fail;
-                    if (!r.TryReadEnd("CONNECTION-OPEN"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "CONNECTION-OPEN", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpMsg.ConnectionOpen { ClientId = fClientId };
+                    message = DecodeConnectionOpen(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.ConnectionPing:
-                {
-                    if (!r.TryReadEnd("CONNECTION-PING"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "CONNECTION-PING", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpMsg.ConnectionPing();
+                    message = DecodeConnectionPing(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.ConnectionPong:
-                {
-                    if (!r.TryReadEnd("CONNECTION-PONG"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "CONNECTION-PONG", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpMsg.ConnectionPong();
+                    message = DecodeConnectionPong(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.ConnectionClose:
-                {
-                    if (!r.TryReadEnd("CONNECTION-CLOSE"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "CONNECTION-CLOSE", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpMsg.ConnectionClose();
+                    message = DecodeConnectionClose(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.Ok:
-                {
-                    if (!r.TryReadNumber2("code", out var fCode))
-                        goto fail;
-                    if (!r.TryReadString("reason", out var fReason))
-                        goto fail;
-                    if (!r.TryReadEnd("OK"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "OK", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpMsg.Ok { Code = fCode, Reason = fReason };
+                    message = DecodeOk(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.Error:
-                {
-                    if (!r.TryReadNumber2("code", out var fCode))
-                        goto fail;
-                    if (!r.TryReadString("reason", out var fReason))
-                        goto fail;
-                    if (!r.TryReadEnd("ERROR"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "ERROR", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpMsg.Error { Code = fCode, Reason = fReason };
+                    message = DecodeError(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.Exec:
-                {
-                    if (!r.TryReadStrings("args", out var fArgs))
-                        goto fail;
-                    if (!r.TryReadHash("env", out var fEnv))
-                        goto fail;
-                    if (!r.TryReadHash("aux", out var fAux))
-                        goto fail;
-                    if (!r.TryReadEnd("EXEC"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "EXEC", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpMsg.Exec { Args = fArgs, Env = fEnv, Aux = fAux };
+                    message = DecodeExec(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.ExecStatusReply:
-                {
-                    if (!r.TryReadNumber4("handle", out var fHandle))
-                        goto fail;
-                    if (!r.TryReadNumber2("returncode", out var fReturncode))
-                        goto fail;
-                    if (!r.TryReadEnd("EXEC-STATUS-REPLY"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "EXEC-STATUS-REPLY", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpMsg.ExecStatusReply { Handle = fHandle, Returncode = fReturncode };
+                    message = DecodeExecStatusReply(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.ExecChunk:
-                {
-                    if (!r.TryReadNumber4("handle", out var fHandle))
-                        goto fail;
-                    if (!r.TryReadNumber4("fd", out var fFd))
-                        goto fail;
-                    if (!r.TryReadChunk("chunk", out var fChunk))
-                        goto fail;
-                    if (!r.TryReadEnd("EXEC-CHUNK"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "EXEC-CHUNK", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpMsg.ExecChunk { Handle = fHandle, Fd = fFd, Chunk = fChunk };
+                    message = DecodeExecChunk(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.ExecListReply:
-                {
-                    if (!r.TryReadStrings("handles", out var fHandles))
-                        goto fail;
-                    if (!r.TryReadEnd("EXEC-LIST-REPLY"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "EXEC-LIST-REPLY", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpMsg.ExecListReply { Handles = fHandles };
+                    message = DecodeExecListReply(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.ExecStatusGet:
-                {
-                    if (!r.TryReadNumber4("handle", out var fHandle))
-                        goto fail;
-                    if (!r.TryReadEnd("EXEC-STATUS-GET"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "EXEC-STATUS-GET", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpMsg.ExecStatusGet { Handle = fHandle };
+                    message = DecodeExecStatusGet(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.ExecList:
-                {
-                    if (!r.TryReadEnd("EXEC-LIST"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "EXEC-LIST", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpMsg.ExecList();
+                    message = DecodeExecList(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.ExecCancel:
-                {
-                    if (!r.TryReadNumber4("handle", out var fHandle))
-                        goto fail;
-                    if (!r.TryReadEnd("EXEC-CANCEL"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "EXEC-CANCEL", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpMsg.ExecCancel { Handle = fHandle };
+                    message = DecodeExecCancel(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.SessionOpen:
-                {
-                    if (!r.TryReadString("client_id", out var fClientId))
-                        goto fail;
-                    if (!r.TryReadString("user", out var fUser))
-                        goto fail;
-                    if (!r.TryReadEnd("SESSION-OPEN"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "SESSION-OPEN", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpMsg.SessionOpen { ClientId = fClientId, User = fUser };
+                    message = DecodeSessionOpen(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.ExecCredit:
-                {
-                    if (!r.TryReadNumber4("handle", out var fHandle))
-                        goto fail;
-                    if (!r.TryReadNumber4("fd", out var fFd))
-                        goto fail;
-                    if (!r.TryReadNumber8("credit", out var fCredit))
-                        goto fail;
-                    if (!r.TryReadEnd("EXEC-CREDIT"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "EXEC-CREDIT", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpMsg.ExecCredit { Handle = fHandle, Fd = fFd, Credit = fCredit };
+                    message = DecodeExecCredit(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.ExecFollow:
-                {
-                    if (!r.TryReadNumber4("handle", out var fHandle))
-                        goto fail;
-                    if (!r.TryReadNumber1("mask", out var fMask))
-                        goto fail;
-                    if (!r.TryReadNumber8("stdout_offset", out var fStdoutOffset))
-                        goto fail;
-                    if (!r.TryReadNumber8("stderr_offset", out var fStderrOffset))
-                        goto fail;
-                    if (!r.TryReadNumber8("credit", out var fCredit))
-                        goto fail;
-                    if (!r.TryReadEnd("EXEC-FOLLOW"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "EXEC-FOLLOW", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpMsg.ExecFollow { Handle = fHandle, Mask = fMask, StdoutOffset = fStdoutOffset, StderrOffset = fStderrOffset, Credit = fCredit };
+                    message = DecodeExecFollow(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.ExecInfoGet:
-                {
-                    if (!r.TryReadNumber4("handle", out var fHandle))
-                        goto fail;
-                    if (!r.TryReadEnd("EXEC-INFO-GET"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "EXEC-INFO-GET", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpMsg.ExecInfoGet { Handle = fHandle };
+                    message = DecodeExecInfoGet(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.ExecInfo:
-                {
-                    if (!r.TryReadNumber4("handle", out var fHandle))
-                        goto fail;
-                    if (!r.TryReadNumber2("returncode", out var fReturncode))
-                        goto fail;
-                    if (!r.TryReadHash("info", out var fInfo))
-                        goto fail;
-                    if (!r.TryReadEnd("EXEC-INFO"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "EXEC-INFO", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpMsg.ExecInfo { Handle = fHandle, Returncode = fReturncode, Info = fInfo };
+                    message = DecodeExecInfo(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.FileOpen:
-                {
-                    if (!r.TryReadLongstr("path", out var fPath))
-                        goto fail;
-                    if (!r.TryReadNumber8("size", out var fSize))
-                        goto fail;
-                    if (!r.TryReadNumber4("mode", out var fMode))
-                        goto fail;
-                    if (!r.TryReadNumber8("mtime", out var fMtime))
-                        goto fail;
-                    if (!r.TryReadString("digest", out var fDigest))
-                        goto fail;
-                    if (!r.TryReadEnd("FILE-OPEN"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "FILE-OPEN", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpMsg.FileOpen { Path = fPath, Size = fSize, Mode = fMode, Mtime = fMtime, Digest = fDigest };
+                    message = DecodeFileOpen(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.FileOpenReply:
-                {
-                    if (!r.TryReadNumber4("handle", out var fHandle))
-                        goto fail;
-                    if (!r.TryReadNumber1("identical", out var fIdentical))
-                        goto fail;
-                    if (!r.TryReadNumber8("offset", out var fOffset))
-                        goto fail;
-                    if (!r.TryReadNumber8("credit", out var fCredit))
-                        goto fail;
-                    if (!r.TryReadEnd("FILE-OPEN-REPLY"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "FILE-OPEN-REPLY", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpMsg.FileOpenReply { Handle = fHandle, Identical = fIdentical, Offset = fOffset, Credit = fCredit };
+                    message = DecodeFileOpenReply(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.FileChunk:
-                {
-                    if (!r.TryReadNumber4("handle", out var fHandle))
-                        goto fail;
-                    if (!r.TryReadNumber8("offset", out var fOffset))
-                        goto fail;
-                    if (!r.TryReadChunk("chunk", out var fChunk))
-                        goto fail;
-                    if (!r.TryReadEnd("FILE-CHUNK"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "FILE-CHUNK", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpMsg.FileChunk { Handle = fHandle, Offset = fOffset, Chunk = fChunk };
+                    message = DecodeFileChunk(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.FileAck:
-                {
-                    if (!r.TryReadNumber4("handle", out var fHandle))
-                        goto fail;
-                    if (!r.TryReadNumber8("offset", out var fOffset))
-                        goto fail;
-                    if (!r.TryReadNumber8("credit", out var fCredit))
-                        goto fail;
-                    if (!r.TryReadEnd("FILE-ACK"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "FILE-ACK", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpMsg.FileAck { Handle = fHandle, Offset = fOffset, Credit = fCredit };
+                    message = DecodeFileAck(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.FileClose:
-                {
-                    if (!r.TryReadNumber4("handle", out var fHandle))
-                        goto fail;
-                    if (!r.TryReadString("digest", out var fDigest))
-                        goto fail;
-                    if (!r.TryReadEnd("FILE-CLOSE"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "FILE-CLOSE", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpMsg.FileClose { Handle = fHandle, Digest = fDigest };
+                    message = DecodeFileClose(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.FilePut:
-                {
-                    if (!r.TryReadLongstr("path", out var fPath))
-                        goto fail;
-                    if (!r.TryReadNumber4("mode", out var fMode))
-                        goto fail;
-                    if (!r.TryReadNumber8("mtime", out var fMtime))
-                        goto fail;
-                    if (!r.TryReadString("digest", out var fDigest))
-                        goto fail;
-                    if (!r.TryReadChunk("data", out var fData))
-                        goto fail;
-                    if (!r.TryReadEnd("FILE-PUT"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "FILE-PUT", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpMsg.FilePut { Path = fPath, Mode = fMode, Mtime = fMtime, Digest = fDigest, Data = fData };
+                    message = DecodeFilePut(ref r, frameCount);
                     break;
-                }
                 default:
                     r.Fail(global::Zproto.Wire.DecodeErrorKind.UnknownMessageId, "id", 2, id);
                     goto fail;
             }
+            if (message is null)
+                goto fail;
             error = default;
             return true;
 
         fail:
             message = null;
-            error = failure ?? r.Error;
+            error = r.Error;
             return false;
+        }
+
+        private static ConnectionOpen? DecodeConnectionOpen(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadConstantString("protocol", "MALAMUTE"u8))
+                return null;
+            if (!r.TryReadNumber2("version", out var fVersion))
+                return null;
+            if (fVersion != 1)
+            {
+                r.Fail(global::Zproto.Wire.DecodeErrorKind.ConstantMismatch, "version", r.Position - 2, (long)fVersion);
+                return null;
+            }
+            if (!r.TryReadString("client_id", out var fClientId))
+                return null;
+            if (!r.TryReadEnd("CONNECTION-OPEN"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "CONNECTION-OPEN"))
+                return null;
+            return new global::Zproto.Generated.ZpMsg.ConnectionOpen { ClientId = fClientId };
+        }
+
+        private static ConnectionPing? DecodeConnectionPing(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadEnd("CONNECTION-PING"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "CONNECTION-PING"))
+                return null;
+            return new global::Zproto.Generated.ZpMsg.ConnectionPing();
+        }
+
+        private static ConnectionPong? DecodeConnectionPong(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadEnd("CONNECTION-PONG"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "CONNECTION-PONG"))
+                return null;
+            return new global::Zproto.Generated.ZpMsg.ConnectionPong();
+        }
+
+        private static ConnectionClose? DecodeConnectionClose(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadEnd("CONNECTION-CLOSE"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "CONNECTION-CLOSE"))
+                return null;
+            return new global::Zproto.Generated.ZpMsg.ConnectionClose();
+        }
+
+        private static Ok? DecodeOk(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadNumber2("code", out var fCode))
+                return null;
+            if (!r.TryReadString("reason", out var fReason))
+                return null;
+            if (!r.TryReadEnd("OK"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "OK"))
+                return null;
+            return new global::Zproto.Generated.ZpMsg.Ok { Code = fCode, Reason = fReason };
+        }
+
+        private static Error? DecodeError(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadNumber2("code", out var fCode))
+                return null;
+            if (!r.TryReadString("reason", out var fReason))
+                return null;
+            if (!r.TryReadEnd("ERROR"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "ERROR"))
+                return null;
+            return new global::Zproto.Generated.ZpMsg.Error { Code = fCode, Reason = fReason };
+        }
+
+        private static Exec? DecodeExec(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadStrings("args", out var fArgs))
+                return null;
+            if (!r.TryReadHash("env", out var fEnv))
+                return null;
+            if (!r.TryReadHash("aux", out var fAux))
+                return null;
+            if (!r.TryReadEnd("EXEC"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "EXEC"))
+                return null;
+            return new global::Zproto.Generated.ZpMsg.Exec { Args = fArgs, Env = fEnv, Aux = fAux };
+        }
+
+        private static ExecStatusReply? DecodeExecStatusReply(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadNumber4("handle", out var fHandle))
+                return null;
+            if (!r.TryReadNumber2("returncode", out var fReturncode))
+                return null;
+            if (!r.TryReadEnd("EXEC-STATUS-REPLY"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "EXEC-STATUS-REPLY"))
+                return null;
+            return new global::Zproto.Generated.ZpMsg.ExecStatusReply { Handle = fHandle, Returncode = fReturncode };
+        }
+
+        private static ExecChunk? DecodeExecChunk(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadNumber4("handle", out var fHandle))
+                return null;
+            if (!r.TryReadNumber4("fd", out var fFd))
+                return null;
+            if (!r.TryReadChunk("chunk", out var fChunk))
+                return null;
+            if (!r.TryReadEnd("EXEC-CHUNK"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "EXEC-CHUNK"))
+                return null;
+            return new global::Zproto.Generated.ZpMsg.ExecChunk { Handle = fHandle, Fd = fFd, Chunk = fChunk };
+        }
+
+        private static ExecListReply? DecodeExecListReply(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadStrings("handles", out var fHandles))
+                return null;
+            if (!r.TryReadEnd("EXEC-LIST-REPLY"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "EXEC-LIST-REPLY"))
+                return null;
+            return new global::Zproto.Generated.ZpMsg.ExecListReply { Handles = fHandles };
+        }
+
+        private static ExecStatusGet? DecodeExecStatusGet(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadNumber4("handle", out var fHandle))
+                return null;
+            if (!r.TryReadEnd("EXEC-STATUS-GET"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "EXEC-STATUS-GET"))
+                return null;
+            return new global::Zproto.Generated.ZpMsg.ExecStatusGet { Handle = fHandle };
+        }
+
+        private static ExecList? DecodeExecList(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadEnd("EXEC-LIST"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "EXEC-LIST"))
+                return null;
+            return new global::Zproto.Generated.ZpMsg.ExecList();
+        }
+
+        private static ExecCancel? DecodeExecCancel(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadNumber4("handle", out var fHandle))
+                return null;
+            if (!r.TryReadEnd("EXEC-CANCEL"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "EXEC-CANCEL"))
+                return null;
+            return new global::Zproto.Generated.ZpMsg.ExecCancel { Handle = fHandle };
+        }
+
+        private static SessionOpen? DecodeSessionOpen(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadString("client_id", out var fClientId))
+                return null;
+            if (!r.TryReadString("user", out var fUser))
+                return null;
+            if (!r.TryReadEnd("SESSION-OPEN"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "SESSION-OPEN"))
+                return null;
+            return new global::Zproto.Generated.ZpMsg.SessionOpen { ClientId = fClientId, User = fUser };
+        }
+
+        private static ExecCredit? DecodeExecCredit(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadNumber4("handle", out var fHandle))
+                return null;
+            if (!r.TryReadNumber4("fd", out var fFd))
+                return null;
+            if (!r.TryReadNumber8("credit", out var fCredit))
+                return null;
+            if (!r.TryReadEnd("EXEC-CREDIT"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "EXEC-CREDIT"))
+                return null;
+            return new global::Zproto.Generated.ZpMsg.ExecCredit { Handle = fHandle, Fd = fFd, Credit = fCredit };
+        }
+
+        private static ExecFollow? DecodeExecFollow(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadNumber4("handle", out var fHandle))
+                return null;
+            if (!r.TryReadNumber1("mask", out var fMask))
+                return null;
+            if (!r.TryReadNumber8("stdout_offset", out var fStdoutOffset))
+                return null;
+            if (!r.TryReadNumber8("stderr_offset", out var fStderrOffset))
+                return null;
+            if (!r.TryReadNumber8("credit", out var fCredit))
+                return null;
+            if (!r.TryReadEnd("EXEC-FOLLOW"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "EXEC-FOLLOW"))
+                return null;
+            return new global::Zproto.Generated.ZpMsg.ExecFollow { Handle = fHandle, Mask = fMask, StdoutOffset = fStdoutOffset, StderrOffset = fStderrOffset, Credit = fCredit };
+        }
+
+        private static ExecInfoGet? DecodeExecInfoGet(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadNumber4("handle", out var fHandle))
+                return null;
+            if (!r.TryReadEnd("EXEC-INFO-GET"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "EXEC-INFO-GET"))
+                return null;
+            return new global::Zproto.Generated.ZpMsg.ExecInfoGet { Handle = fHandle };
+        }
+
+        private static ExecInfo? DecodeExecInfo(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadNumber4("handle", out var fHandle))
+                return null;
+            if (!r.TryReadNumber2("returncode", out var fReturncode))
+                return null;
+            if (!r.TryReadHash("info", out var fInfo))
+                return null;
+            if (!r.TryReadEnd("EXEC-INFO"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "EXEC-INFO"))
+                return null;
+            return new global::Zproto.Generated.ZpMsg.ExecInfo { Handle = fHandle, Returncode = fReturncode, Info = fInfo };
+        }
+
+        private static FileOpen? DecodeFileOpen(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadLongstr("path", out var fPath))
+                return null;
+            if (!r.TryReadNumber8("size", out var fSize))
+                return null;
+            if (!r.TryReadNumber4("mode", out var fMode))
+                return null;
+            if (!r.TryReadNumber8("mtime", out var fMtime))
+                return null;
+            if (!r.TryReadString("digest", out var fDigest))
+                return null;
+            if (!r.TryReadEnd("FILE-OPEN"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "FILE-OPEN"))
+                return null;
+            return new global::Zproto.Generated.ZpMsg.FileOpen { Path = fPath, Size = fSize, Mode = fMode, Mtime = fMtime, Digest = fDigest };
+        }
+
+        private static FileOpenReply? DecodeFileOpenReply(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadNumber4("handle", out var fHandle))
+                return null;
+            if (!r.TryReadNumber1("identical", out var fIdentical))
+                return null;
+            if (!r.TryReadNumber8("offset", out var fOffset))
+                return null;
+            if (!r.TryReadNumber8("credit", out var fCredit))
+                return null;
+            if (!r.TryReadEnd("FILE-OPEN-REPLY"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "FILE-OPEN-REPLY"))
+                return null;
+            return new global::Zproto.Generated.ZpMsg.FileOpenReply { Handle = fHandle, Identical = fIdentical, Offset = fOffset, Credit = fCredit };
+        }
+
+        private static FileChunk? DecodeFileChunk(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadNumber4("handle", out var fHandle))
+                return null;
+            if (!r.TryReadNumber8("offset", out var fOffset))
+                return null;
+            if (!r.TryReadChunk("chunk", out var fChunk))
+                return null;
+            if (!r.TryReadEnd("FILE-CHUNK"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "FILE-CHUNK"))
+                return null;
+            return new global::Zproto.Generated.ZpMsg.FileChunk { Handle = fHandle, Offset = fOffset, Chunk = fChunk };
+        }
+
+        private static FileAck? DecodeFileAck(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadNumber4("handle", out var fHandle))
+                return null;
+            if (!r.TryReadNumber8("offset", out var fOffset))
+                return null;
+            if (!r.TryReadNumber8("credit", out var fCredit))
+                return null;
+            if (!r.TryReadEnd("FILE-ACK"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "FILE-ACK"))
+                return null;
+            return new global::Zproto.Generated.ZpMsg.FileAck { Handle = fHandle, Offset = fOffset, Credit = fCredit };
+        }
+
+        private static FileClose? DecodeFileClose(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadNumber4("handle", out var fHandle))
+                return null;
+            if (!r.TryReadString("digest", out var fDigest))
+                return null;
+            if (!r.TryReadEnd("FILE-CLOSE"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "FILE-CLOSE"))
+                return null;
+            return new global::Zproto.Generated.ZpMsg.FileClose { Handle = fHandle, Digest = fDigest };
+        }
+
+        private static FilePut? DecodeFilePut(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadLongstr("path", out var fPath))
+                return null;
+            if (!r.TryReadNumber4("mode", out var fMode))
+                return null;
+            if (!r.TryReadNumber8("mtime", out var fMtime))
+                return null;
+            if (!r.TryReadString("digest", out var fDigest))
+                return null;
+            if (!r.TryReadChunk("data", out var fData))
+                return null;
+            if (!r.TryReadEnd("FILE-PUT"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "FILE-PUT"))
+                return null;
+            return new global::Zproto.Generated.ZpMsg.FilePut { Path = fPath, Mode = fMode, Mtime = fMtime, Digest = fDigest, Data = fData };
         }
     }
 }

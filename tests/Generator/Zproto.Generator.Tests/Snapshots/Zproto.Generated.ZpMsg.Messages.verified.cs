@@ -120,6 +120,10 @@ namespace Zproto.Generated
 
             internal abstract int GetEncodedLengthCore();
 
+            // At least GetEncodedLengthCore(), with the same checks, but cheaper when a string's UTF-8
+            // would have to be counted.
+            internal virtual int GetEncodedLengthBoundCore() => GetEncodedLengthCore();
+
             internal abstract void WriteCore(ref global::Zproto.Wire.ZprotoWriter w);
 
             internal virtual void AddExtraFramesCore(global::System.Collections.Generic.ICollection<global::System.ReadOnlyMemory<byte>> frames)
@@ -163,6 +167,12 @@ namespace Zproto.Generated
             {
                 return 14
                     + global::Zproto.Wire.WireSize.String(this.ClientId, "client_id");
+            }
+
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 14
+                    + global::Zproto.Wire.WireSize.StringBound(this.ClientId, "client_id");
             }
 
             internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
@@ -273,6 +283,12 @@ namespace Zproto.Generated
                     + global::Zproto.Wire.WireSize.String(this.Reason, "reason");
             }
 
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 5
+                    + global::Zproto.Wire.WireSize.StringBound(this.Reason, "reason");
+            }
+
             internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
             {
                 WritePrefix(ref w, this);
@@ -309,6 +325,12 @@ namespace Zproto.Generated
             {
                 return 5
                     + global::Zproto.Wire.WireSize.String(this.Reason, "reason");
+            }
+
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 5
+                    + global::Zproto.Wire.WireSize.StringBound(this.Reason, "reason");
             }
 
             internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
@@ -653,6 +675,13 @@ namespace Zproto.Generated
                     + global::Zproto.Wire.WireSize.String(this.User, "user");
             }
 
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 3
+                    + global::Zproto.Wire.WireSize.StringBound(this.ClientId, "client_id")
+                    + global::Zproto.Wire.WireSize.StringBound(this.User, "user");
+            }
+
             internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
             {
                 WritePrefix(ref w, this);
@@ -892,6 +921,13 @@ namespace Zproto.Generated
                     + global::Zproto.Wire.WireSize.String(this.Digest, "digest");
             }
 
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 23
+                    + global::Zproto.Wire.WireSize.LongstrBound(this.Path)
+                    + global::Zproto.Wire.WireSize.StringBound(this.Digest, "digest");
+            }
+
             internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
             {
                 WritePrefix(ref w, this);
@@ -1098,6 +1134,12 @@ namespace Zproto.Generated
                     + global::Zproto.Wire.WireSize.String(this.Digest, "digest");
             }
 
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 7
+                    + global::Zproto.Wire.WireSize.StringBound(this.Digest, "digest");
+            }
+
             internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
             {
                 WritePrefix(ref w, this);
@@ -1183,6 +1225,14 @@ namespace Zproto.Generated
                 return 15
                     + global::Zproto.Wire.WireSize.Longstr(this.Path)
                     + global::Zproto.Wire.WireSize.String(this.Digest, "digest")
+                    + global::Zproto.Wire.WireSize.Chunk(this.Data);
+            }
+
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 15
+                    + global::Zproto.Wire.WireSize.LongstrBound(this.Path)
+                    + global::Zproto.Wire.WireSize.StringBound(this.Digest, "digest")
                     + global::Zproto.Wire.WireSize.Chunk(this.Data);
             }
 

@@ -23,22 +23,34 @@ namespace Zproto.Generated
         /// <exception cref="global::System.ArgumentException"><paramref name="destination"/> is too small.</exception>
         public static int Encode(Message message, global::System.Span<byte> destination)
         {
-            var length = GetEncodedLength(message);
-            if (destination.Length < length)
-                throw new global::System.ArgumentException($"{message.MessageName} needs {length} octets; the destination has {destination.Length}", nameof(destination));
+            global::System.ArgumentNullException.ThrowIfNull(message);
+            // A destination with room for the message's upper bound is written straight away, so each
+            // string is transcoded once instead of counted first; the bound runs every check. A
+            // negative bound (an overflow) is as large as can be.
+            var bound = message.GetEncodedLengthBoundCore();
+            if ((uint)bound > (uint)destination.Length)
+            {
+                var length = GetEncodedLength(message);
+                if (destination.Length < length)
+                    throw new global::System.ArgumentException($"{message.MessageName} needs {length} octets; the destination has {destination.Length}", nameof(destination));
+            }
             var w = new global::Zproto.Wire.ZprotoWriter(destination);
             message.WriteCore(ref w);
-            return length;
+            return w.Position;
         }
 
         /// <summary>Writes frame 0 of <paramref name="message"/> to <paramref name="writer"/>.</summary>
         public static void Encode(Message message, global::System.Buffers.IBufferWriter<byte> writer)
         {
+            global::System.ArgumentNullException.ThrowIfNull(message);
             global::System.ArgumentNullException.ThrowIfNull(writer);
-            var length = GetEncodedLength(message);
-            var w = new global::Zproto.Wire.ZprotoWriter(writer.GetSpan(length));
+            // Small messages take a span of their upper bound (see above); larger ones are measured
+            // exactly, so a long text does not ask the writer for three times its size.
+            var bound = message.GetEncodedLengthBoundCore();
+            var size = (uint)bound <= global::Zproto.Wire.WireSize.DirectWriteLimit ? bound : GetEncodedLength(message);
+            var w = new global::Zproto.Wire.ZprotoWriter(writer.GetSpan(size));
             message.WriteCore(ref w);
-            writer.Advance(length);
+            writer.Advance(w.Position);
         }
 
         /// <summary>Appends the frames after frame 0 (none in this protocol).</summary>
@@ -64,8 +76,11 @@ namespace Zproto.Generated
         public static string GetName(Message message) => message.MessageName;
 
         /// <summary>Decodes a message that is all in one frame.</summary>
-        public static bool TryDecode(global::System.ReadOnlySpan<byte> frame, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error) =>
-            TryDecodeCore(new global::Zproto.Wire.ZprotoReader(frame), frame, null, out message, out error);
+        public static bool TryDecode(global::System.ReadOnlySpan<byte> frame, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
+        {
+            var r = new global::Zproto.Wire.ZprotoReader(frame);
+            return TryDecodeCore(ref r, null, out message, out error);
+        }
 
         /// <summary>Decodes a message from its frames (no routing id). Frame and msg values share the given frames' memory.</summary>
         public static bool TryDecode(global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>> frames, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
@@ -77,7 +92,8 @@ namespace Zproto.Generated
                 error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.MissingFrame, "header", 0, 0);
                 return false;
             }
-            return TryDecodeCore(new global::Zproto.Wire.ZprotoReader(frames[0].Span), frames[0].Span, frames, out message, out error);
+            var r = new global::Zproto.Wire.ZprotoReader(frames[0].Span);
+            return TryDecodeCore(ref r, frames, out message, out error);
         }
 
         private static void WritePrefix(ref global::Zproto.Wire.ZprotoWriter w, Message message)
@@ -87,12 +103,13 @@ namespace Zproto.Generated
             w.WriteNumber1((byte)message.MessageId);
         }
 
-        // r reads frame (over its memory when values may point into it).
-        private static bool TryDecodeCore(global::Zproto.Wire.ZprotoReader r, global::System.ReadOnlySpan<byte> frame, global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>>? frames, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
+        // Reads the prefix and dispatches on the id to the message's own decode method, which keeps
+        // each message's locals out of the others' way. A Decode method returns null when it refuses
+        // the message, with the reason in r; every check, the frame count's included, comes before
+        // the record is built, so a refused message allocates nothing.
+        private static bool TryDecodeCore(ref global::Zproto.Wire.ZprotoReader r, global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>>? frames, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
         {
             var frameCount = frames?.Count ?? 1;
-            // Every failure ends at 'fail': with the reader's error, or with a frame-count failure set here.
-            global::Zproto.Wire.DecodeError? failure = null;
             if (!r.TryReadNumber2("signature", out var signature))
                 goto fail;
             if (signature != (0xAA00 | 0xA0))
@@ -102,233 +119,297 @@ namespace Zproto.Generated
             }
             if (!r.TryReadNumber1("id", out var id))
                 goto fail;
-            // Every check, the frame count's included, comes before the record is built: a rejected message allocates nothing more.
             switch (id)
             {
                 case (byte)MessageId.Input:
-                {
-                    if (!r.TryReadString("pipename", out var fPipename))
-                        goto fail;
-                    if (!r.TryReadEnd("input"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "input", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpipesMsg.Input { Pipename = fPipename };
+                    message = DecodeInput(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.InputOk:
-                {
-                    if (!r.TryReadEnd("input ok"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "input ok", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpipesMsg.InputOk();
+                    message = DecodeInputOk(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.InputFailed:
-                {
-                    if (!r.TryReadString("reason", out var fReason))
-                        goto fail;
-                    if (!r.TryReadEnd("input failed"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "input failed", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpipesMsg.InputFailed { Reason = fReason };
+                    message = DecodeInputFailed(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.Output:
-                {
-                    if (!r.TryReadString("pipename", out var fPipename))
-                        goto fail;
-                    if (!r.TryReadEnd("output"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "output", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpipesMsg.Output { Pipename = fPipename };
+                    message = DecodeOutput(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.OutputOk:
-                {
-                    if (!r.TryReadEnd("output ok"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "output ok", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpipesMsg.OutputOk();
+                    message = DecodeOutputOk(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.OutputFailed:
-                {
-                    if (!r.TryReadString("reason", out var fReason))
-                        goto fail;
-                    if (!r.TryReadEnd("output failed"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "output failed", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpipesMsg.OutputFailed { Reason = fReason };
+                    message = DecodeOutputFailed(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.Read:
-                {
-                    if (!r.TryReadNumber4("size", out var fSize))
-                        goto fail;
-                    if (!r.TryReadNumber4("timeout", out var fTimeout))
-                        goto fail;
-                    if (!r.TryReadEnd("read"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "read", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpipesMsg.Read { Size = fSize, Timeout = fTimeout };
+                    message = DecodeRead(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.ReadOk:
-                {
-                    if (!r.TryReadChunk("chunk", out var fChunk))
-                        goto fail;
-                    if (!r.TryReadEnd("read ok"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "read ok", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpipesMsg.ReadOk { Chunk = fChunk };
+                    message = DecodeReadOk(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.ReadEnd:
-                {
-                    if (!r.TryReadEnd("read end"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "read end", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpipesMsg.ReadEnd();
+                    message = DecodeReadEnd(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.ReadTimeout:
-                {
-                    if (!r.TryReadEnd("read timeout"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "read timeout", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpipesMsg.ReadTimeout();
+                    message = DecodeReadTimeout(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.ReadFailed:
-                {
-                    if (!r.TryReadString("reason", out var fReason))
-                        goto fail;
-                    if (!r.TryReadEnd("read failed"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "read failed", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpipesMsg.ReadFailed { Reason = fReason };
+                    message = DecodeReadFailed(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.Write:
-                {
-                    if (!r.TryReadChunk("chunk", out var fChunk))
-                        goto fail;
-                    if (!r.TryReadNumber4("timeout", out var fTimeout))
-                        goto fail;
-                    if (!r.TryReadEnd("write"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "write", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpipesMsg.Write { Chunk = fChunk, Timeout = fTimeout };
+                    message = DecodeWrite(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.WriteOk:
-                {
-                    if (!r.TryReadEnd("write ok"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "write ok", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpipesMsg.WriteOk();
+                    message = DecodeWriteOk(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.WriteTimeout:
-                {
-                    if (!r.TryReadEnd("write timeout"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "write timeout", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpipesMsg.WriteTimeout();
+                    message = DecodeWriteTimeout(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.WriteFailed:
-                {
-                    if (!r.TryReadString("reason", out var fReason))
-                        goto fail;
-                    if (!r.TryReadEnd("write failed"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "write failed", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpipesMsg.WriteFailed { Reason = fReason };
+                    message = DecodeWriteFailed(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.Close:
-                {
-                    if (!r.TryReadEnd("close"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "close", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpipesMsg.Close();
+                    message = DecodeClose(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.CloseOk:
-                {
-                    if (!r.TryReadEnd("close ok"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "close ok", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpipesMsg.CloseOk();
+                    message = DecodeCloseOk(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.CloseFailed:
-                {
-                    if (!r.TryReadString("reason", out var fReason))
-                        goto fail;
-                    if (!r.TryReadEnd("close failed"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "close failed", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpipesMsg.CloseFailed { Reason = fReason };
+                    message = DecodeCloseFailed(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.Ping:
-                {
-                    if (!r.TryReadEnd("ping"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "ping", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpipesMsg.Ping();
+                    message = DecodePing(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.PingOk:
-                {
-                    if (!r.TryReadEnd("ping ok"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "ping ok", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpipesMsg.PingOk();
+                    message = DecodePingOk(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.Invalid:
-                {
-                    if (!r.TryReadEnd("invalid"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "invalid", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZpipesMsg.Invalid();
+                    message = DecodeInvalid(ref r, frameCount);
                     break;
-                }
                 default:
                     r.Fail(global::Zproto.Wire.DecodeErrorKind.UnknownMessageId, "id", 2, id);
                     goto fail;
             }
+            if (message is null)
+                goto fail;
             error = default;
             return true;
 
         fail:
             message = null;
-            error = failure ?? r.Error;
+            error = r.Error;
             return false;
+        }
+
+        private static Input? DecodeInput(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadString("pipename", out var fPipename))
+                return null;
+            if (!r.TryReadEnd("input"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "input"))
+                return null;
+            return new global::Zproto.Generated.ZpipesMsg.Input { Pipename = fPipename };
+        }
+
+        private static InputOk? DecodeInputOk(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadEnd("input ok"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "input ok"))
+                return null;
+            return new global::Zproto.Generated.ZpipesMsg.InputOk();
+        }
+
+        private static InputFailed? DecodeInputFailed(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadString("reason", out var fReason))
+                return null;
+            if (!r.TryReadEnd("input failed"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "input failed"))
+                return null;
+            return new global::Zproto.Generated.ZpipesMsg.InputFailed { Reason = fReason };
+        }
+
+        private static Output? DecodeOutput(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadString("pipename", out var fPipename))
+                return null;
+            if (!r.TryReadEnd("output"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "output"))
+                return null;
+            return new global::Zproto.Generated.ZpipesMsg.Output { Pipename = fPipename };
+        }
+
+        private static OutputOk? DecodeOutputOk(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadEnd("output ok"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "output ok"))
+                return null;
+            return new global::Zproto.Generated.ZpipesMsg.OutputOk();
+        }
+
+        private static OutputFailed? DecodeOutputFailed(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadString("reason", out var fReason))
+                return null;
+            if (!r.TryReadEnd("output failed"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "output failed"))
+                return null;
+            return new global::Zproto.Generated.ZpipesMsg.OutputFailed { Reason = fReason };
+        }
+
+        private static Read? DecodeRead(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadNumber4("size", out var fSize))
+                return null;
+            if (!r.TryReadNumber4("timeout", out var fTimeout))
+                return null;
+            if (!r.TryReadEnd("read"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "read"))
+                return null;
+            return new global::Zproto.Generated.ZpipesMsg.Read { Size = fSize, Timeout = fTimeout };
+        }
+
+        private static ReadOk? DecodeReadOk(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadChunk("chunk", out var fChunk))
+                return null;
+            if (!r.TryReadEnd("read ok"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "read ok"))
+                return null;
+            return new global::Zproto.Generated.ZpipesMsg.ReadOk { Chunk = fChunk };
+        }
+
+        private static ReadEnd? DecodeReadEnd(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadEnd("read end"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "read end"))
+                return null;
+            return new global::Zproto.Generated.ZpipesMsg.ReadEnd();
+        }
+
+        private static ReadTimeout? DecodeReadTimeout(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadEnd("read timeout"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "read timeout"))
+                return null;
+            return new global::Zproto.Generated.ZpipesMsg.ReadTimeout();
+        }
+
+        private static ReadFailed? DecodeReadFailed(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadString("reason", out var fReason))
+                return null;
+            if (!r.TryReadEnd("read failed"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "read failed"))
+                return null;
+            return new global::Zproto.Generated.ZpipesMsg.ReadFailed { Reason = fReason };
+        }
+
+        private static Write? DecodeWrite(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadChunk("chunk", out var fChunk))
+                return null;
+            if (!r.TryReadNumber4("timeout", out var fTimeout))
+                return null;
+            if (!r.TryReadEnd("write"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "write"))
+                return null;
+            return new global::Zproto.Generated.ZpipesMsg.Write { Chunk = fChunk, Timeout = fTimeout };
+        }
+
+        private static WriteOk? DecodeWriteOk(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadEnd("write ok"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "write ok"))
+                return null;
+            return new global::Zproto.Generated.ZpipesMsg.WriteOk();
+        }
+
+        private static WriteTimeout? DecodeWriteTimeout(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadEnd("write timeout"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "write timeout"))
+                return null;
+            return new global::Zproto.Generated.ZpipesMsg.WriteTimeout();
+        }
+
+        private static WriteFailed? DecodeWriteFailed(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadString("reason", out var fReason))
+                return null;
+            if (!r.TryReadEnd("write failed"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "write failed"))
+                return null;
+            return new global::Zproto.Generated.ZpipesMsg.WriteFailed { Reason = fReason };
+        }
+
+        private static Close? DecodeClose(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadEnd("close"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "close"))
+                return null;
+            return new global::Zproto.Generated.ZpipesMsg.Close();
+        }
+
+        private static CloseOk? DecodeCloseOk(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadEnd("close ok"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "close ok"))
+                return null;
+            return new global::Zproto.Generated.ZpipesMsg.CloseOk();
+        }
+
+        private static CloseFailed? DecodeCloseFailed(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadString("reason", out var fReason))
+                return null;
+            if (!r.TryReadEnd("close failed"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "close failed"))
+                return null;
+            return new global::Zproto.Generated.ZpipesMsg.CloseFailed { Reason = fReason };
+        }
+
+        private static Ping? DecodePing(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadEnd("ping"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "ping"))
+                return null;
+            return new global::Zproto.Generated.ZpipesMsg.Ping();
+        }
+
+        private static PingOk? DecodePingOk(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadEnd("ping ok"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "ping ok"))
+                return null;
+            return new global::Zproto.Generated.ZpipesMsg.PingOk();
+        }
+
+        private static Invalid? DecodeInvalid(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadEnd("invalid"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "invalid"))
+                return null;
+            return new global::Zproto.Generated.ZpipesMsg.Invalid();
         }
     }
 }

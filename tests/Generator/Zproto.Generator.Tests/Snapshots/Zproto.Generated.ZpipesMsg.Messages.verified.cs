@@ -77,6 +77,10 @@ namespace Zproto.Generated
 
             internal abstract int GetEncodedLengthCore();
 
+            // At least GetEncodedLengthCore(), with the same checks, but cheaper when a string's UTF-8
+            // would have to be counted.
+            internal virtual int GetEncodedLengthBoundCore() => GetEncodedLengthCore();
+
             internal abstract void WriteCore(ref global::Zproto.Wire.ZprotoWriter w);
 
             internal virtual void AddExtraFramesCore(global::System.Collections.Generic.ICollection<global::System.ReadOnlyMemory<byte>> frames)
@@ -106,6 +110,12 @@ namespace Zproto.Generated
             {
                 return 3
                     + global::Zproto.Wire.WireSize.String(this.Pipename, "pipename");
+            }
+
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 3
+                    + global::Zproto.Wire.WireSize.StringBound(this.Pipename, "pipename");
             }
 
             internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
@@ -162,6 +172,12 @@ namespace Zproto.Generated
                     + global::Zproto.Wire.WireSize.String(this.Reason, "reason");
             }
 
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 3
+                    + global::Zproto.Wire.WireSize.StringBound(this.Reason, "reason");
+            }
+
             internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
             {
                 WritePrefix(ref w, this);
@@ -191,6 +207,12 @@ namespace Zproto.Generated
             {
                 return 3
                     + global::Zproto.Wire.WireSize.String(this.Pipename, "pipename");
+            }
+
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 3
+                    + global::Zproto.Wire.WireSize.StringBound(this.Pipename, "pipename");
             }
 
             internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
@@ -245,6 +267,12 @@ namespace Zproto.Generated
             {
                 return 3
                     + global::Zproto.Wire.WireSize.String(this.Reason, "reason");
+            }
+
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 3
+                    + global::Zproto.Wire.WireSize.StringBound(this.Reason, "reason");
             }
 
             internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
@@ -409,6 +437,12 @@ namespace Zproto.Generated
                     + global::Zproto.Wire.WireSize.String(this.Reason, "reason");
             }
 
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 3
+                    + global::Zproto.Wire.WireSize.StringBound(this.Reason, "reason");
+            }
+
             internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
             {
                 WritePrefix(ref w, this);
@@ -543,6 +577,12 @@ namespace Zproto.Generated
                     + global::Zproto.Wire.WireSize.String(this.Reason, "reason");
             }
 
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 3
+                    + global::Zproto.Wire.WireSize.StringBound(this.Reason, "reason");
+            }
+
             internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
             {
                 WritePrefix(ref w, this);
@@ -618,6 +658,12 @@ namespace Zproto.Generated
             {
                 return 3
                     + global::Zproto.Wire.WireSize.String(this.Reason, "reason");
+            }
+
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 3
+                    + global::Zproto.Wire.WireSize.StringBound(this.Reason, "reason");
             }
 
             internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)

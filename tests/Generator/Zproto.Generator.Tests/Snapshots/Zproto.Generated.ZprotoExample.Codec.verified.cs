@@ -18,22 +18,34 @@ namespace Zproto.Generated
         /// <exception cref="global::System.ArgumentException"><paramref name="destination"/> is too small.</exception>
         public static int Encode(Message message, global::System.Span<byte> destination)
         {
-            var length = GetEncodedLength(message);
-            if (destination.Length < length)
-                throw new global::System.ArgumentException($"{message.MessageName} needs {length} octets; the destination has {destination.Length}", nameof(destination));
+            global::System.ArgumentNullException.ThrowIfNull(message);
+            // A destination with room for the message's upper bound is written straight away, so each
+            // string is transcoded once instead of counted first; the bound runs every check. A
+            // negative bound (an overflow) is as large as can be.
+            var bound = message.GetEncodedLengthBoundCore();
+            if ((uint)bound > (uint)destination.Length)
+            {
+                var length = GetEncodedLength(message);
+                if (destination.Length < length)
+                    throw new global::System.ArgumentException($"{message.MessageName} needs {length} octets; the destination has {destination.Length}", nameof(destination));
+            }
             var w = new global::Zproto.Wire.ZprotoWriter(destination);
             message.WriteCore(ref w);
-            return length;
+            return w.Position;
         }
 
         /// <summary>Writes frame 0 of <paramref name="message"/> to <paramref name="writer"/>.</summary>
         public static void Encode(Message message, global::System.Buffers.IBufferWriter<byte> writer)
         {
+            global::System.ArgumentNullException.ThrowIfNull(message);
             global::System.ArgumentNullException.ThrowIfNull(writer);
-            var length = GetEncodedLength(message);
-            var w = new global::Zproto.Wire.ZprotoWriter(writer.GetSpan(length));
+            // Small messages take a span of their upper bound (see above); larger ones are measured
+            // exactly, so a long text does not ask the writer for three times its size.
+            var bound = message.GetEncodedLengthBoundCore();
+            var size = (uint)bound <= global::Zproto.Wire.WireSize.DirectWriteLimit ? bound : GetEncodedLength(message);
+            var w = new global::Zproto.Wire.ZprotoWriter(writer.GetSpan(size));
             message.WriteCore(ref w);
-            writer.Advance(length);
+            writer.Advance(w.Position);
         }
 
         /// <summary>Appends the frames after frame 0 (frame and msg fields).</summary>
@@ -59,8 +71,11 @@ namespace Zproto.Generated
         public static string GetName(Message message) => message.MessageName;
 
         /// <summary>Decodes a message that is all in one frame (messages with frame or msg fields need <see cref="TryDecode(global::System.Collections.Generic.IReadOnlyList{global::System.ReadOnlyMemory{byte}}, out Message?, out global::Zproto.Wire.DecodeError)"/>).</summary>
-        public static bool TryDecode(global::System.ReadOnlySpan<byte> frame, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error) =>
-            TryDecodeCore(new global::Zproto.Wire.ZprotoReader(frame), frame, null, out message, out error);
+        public static bool TryDecode(global::System.ReadOnlySpan<byte> frame, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
+        {
+            var r = new global::Zproto.Wire.ZprotoReader(frame);
+            return TryDecodeCore(ref r, null, out message, out error);
+        }
 
         /// <summary>Decodes a message from its frames (no routing id). Frame and msg values share the given frames' memory.</summary>
         public static bool TryDecode(global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>> frames, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
@@ -72,7 +87,8 @@ namespace Zproto.Generated
                 error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.MissingFrame, "header", 0, 0);
                 return false;
             }
-            return TryDecodeCore(new global::Zproto.Wire.ZprotoReader(frames[0].Span), frames[0].Span, frames, out message, out error);
+            var r = new global::Zproto.Wire.ZprotoReader(frames[0].Span);
+            return TryDecodeCore(ref r, frames, out message, out error);
         }
 
         private static void WritePrefix(ref global::Zproto.Wire.ZprotoWriter w, Message message)
@@ -82,12 +98,13 @@ namespace Zproto.Generated
             w.WriteNumber1((byte)message.MessageId);
         }
 
-        // r reads frame (over its memory when values may point into it).
-        private static bool TryDecodeCore(global::Zproto.Wire.ZprotoReader r, global::System.ReadOnlySpan<byte> frame, global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>>? frames, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
+        // Reads the prefix and dispatches on the id to the message's own decode method, which keeps
+        // each message's locals out of the others' way. A Decode method returns null when it refuses
+        // the message, with the reason in r; every check, the frame count's included, comes before
+        // the record is built, so a refused message allocates nothing.
+        private static bool TryDecodeCore(ref global::Zproto.Wire.ZprotoReader r, global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>>? frames, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
         {
             var frameCount = frames?.Count ?? 1;
-            // Every failure ends at 'fail': with the reader's error, or with a frame-count failure set here.
-            global::Zproto.Wire.DecodeError? failure = null;
             if (!r.TryReadNumber2("signature", out var signature))
                 goto fail;
             if (signature != (0xAA00 | 0xA0))
@@ -97,113 +114,126 @@ namespace Zproto.Generated
             }
             if (!r.TryReadNumber1("id", out var id))
                 goto fail;
-            // Every check, the frame count's included, comes before the record is built: a rejected message allocates nothing more.
             switch (id)
             {
                 case (byte)MessageId.Log:
-                {
-                    if (!r.TryReadNumber2("sequence", out var fSequence))
-                        goto fail;
-                    if (!r.TryReadNumber2("version", out var fVersion))
-                        goto fail;
-                    if (fVersion != 3)
-                    {
-                        r.Fail(global::Zproto.Wire.DecodeErrorKind.ConstantMismatch, "version", r.Position - 2, (long)fVersion);
-                        goto fail;
-                    }
-                    if (!r.TryReadNumber1("level", out var fLevel))
-                        goto fail;
-                    if (!r.TryReadNumber1("event", out var fEvent))
-                        goto fail;
-                    if (!r.TryReadNumber2("node", out var fNode))
-                        goto fail;
-                    if (!r.TryReadNumber2("peer", out var fPeer))
-                        goto fail;
-                    if (!r.TryReadNumber8("time", out var fTime))
-                        goto fail;
-                    if (!r.TryReadString("host", out var fHost))
-                        goto fail;
-                    if (!r.TryReadLongstr("data", out var fData))
-                        goto fail;
-                    if (!r.TryReadEnd("LOG"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "LOG", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZprotoExample.Log { Sequence = fSequence, Level = fLevel, Event = fEvent, Node = fNode, Peer = fPeer, Time = fTime, Host = fHost, Data = fData };
+                    message = DecodeLog(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.Structures:
-                {
-                    if (!r.TryReadNumber2("sequence", out var fSequence))
-                        goto fail;
-                    if (!r.TryReadStrings("aliases", out var fAliases))
-                        goto fail;
-                    if (!r.TryReadHash("headers", out var fHeaders))
-                        goto fail;
-                    if (!r.TryReadEnd("STRUCTURES"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "STRUCTURES", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZprotoExample.Structures { Sequence = fSequence, Aliases = fAliases, Headers = fHeaders };
+                    message = DecodeStructures(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.Binary:
-                {
-                    if (!r.TryReadNumber2("sequence", out var fSequence))
-                        goto fail;
-                    if (!r.TryReadOctets("flags", 4, out var fFlags))
-                        goto fail;
-                    if (!r.TryReadChunk("public key", out var fPublicKey))
-                        goto fail;
-                    if (!r.TryReadUuid("identifier", out var fIdentifier))
-                        goto fail;
-                    if (!r.TryReadEnd("BINARY"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.Has(frameCount, 1, "address", ref failure))
-                        goto fail;
-                    var fAddress = frames![1];
-                    var fContent = Remaining(frames, 2);
-                    message = new global::Zproto.Generated.ZprotoExample.Binary { Sequence = fSequence, Flags = fFlags, PublicKey = fPublicKey, Identifier = fIdentifier, Address = fAddress, Content = fContent };
+                    message = DecodeBinary(ref r, frames, frameCount);
                     break;
-                }
                 case (byte)MessageId.Types:
-                {
-                    if (!r.TryReadNumber2("sequence", out var fSequence))
-                        goto fail;
-                    if (!r.TryReadString("client.forename", out var fClientForename))
-                        goto fail;
-                    if (!r.TryReadString("client.surname", out var fClientSurname))
-                        goto fail;
-                    if (!r.TryReadString("client.mobile", out var fClientMobile))
-                        goto fail;
-                    if (!r.TryReadString("client.email", out var fClientEmail))
-                        goto fail;
-                    if (!r.TryReadString("supplier.forename", out var fSupplierForename))
-                        goto fail;
-                    if (!r.TryReadString("supplier.surname", out var fSupplierSurname))
-                        goto fail;
-                    if (!r.TryReadString("supplier.mobile", out var fSupplierMobile))
-                        goto fail;
-                    if (!r.TryReadString("supplier.email", out var fSupplierEmail))
-                        goto fail;
-                    if (!r.TryReadEnd("TYPES"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "TYPES", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.ZprotoExample.Types { Sequence = fSequence, Client = new global::Zproto.Generated.ZprotoExample.Person { Forename = fClientForename, Surname = fClientSurname, Mobile = fClientMobile, Email = fClientEmail }, Supplier = new global::Zproto.Generated.ZprotoExample.Person { Forename = fSupplierForename, Surname = fSupplierSurname, Mobile = fSupplierMobile, Email = fSupplierEmail } };
+                    message = DecodeTypes(ref r, frameCount);
                     break;
-                }
                 default:
                     r.Fail(global::Zproto.Wire.DecodeErrorKind.UnknownMessageId, "id", 2, id);
                     goto fail;
             }
+            if (message is null)
+                goto fail;
             error = default;
             return true;
 
         fail:
             message = null;
-            error = failure ?? r.Error;
+            error = r.Error;
             return false;
+        }
+
+        private static Log? DecodeLog(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadNumber2("sequence", out var fSequence))
+                return null;
+            if (!r.TryReadNumber2("version", out var fVersion))
+                return null;
+            if (fVersion != 3)
+            {
+                r.Fail(global::Zproto.Wire.DecodeErrorKind.ConstantMismatch, "version", r.Position - 2, (long)fVersion);
+                return null;
+            }
+            if (!r.TryReadNumber1("level", out var fLevel))
+                return null;
+            if (!r.TryReadNumber1("event", out var fEvent))
+                return null;
+            if (!r.TryReadNumber2("node", out var fNode))
+                return null;
+            if (!r.TryReadNumber2("peer", out var fPeer))
+                return null;
+            if (!r.TryReadNumber8("time", out var fTime))
+                return null;
+            if (!r.TryReadString("host", out var fHost))
+                return null;
+            if (!r.TryReadLongstr("data", out var fData))
+                return null;
+            if (!r.TryReadEnd("LOG"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "LOG"))
+                return null;
+            return new global::Zproto.Generated.ZprotoExample.Log { Sequence = fSequence, Level = fLevel, Event = fEvent, Node = fNode, Peer = fPeer, Time = fTime, Host = fHost, Data = fData };
+        }
+
+        private static Structures? DecodeStructures(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadNumber2("sequence", out var fSequence))
+                return null;
+            if (!r.TryReadStrings("aliases", out var fAliases))
+                return null;
+            if (!r.TryReadHash("headers", out var fHeaders))
+                return null;
+            if (!r.TryReadEnd("STRUCTURES"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "STRUCTURES"))
+                return null;
+            return new global::Zproto.Generated.ZprotoExample.Structures { Sequence = fSequence, Aliases = fAliases, Headers = fHeaders };
+        }
+
+        private static Binary? DecodeBinary(ref global::Zproto.Wire.ZprotoReader r, global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>>? frames, int frameCount)
+        {
+            if (!r.TryReadNumber2("sequence", out var fSequence))
+                return null;
+            if (!r.TryReadOctets("flags", 4, out var fFlags))
+                return null;
+            if (!r.TryReadChunk("public key", out var fPublicKey))
+                return null;
+            if (!r.TryReadUuid("identifier", out var fIdentifier))
+                return null;
+            if (!r.TryReadEnd("BINARY"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.Has(ref r, frameCount, 1, "address"))
+                return null;
+            var fAddress = frames![1];
+            var fContent = Remaining(frames, 2);
+            return new global::Zproto.Generated.ZprotoExample.Binary { Sequence = fSequence, Flags = fFlags, PublicKey = fPublicKey, Identifier = fIdentifier, Address = fAddress, Content = fContent };
+        }
+
+        private static Types? DecodeTypes(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadNumber2("sequence", out var fSequence))
+                return null;
+            if (!r.TryReadString("client.forename", out var fClientForename))
+                return null;
+            if (!r.TryReadString("client.surname", out var fClientSurname))
+                return null;
+            if (!r.TryReadString("client.mobile", out var fClientMobile))
+                return null;
+            if (!r.TryReadString("client.email", out var fClientEmail))
+                return null;
+            if (!r.TryReadString("supplier.forename", out var fSupplierForename))
+                return null;
+            if (!r.TryReadString("supplier.surname", out var fSupplierSurname))
+                return null;
+            if (!r.TryReadString("supplier.mobile", out var fSupplierMobile))
+                return null;
+            if (!r.TryReadString("supplier.email", out var fSupplierEmail))
+                return null;
+            if (!r.TryReadEnd("TYPES"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "TYPES"))
+                return null;
+            return new global::Zproto.Generated.ZprotoExample.Types { Sequence = fSequence, Client = new global::Zproto.Generated.ZprotoExample.Person { Forename = fClientForename, Surname = fClientSurname, Mobile = fClientMobile, Email = fClientEmail }, Supplier = new global::Zproto.Generated.ZprotoExample.Person { Forename = fSupplierForename, Surname = fSupplierSurname, Mobile = fSupplierMobile, Email = fSupplierEmail } };
         }
 
         private static global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>> Remaining(global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>>? frames, int start)

@@ -83,6 +83,10 @@ namespace Zproto.Generated
 
             internal abstract int GetEncodedLengthCore();
 
+            // At least GetEncodedLengthCore(), with the same checks, but cheaper when a string's UTF-8
+            // would have to be counted.
+            internal virtual int GetEncodedLengthBoundCore() => GetEncodedLengthCore();
+
             internal abstract void WriteCore(ref global::Zproto.Wire.ZprotoWriter w);
 
             internal virtual void AddExtraFramesCore(global::System.Collections.Generic.ICollection<global::System.ReadOnlyMemory<byte>> frames)
@@ -162,6 +166,13 @@ namespace Zproto.Generated
                 return 21
                     + global::Zproto.Wire.WireSize.String(this.Host, "host")
                     + global::Zproto.Wire.WireSize.Longstr(this.Data);
+            }
+
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 21
+                    + global::Zproto.Wire.WireSize.StringBound(this.Host, "host")
+                    + global::Zproto.Wire.WireSize.LongstrBound(this.Data);
             }
 
             internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)
@@ -394,6 +405,19 @@ namespace Zproto.Generated
                     + global::Zproto.Wire.WireSize.String(this.Supplier.Surname, "supplier.surname")
                     + global::Zproto.Wire.WireSize.String(this.Supplier.Mobile, "supplier.mobile")
                     + global::Zproto.Wire.WireSize.String(this.Supplier.Email, "supplier.email");
+            }
+
+            internal override int GetEncodedLengthBoundCore()
+            {
+                return 5
+                    + global::Zproto.Wire.WireSize.StringBound(this.Client.Forename, "client.forename")
+                    + global::Zproto.Wire.WireSize.StringBound(this.Client.Surname, "client.surname")
+                    + global::Zproto.Wire.WireSize.StringBound(this.Client.Mobile, "client.mobile")
+                    + global::Zproto.Wire.WireSize.StringBound(this.Client.Email, "client.email")
+                    + global::Zproto.Wire.WireSize.StringBound(this.Supplier.Forename, "supplier.forename")
+                    + global::Zproto.Wire.WireSize.StringBound(this.Supplier.Surname, "supplier.surname")
+                    + global::Zproto.Wire.WireSize.StringBound(this.Supplier.Mobile, "supplier.mobile")
+                    + global::Zproto.Wire.WireSize.StringBound(this.Supplier.Email, "supplier.email");
             }
 
             internal override void WriteCore(ref global::Zproto.Wire.ZprotoWriter w)

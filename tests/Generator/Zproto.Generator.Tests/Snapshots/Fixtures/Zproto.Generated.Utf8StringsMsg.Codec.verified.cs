@@ -21,22 +21,34 @@ namespace Zproto.Generated
         /// <exception cref="global::System.ArgumentException"><paramref name="destination"/> is too small.</exception>
         public static int Encode(Message message, global::System.Span<byte> destination)
         {
-            var length = GetEncodedLength(message);
-            if (destination.Length < length)
-                throw new global::System.ArgumentException($"{message.MessageName} needs {length} octets; the destination has {destination.Length}", nameof(destination));
+            global::System.ArgumentNullException.ThrowIfNull(message);
+            // A destination with room for the message's upper bound is written straight away, so each
+            // string is transcoded once instead of counted first; the bound runs every check. A
+            // negative bound (an overflow) is as large as can be.
+            var bound = message.GetEncodedLengthBoundCore();
+            if ((uint)bound > (uint)destination.Length)
+            {
+                var length = GetEncodedLength(message);
+                if (destination.Length < length)
+                    throw new global::System.ArgumentException($"{message.MessageName} needs {length} octets; the destination has {destination.Length}", nameof(destination));
+            }
             var w = new global::Zproto.Wire.ZprotoWriter(destination);
             message.WriteCore(ref w);
-            return length;
+            return w.Position;
         }
 
         /// <summary>Writes frame 0 of <paramref name="message"/> to <paramref name="writer"/>.</summary>
         public static void Encode(Message message, global::System.Buffers.IBufferWriter<byte> writer)
         {
+            global::System.ArgumentNullException.ThrowIfNull(message);
             global::System.ArgumentNullException.ThrowIfNull(writer);
-            var length = GetEncodedLength(message);
-            var w = new global::Zproto.Wire.ZprotoWriter(writer.GetSpan(length));
+            // Small messages take a span of their upper bound (see above); larger ones are measured
+            // exactly, so a long text does not ask the writer for three times its size.
+            var bound = message.GetEncodedLengthBoundCore();
+            var size = (uint)bound <= global::Zproto.Wire.WireSize.DirectWriteLimit ? bound : GetEncodedLength(message);
+            var w = new global::Zproto.Wire.ZprotoWriter(writer.GetSpan(size));
             message.WriteCore(ref w);
-            writer.Advance(length);
+            writer.Advance(w.Position);
         }
 
         /// <summary>Appends the frames after frame 0 (none in this protocol).</summary>
@@ -64,12 +76,18 @@ namespace Zproto.Generated
         /// <summary>Decodes a message that is all in one frame.</summary>
         /// <remarks>Utf8Text values own copies of their octets (the span may not outlive the call); <see cref="TryDecode(global::System.ReadOnlyMemory{byte}, out Message?, out global::Zproto.Wire.DecodeError)"/> does not copy.</remarks>
         [global::System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
-        public static bool TryDecode(global::System.ReadOnlySpan<byte> frame, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error) =>
-            TryDecodeCore(new global::Zproto.Wire.ZprotoReader(frame), frame, null, out message, out error);
+        public static bool TryDecode(global::System.ReadOnlySpan<byte> frame, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
+        {
+            var r = new global::Zproto.Wire.ZprotoReader(frame);
+            return TryDecodeCore(ref r, null, out message, out error);
+        }
 
         /// <summary>Decodes a message that is all in one frame, without copying: Utf8Text values are views over <paramref name="frame"/> and valid while its memory is.</summary>
-        public static bool TryDecode(global::System.ReadOnlyMemory<byte> frame, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error) =>
-            TryDecodeCore(new global::Zproto.Wire.ZprotoReader(frame), frame.Span, null, out message, out error);
+        public static bool TryDecode(global::System.ReadOnlyMemory<byte> frame, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
+        {
+            var r = new global::Zproto.Wire.ZprotoReader(frame);
+            return TryDecodeCore(ref r, null, out message, out error);
+        }
 
         /// <summary>Decodes a message from its frames (no routing id). Frame and msg values, and Utf8Text values, share the given frames' memory.</summary>
         public static bool TryDecode(global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>> frames, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
@@ -81,7 +99,8 @@ namespace Zproto.Generated
                 error = new global::Zproto.Wire.DecodeError(global::Zproto.Wire.DecodeErrorKind.MissingFrame, "header", 0, 0);
                 return false;
             }
-            return TryDecodeCore(new global::Zproto.Wire.ZprotoReader(frames[0]), frames[0].Span, frames, out message, out error);
+            var r = new global::Zproto.Wire.ZprotoReader(frames[0]);
+            return TryDecodeCore(ref r, frames, out message, out error);
         }
 
         private static void WritePrefix(ref global::Zproto.Wire.ZprotoWriter w, Message message)
@@ -91,12 +110,13 @@ namespace Zproto.Generated
             w.WriteNumber1((byte)message.MessageId);
         }
 
-        // r reads frame (over its memory when values may point into it).
-        private static bool TryDecodeCore(global::Zproto.Wire.ZprotoReader r, global::System.ReadOnlySpan<byte> frame, global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>>? frames, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
+        // Reads the prefix and dispatches on the id to the message's own decode method, which keeps
+        // each message's locals out of the others' way. A Decode method returns null when it refuses
+        // the message, with the reason in r; every check, the frame count's included, comes before
+        // the record is built, so a refused message allocates nothing.
+        private static bool TryDecodeCore(ref global::Zproto.Wire.ZprotoReader r, global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>>? frames, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message, out global::Zproto.Wire.DecodeError error)
         {
             var frameCount = frames?.Count ?? 1;
-            // Every failure ends at 'fail': with the reader's error, or with a frame-count failure set here.
-            global::Zproto.Wire.DecodeError? failure = null;
             if (!r.TryReadNumber2("signature", out var signature))
                 goto fail;
             if (signature != (0xAA00 | 0xA7))
@@ -106,71 +126,114 @@ namespace Zproto.Generated
             }
             if (!r.TryReadNumber1("id", out var id))
                 goto fail;
-            // Every check, the frame count's included, comes before the record is built: a rejected message allocates nothing more.
             switch (id)
             {
                 case (byte)MessageId.Note:
-                {
-                    if (!r.TryReadUtf8String("origin", out var fOrigin))
-                        goto fail;
-                    if (!r.TryReadString("kind", out var fKind))
-                        goto fail;
-                    if (fKind != "note")
-                    {
-                        r.Fail(global::Zproto.Wire.DecodeErrorKind.ConstantMismatch, "kind", r.Position - 1 - global::System.Text.Encoding.UTF8.GetByteCount(fKind));
-                        goto fail;
-                    }
-                    if (!r.TryReadUtf8String("title", out var fTitle))
-                        goto fail;
-                    if (!r.TryReadUtf8Longstr("body", out var fBody))
-                        goto fail;
-                    if (!r.TryReadUtf8String("author.name", out var fAuthorName))
-                        goto fail;
-                    if (!r.TryReadUtf8Longstr("author.address", out var fAuthorAddress))
-                        goto fail;
-                    if (!r.TryReadList("tags", 1, static (ref global::Zproto.Wire.ZprotoReader r, out global::Zproto.Wire.Utf8Text item) => { return r.TryReadUtf8String("tags", out item); }, out var fTags))
-                        goto fail;
-                    if (!r.TryReadList("lines", 4, static (ref global::Zproto.Wire.ZprotoReader r, out global::Zproto.Wire.Utf8Text item) => { return r.TryReadUtf8Longstr("lines", out item); }, out var fLines))
-                        goto fail;
-                    if (!r.TryReadList("readers", 1, static (ref global::Zproto.Wire.ZprotoReader r, out global::Zproto.Generated.Utf8StringsMsg.Contact item) => { item = default!; if (!r.TryReadUtf8String("readers.name", out var iName)) return false; if (!r.TryReadUtf8Longstr("readers.address", out var iAddress)) return false; item = new global::Zproto.Generated.Utf8StringsMsg.Contact { Name = iName, Address = iAddress }; return true; }, out var fReaders))
-                        goto fail;
-                    if (!r.TryReadStrings("aliases", out var fAliases))
-                        goto fail;
-                    if (!r.TryReadHash("headers", out var fHeaders))
-                        goto fail;
-                    if (!r.TryReadEnd("NOTE"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "NOTE", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.Utf8StringsMsg.Note { Origin = fOrigin, Title = fTitle, Body = fBody, Author = new global::Zproto.Generated.Utf8StringsMsg.Contact { Name = fAuthorName, Address = fAuthorAddress }, Tags = fTags, Lines = fLines, Readers = fReaders, Aliases = fAliases, Headers = fHeaders };
+                    message = DecodeNote(ref r, frameCount);
                     break;
-                }
                 case (byte)MessageId.Trailer:
-                {
-                    if (!r.TryReadUtf8String("origin", out var fOrigin))
-                        goto fail;
-                    if (!r.TryReadUtf8String("label", out var fLabel))
-                        goto fail;
-                    if (!r.TryReadRestString("rest", out var fRest))
-                        goto fail;
-                    if (!r.TryReadEnd("TRAILER"))
-                        goto fail;
-                    if (!global::Zproto.Wire.FrameCount.HasNoTrailing(frameCount, 1, "TRAILER", ref failure))
-                        goto fail;
-                    message = new global::Zproto.Generated.Utf8StringsMsg.Trailer { Origin = fOrigin, Label = fLabel, Rest = fRest };
+                    message = DecodeTrailer(ref r, frameCount);
                     break;
-                }
                 default:
                     r.Fail(global::Zproto.Wire.DecodeErrorKind.UnknownMessageId, "id", 2, id);
                     goto fail;
             }
+            if (message is null)
+                goto fail;
             error = default;
             return true;
 
         fail:
             message = null;
-            error = failure ?? r.Error;
+            error = r.Error;
             return false;
+        }
+
+        private static Note? DecodeNote(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadUtf8String("origin", out var fOrigin))
+                return null;
+            if (!r.TryReadConstantString("kind", "note"u8))
+                return null;
+            if (!r.TryReadUtf8String("title", out var fTitle))
+                return null;
+            if (!r.TryReadUtf8Longstr("body", out var fBody))
+                return null;
+            if (!r.TryReadUtf8String("author.name", out var fAuthorName))
+                return null;
+            if (!r.TryReadUtf8Longstr("author.address", out var fAuthorAddress))
+                return null;
+            if (!r.TryReadList<global::Zproto.Wire.Utf8Text>("tags", 1, TryReadNoteTagsItem, out var fTags))
+                return null;
+            if (!r.TryReadList<global::Zproto.Wire.Utf8Text>("lines", 4, TryReadNoteLinesItem, out var fLines))
+                return null;
+            if (!r.TryReadList<global::Zproto.Generated.Utf8StringsMsg.Contact>("readers", 1, TryReadNoteReadersItem, out var fReaders))
+                return null;
+            if (!r.TryReadStrings("aliases", out var fAliases))
+                return null;
+            if (!r.TryReadHash("headers", out var fHeaders))
+                return null;
+            if (!r.TryReadEnd("NOTE"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "NOTE"))
+                return null;
+            return new global::Zproto.Generated.Utf8StringsMsg.Note { Origin = fOrigin, Title = fTitle, Body = fBody, Author = new global::Zproto.Generated.Utf8StringsMsg.Contact { Name = fAuthorName, Address = fAuthorAddress }, Tags = fTags, Lines = fLines, Readers = fReaders, Aliases = fAliases, Headers = fHeaders };
+        }
+
+        private static Trailer? DecodeTrailer(ref global::Zproto.Wire.ZprotoReader r, int frameCount)
+        {
+            if (!r.TryReadUtf8String("origin", out var fOrigin))
+                return null;
+            if (!r.TryReadUtf8String("label", out var fLabel))
+                return null;
+            if (!r.TryReadRestString("rest", out var fRest))
+                return null;
+            if (!r.TryReadEnd("TRAILER"))
+                return null;
+            if (!global::Zproto.Wire.FrameCount.HasNoTrailing(ref r, frameCount, 1, "TRAILER"))
+                return null;
+            return new global::Zproto.Generated.Utf8StringsMsg.Trailer { Origin = fOrigin, Label = fLabel, Rest = fRest };
+        }
+
+        private static int GetNoteTagsItemLength(global::Zproto.Wire.Utf8Text item)
+            => global::Zproto.Wire.WireSize.String(item, "tags");
+
+        private static void WriteNoteTagsItem(ref global::Zproto.Wire.ZprotoWriter w, global::Zproto.Wire.Utf8Text item)
+            => w.WriteString(item);
+
+        private static bool TryReadNoteTagsItem(ref global::Zproto.Wire.ZprotoReader r, out global::Zproto.Wire.Utf8Text item)
+            => r.TryReadUtf8String("tags", out item);
+
+        private static int GetNoteLinesItemLength(global::Zproto.Wire.Utf8Text item)
+            => global::Zproto.Wire.WireSize.Longstr(item);
+
+        private static void WriteNoteLinesItem(ref global::Zproto.Wire.ZprotoWriter w, global::Zproto.Wire.Utf8Text item)
+            => w.WriteLongstr(item);
+
+        private static bool TryReadNoteLinesItem(ref global::Zproto.Wire.ZprotoReader r, out global::Zproto.Wire.Utf8Text item)
+            => r.TryReadUtf8Longstr("lines", out item);
+
+        private static int GetNoteReadersItemLength(global::Zproto.Generated.Utf8StringsMsg.Contact item)
+        {
+            return global::Zproto.Wire.WireSize.String(item.Name, "readers.name")
+                + global::Zproto.Wire.WireSize.Longstr(item.Address);
+        }
+
+        private static void WriteNoteReadersItem(ref global::Zproto.Wire.ZprotoWriter w, global::Zproto.Generated.Utf8StringsMsg.Contact item)
+        {
+            w.WriteString(item.Name);
+            w.WriteLongstr(item.Address);
+        }
+
+        private static bool TryReadNoteReadersItem(ref global::Zproto.Wire.ZprotoReader r, out global::Zproto.Generated.Utf8StringsMsg.Contact item)
+        {
+            item = default!;
+            if (!r.TryReadUtf8String("readers.name", out var iName))
+                return false;
+            if (!r.TryReadUtf8Longstr("readers.address", out var iAddress))
+                return false;
+            item = new global::Zproto.Generated.Utf8StringsMsg.Contact { Name = iName, Address = iAddress };
+            return true;
         }
     }
 }

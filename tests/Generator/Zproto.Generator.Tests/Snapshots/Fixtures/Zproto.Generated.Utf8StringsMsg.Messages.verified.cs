@@ -57,6 +57,10 @@ namespace Zproto.Generated
 
             internal abstract int GetEncodedLengthCore();
 
+            // At least GetEncodedLengthCore(), with the same checks, but cheaper when a string's UTF-8
+            // would have to be counted.
+            internal virtual int GetEncodedLengthBoundCore() => GetEncodedLengthCore();
+
             internal abstract void WriteCore(ref global::Zproto.Wire.ZprotoWriter w);
 
             internal virtual void AddExtraFramesCore(global::System.Collections.Generic.ICollection<global::System.ReadOnlyMemory<byte>> frames)
@@ -178,9 +182,9 @@ namespace Zproto.Generated
                     + global::Zproto.Wire.WireSize.Longstr(this.Body)
                     + global::Zproto.Wire.WireSize.String(this.Author.Name, "author.name")
                     + global::Zproto.Wire.WireSize.Longstr(this.Author.Address)
-                    + global::Zproto.Wire.WireSize.List(this.Tags, static item => global::Zproto.Wire.WireSize.String(item, "tags"))
-                    + global::Zproto.Wire.WireSize.List(this.Lines, static item => global::Zproto.Wire.WireSize.Longstr(item))
-                    + global::Zproto.Wire.WireSize.List(this.Readers, static item => 0 + global::Zproto.Wire.WireSize.String(item.Name, "readers.name") + global::Zproto.Wire.WireSize.Longstr(item.Address))
+                    + global::Zproto.Wire.WireSize.List(this.Tags, GetNoteTagsItemLength)
+                    + global::Zproto.Wire.WireSize.List(this.Lines, GetNoteLinesItemLength)
+                    + global::Zproto.Wire.WireSize.List(this.Readers, GetNoteReadersItemLength)
                     + global::Zproto.Wire.WireSize.Strings(this.Aliases)
                     + global::Zproto.Wire.WireSize.Hash(this.Headers, "headers");
             }
@@ -194,9 +198,9 @@ namespace Zproto.Generated
                 w.WriteLongstr(this.Body);
                 w.WriteString(this.Author.Name);
                 w.WriteLongstr(this.Author.Address);
-                w.WriteList(this.Tags, static (ref global::Zproto.Wire.ZprotoWriter w, global::Zproto.Wire.Utf8Text item) => { w.WriteString(item); });
-                w.WriteList(this.Lines, static (ref global::Zproto.Wire.ZprotoWriter w, global::Zproto.Wire.Utf8Text item) => { w.WriteLongstr(item); });
-                w.WriteList(this.Readers, static (ref global::Zproto.Wire.ZprotoWriter w, global::Zproto.Generated.Utf8StringsMsg.Contact item) => { w.WriteString(item.Name); w.WriteLongstr(item.Address); });
+                w.WriteList(this.Tags, WriteNoteTagsItem);
+                w.WriteList(this.Lines, WriteNoteLinesItem);
+                w.WriteList(this.Readers, WriteNoteReadersItem);
                 w.WriteStrings(this.Aliases);
                 w.WriteHash(this.Headers);
             }
