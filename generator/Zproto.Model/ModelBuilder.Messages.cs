@@ -253,12 +253,12 @@ internal sealed partial class ModelBuilder
             ReportOnce(DiagnosticDescriptors.BadBits, At(bitStart!.Node, "bits"), bitStart.Spec.Name, $"the header's bit fields from here total {bitsOpen} bits; with a discriminator the header is read on its own, so its bit fields must fill whole octets");
     }
 
-    private void CheckTypeNames(ModelNode root, string className)
+    private void CheckTypeNames(ModelNode root, string className, List<ParsedField> header)
     {
         // Messages, composite types and enums all become nested types of the protocol class.
         // Clashes between two messages (ZP2002/ZP2021) and between declarations with the same name
         // (ZP2017) were reported where they were found; only the remaining clashes are reported here.
-        var taken = new Dictionary<string, (string What, string Name)>(StringComparer.Ordinal);
+        var taken = new Dictionary<string, (string What, string Name, IHasPosition At)>(StringComparer.Ordinal);
         var protocolIdentifier = Naming.Pascal(className);
         void Claim(string name, string what, IHasPosition at)
         {
@@ -278,7 +278,7 @@ internal sealed partial class ModelBuilder
             }
             else
             {
-                taken[identifier] = (what, name);
+                taken[identifier] = (what, name, at);
             }
         }
         foreach (var (spec, node) in _messageNodes)
@@ -288,5 +288,93 @@ internal sealed partial class ModelBuilder
             if (child.Name is "type" or "enum" && child.Value("name") is { } n)
                 Claim(n, child.Name, (IHasPosition?)child.Attribute("name") ?? child);
         }
+        CheckCodecMethodNames(taken, header);
+    }
+
+    /// <summary>
+    /// The codec's methods named after model names (templates/Codec.hbs, TextCodec.hbs and the list
+    /// item methods of Zproto.CodeGen's FieldEmitter) live in the protocol class beside its nested
+    /// types, so they must differ from those types and from each other: message <c>DECODE LOG</c>
+    /// beside <c>LOG</c>, whose decoder is <c>DecodeLog</c>, would otherwise be C# that fails to compile.
+    /// A clash with a type is reported at the type's name, one between two lists at the second list.
+    /// </summary>
+    private void CheckCodecMethodNames(Dictionary<string, (string What, string Name, IHasPosition At)> nestedTypes, List<ParsedField> header)
+    {
+        var methods = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Claim(string method, string purpose, IHasPosition listAt)
+        {
+            if (nestedTypes.TryGetValue(method, out var type))
+                Report(DiagnosticDescriptors.NameClash, type.At, $"{type.What} '{type.Name}' would become '{method}', the name of the method that {purpose}; rename one of them");
+            else if (methods.TryGetValue(method, out var other))
+                // A list's three methods clash together; one diagnostic says it.
+                ReportOnce(DiagnosticDescriptors.NameClash, listAt, $"the method that {purpose} and the one that {other} would both be named '{method}'; rename one of the lists");
+            else
+                methods[method] = purpose;
+        }
+
+        // Messages that make no identifier, or the same one as another, were reported already.
+        var owners = new HashSet<string>(StringComparer.Ordinal);
+        if (_framing == Framing.TextFrames)
+        {
+            // Text frames: one public TryDecode{Message} per message, and no list fields.
+            foreach (var (spec, node) in _messageNodes)
+            {
+                var owner = Naming.Pascal(spec.Name);
+                if (owner.Length > 0 && owners.Add(owner))
+                    Claim("TryDecode" + owner, $"decodes message '{spec.Name}'", (IHasPosition?)node.Attribute("name") ?? node);
+            }
+            return;
+        }
+
+        // With a discriminator the header is read once, before dispatch, so its lists' methods are
+        // named after "Header"; otherwise every message reads the header fields as its own.
+        var discriminated = header.Exists(h => h.Spec.Discriminator);
+        if (discriminated)
+        {
+            foreach (var h in header)
+                ClaimListMethods(h.Spec, "Header", "the <header>", (IHasPosition?)h.Node.Attribute("name") ?? h.Node, Claim);
+        }
+        foreach (var (spec, node) in _messageNodes)
+        {
+            var owner = Naming.Pascal(spec.Name);
+            if (owner.Length == 0 || !owners.Add(owner))
+                continue;
+            Claim("Decode" + owner, $"decodes message '{spec.Name}'", (IHasPosition?)node.Attribute("name") ?? node);
+            if (!discriminated)
+            {
+                foreach (var h in header)
+                    ClaimListMethods(h.Spec, owner, $"message '{spec.Name}'", (IHasPosition?)h.Node.Attribute("name") ?? h.Node, Claim);
+            }
+            foreach (var f in spec.Fields)
+            {
+                var fieldNode = node.Children.Find(c => c.Name == "field" && c.Value("name")?.Trim() == f.Name);
+                var at = (IHasPosition?)fieldNode?.Attribute("name") ?? (IHasPosition?)fieldNode ?? node;
+                ClaimListMethods(f, owner, $"message '{spec.Name}'", at, Claim);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Claims the three item methods of every list in <paramref name="field"/>, a composite's
+    /// included, named as FieldEmitter names them: the owner, then each field name down the path.
+    /// </summary>
+    private void ClaimListMethods(FieldSpec field, string stem, string owner, IHasPosition at, Action<string, string, IHasPosition> claim, HashSet<string>? typesOnPath = null)
+    {
+        stem += Naming.Pascal(field.Name);
+        var composite = field.Kind == FieldKind.Composite ? field.TypeRef : field.Item is { Kind: FieldKind.Composite } item ? item.TypeRef : null;
+        if (field.Kind == FieldKind.List)
+        {
+            var list = $"list '{field.Name}' in {owner}";
+            claim($"Get{stem}ItemLength", $"measures an item of {list}", at);
+            claim($"Write{stem}Item", $"writes an item of {list}", at);
+            claim($"TryRead{stem}Item", $"reads an item of {list}", at);
+        }
+        // A type that (wrongly, reported elsewhere) contains itself is walked once.
+        typesOnPath ??= new HashSet<string>(StringComparer.Ordinal);
+        if (composite is null || !_types.TryGetValue(composite, out var type) || !typesOnPath.Add(composite))
+            return;
+        foreach (var sub in type.Fields)
+            ClaimListMethods(sub, stem, owner, at, claim, typesOnPath);
+        typesOnPath.Remove(composite);
     }
 }

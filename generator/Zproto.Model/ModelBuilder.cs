@@ -30,7 +30,7 @@ internal sealed partial class ModelBuilder
     private static readonly HashSet<string> s_reservedTypeNames = new(StringComparer.Ordinal)
     {
         "Message", "MessageId", "Defines", "TagStyle", "MaxSize", "GetEncodedLength", "Encode", "EncodeFrames", "AddExtraFrames",
-        "AddFrames", "GetName", "TryDecode", "TryDecodeCore", "WritePrefix", "Remaining", "IsTag",
+        "AddFrames", "GetName", "TryDecode", "TryDecodeCore", "WritePrefix", "Remaining", "IsTag", "AllFrames",
     };
     // Members every generated record has; a field or section may not take them.
     private static readonly HashSet<string> s_reservedMemberNames = new(StringComparer.Ordinal)
@@ -85,7 +85,7 @@ internal sealed partial class ModelBuilder
 
         CheckDiscriminator(root, header, messages, signature, pubsub);
         CheckMaxSize(root, maxSize, header, messages, header.Exists(h => h.Spec.Discriminator));
-        CheckTypeNames(root, name ?? "");
+        CheckTypeNames(root, name ?? "", header);
 
         var grammar = new StringBuilder();
         foreach (var child in root.Children)

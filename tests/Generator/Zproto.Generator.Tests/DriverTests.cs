@@ -213,6 +213,53 @@ public sealed class DriverTests
     }
 
     [Fact]
+    public void Names_beside_the_codecs_own_methods_generate_code_that_compiles()
+    {
+        // The nearest names that do not clash: LogDecode beside LOG's DecodeLog, the type NoteTags
+        // beside NOTE's GetNoteTagsItemLength / WriteNoteTagsItem / TryReadNoteTagsItem.
+        const string model = """
+            <class name = "near_msg" signature = "1">
+            <type name = "note tags"><field name = "text" type = "string" /></type>
+            <message name = "LOG" id = "1"><field name = "line" type = "string" /></message>
+            <message name = "LOG DECODE" id = "2" />
+            <message name = "NOTE" id = "3"><field name = "tags" type = "list" item = "note tags" /></message>
+            <message name = "DECODE" id = "4" />
+            <type name = "box"><field name = "xs" type = "list" item = "note tags" /></type>
+            <message name = "N" id = "5"><field name = "b" type = "box" /></message>
+            <message name = "N B" id = "6" />
+            </class>
+            """;
+
+        var outcome = GeneratorHarness.Run([new TestAdditionalText(Project + "models/near_msg.xml", model)]);
+
+        AssertClean(outcome);
+        // The names the model checker (ZP2021) predicts are the names the codec has.
+        var codec = outcome.Sources.Single(s => s.HintName.EndsWith("NearMsg.Codec.g.cs", StringComparison.Ordinal)).SourceText.ToString();
+        Assert.Contains("private static Log? DecodeLog(", codec, StringComparison.Ordinal);
+        Assert.Contains("private static bool TryReadNoteTagsItem(", codec, StringComparison.Ordinal);
+        Assert.Contains("private static int GetNBXsItemLength(", codec, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ZP2021_message_named_like_another_messages_decoder_is_a_model_error_not_a_compile_error()
+    {
+        const string bad = """
+            <class name = "clash_msg" signature = "1">
+            <message name = "LOG" id = "1" />
+            <message name = "DECODE LOG" id = "2" />
+            </class>
+            """;
+        var path = Project + "models/clash_msg.xml";
+
+        var outcome = GeneratorHarness.Run([new TestAdditionalText(path, bad)]);
+
+        var d = Assert.Single(outcome.GeneratorDiagnostics);
+        Assert.Equal("ZP2021", d.Id);
+        AssertAt(d, path, bad, line: 3, "name");
+        Assert.Empty(outcome.Sources);
+    }
+
+    [Fact]
     public void ZP1001_malformed_xml_points_at_the_broken_tag()
     {
         const string bad = """

@@ -1146,6 +1146,7 @@ public class DiagnosticTests
     [InlineData("try decode")]
     [InlineData("GET-NAME")]
     [InlineData("max size")]
+    [InlineData("all frames")]
     public void ZP2021_message_named_like_a_codec_member_points_at_its_name(string message)
     {
         var xml = $"""
@@ -1236,6 +1237,123 @@ public class DiagnosticTests
         var result = Models.Parse(xml);
 
         Models.Only(result, DiagnosticDescriptors.NameClash, File, Models.At(xml, "name", 4));
+    }
+
+    [Theory]
+    [InlineData("LOG", "DECODE LOG")]
+    [InlineData("DECODE LOG", "LOG")]
+    public void ZP2021_message_named_like_another_messages_decoder_points_at_that_message(string first, string second)
+    {
+        var xml = $"""
+            <class name = "p">
+            <message name = "{first}" />
+            <message name = "{second}" />
+            </class>
+            """;
+        var result = Models.Parse(xml);
+
+        var d = Models.Only(result, DiagnosticDescriptors.NameClash, File, Models.At(xml, "name = \"DECODE LOG\""));
+        Assert.Equal("message 'DECODE LOG' would become 'DecodeLog', the name of the method that decodes message 'LOG'; rename one of them", d.Message);
+    }
+
+    [Theory]
+    [InlineData("""<message name = "get note tags item length" />""", "message 'get note tags item length' would become 'GetNoteTagsItemLength', the name of the method that measures an item of list 'tags' in message 'note'")]
+    [InlineData("""<type name = "WriteNoteTagsItem"><field name = "x" type = "string" /></type>""", "type 'WriteNoteTagsItem' would become 'WriteNoteTagsItem', the name of the method that writes an item of list 'tags' in message 'note'")]
+    [InlineData("""<message name = "try-read-note-tags-item" />""", "message 'try-read-note-tags-item' would become 'TryReadNoteTagsItem', the name of the method that reads an item of list 'tags' in message 'note'")]
+    public void ZP2021_declaration_named_like_a_list_item_method_points_at_the_declaration(string declaration, string message)
+    {
+        var xml = $"""
+            <class name = "p">
+            <message name = "note"><field name = "tags" type = "list" item = "string" /></message>
+            {declaration}
+            </class>
+            """;
+        var result = Models.Parse(xml);
+
+        var d = Models.Only(result, DiagnosticDescriptors.NameClash, File, Models.At(xml, "name", 4));
+        Assert.Equal(message + "; rename one of them", d.Message);
+    }
+
+    [Fact]
+    public void ZP2021_list_item_methods_of_a_composite_list_are_named_down_the_path()
+    {
+        // The list 'xs' of 'box' in field 'b' of message 'n' reads its items with TryReadNBXsItem.
+        const string xml = """
+            <class name = "p">
+            <type name = "box"><field name = "xs" type = "list" item = "string" /></type>
+            <message name = "n"><field name = "b" type = "box" /></message>
+            <message name = "try read n b xs item" />
+            </class>
+            """;
+        var result = Models.Parse(xml);
+
+        var d = Models.Only(result, DiagnosticDescriptors.NameClash, File, Models.At(xml, "name = \"try read n b xs item\""));
+        Assert.Equal("message 'try read n b xs item' would become 'TryReadNBXsItem', the name of the method that reads an item of list 'xs' in message 'n'; rename one of them", d.Message);
+    }
+
+    [Fact]
+    public void ZP2021_lists_whose_item_methods_share_a_name_point_at_the_second_list_once()
+    {
+        // 'A' + 'b c' and 'A B' + 'c' both make GetABCItemLength, WriteABCItem and TryReadABCItem.
+        const string xml = """
+            <class name = "p">
+            <message name = "a"><field name = "b c" type = "list" item = "string" /></message>
+            <message name = "a b"><field name = "c" type = "list" item = "string" /></message>
+            </class>
+            """;
+        var result = Models.Parse(xml);
+
+        var d = Models.Only(result, DiagnosticDescriptors.NameClash, File, Models.At(xml, "name = \"c\""));
+        Assert.Equal("the method that measures an item of list 'c' in message 'a b' and the one that measures an item of list 'b c' in message 'a' would both be named 'GetABCItemLength'; rename one of the lists", d.Message);
+    }
+
+    [Fact]
+    public void ZP2021_header_list_methods_are_named_after_the_header_with_a_discriminator()
+    {
+        const string xml = """
+            <class name = "p">
+            <header>
+                <field name = "kind" type = "number" size = "1" discriminator = "1" />
+                <field name = "tags" type = "list" item = "string" />
+            </header>
+            <message name = "a" id = "1" />
+            <message name = "write header tags item" id = "2" />
+            </class>
+            """;
+        var result = Models.Parse(xml);
+
+        var d = Models.Only(result, DiagnosticDescriptors.NameClash, File, Models.At(xml, "name = \"write header tags item\""));
+        Assert.Equal("message 'write header tags item' would become 'WriteHeaderTagsItem', the name of the method that writes an item of list 'tags' in the <header>; rename one of them", d.Message);
+    }
+
+    [Fact]
+    public void ZP2021_text_frames_message_named_like_another_messages_decoder_points_at_it()
+    {
+        const string xml = """
+            <class name = "t" framing = "text-frames">
+            <message name = "req" direction = "request"><section name = "a" tag = "A"><field name = "x" type = "string" /></section></message>
+            <message name = "try decode req" direction = "request"><section name = "a" tag = "A"><field name = "x" type = "string" /></section></message>
+            </class>
+            """;
+        var result = Models.Parse(xml);
+
+        var d = Models.Only(result, DiagnosticDescriptors.NameClash, File, Models.At(xml, "name = \"try decode req\""));
+        Assert.Equal("message 'try decode req' would become 'TryDecodeReq', the name of the method that decodes message 'req'; rename one of them", d.Message);
+    }
+
+    [Fact]
+    public void ZP2021_names_near_the_codec_methods_are_clean()
+    {
+        // LogDecode is not DecodeLog, and a type NoteTags is not one of NOTE's item methods.
+        Models.Clean("""
+            <class name = "p">
+            <type name = "note tags"><field name = "x" type = "string" /></type>
+            <message name = "log" />
+            <message name = "log decode" />
+            <message name = "note"><field name = "tags" type = "list" item = "note tags" /></message>
+            <message name = "decode" />
+            </class>
+            """);
     }
 
     [Fact]
