@@ -25,11 +25,15 @@ public sealed partial class ZpClient
     private ConnectArguments? _session;
     private int _reconnectAttempts;
     private bool _describePending;
-    private bool _listPending;
+    private int _listsPending;
     // File opens and closes sent and not yet answered: a sender keeps several files in flight,
     // and the server answers each in the order sent.
     private int _fileRequests;
     private FollowedStream? _execStream;
+    // The first FILE-PUT while the server's support for it is unknown, until the fence answers.
+    private PutProbe? _probe;
+    // 0 unknown, 1 the server takes FILE-PUT, -1 it does not (see TakesFilePut).
+    private int _takesFilePut;
 
     /// <summary>Heartbeat interval once connected; three silent intervals mean the server is gone.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
@@ -39,6 +43,19 @@ public sealed partial class ZpClient
 
     /// <summary>Re-open attempts before the client gives up and the sink hears <see cref="IZpStreamSink.OnLost"/>.</summary>
     public int MaxReconnectAttempts { get; init; } = 30;
+
+    /// <summary>
+    /// Whether the server takes FILE-PUT: null until the first put on this client was answered or
+    /// shown dropped. A zpd older than FILE-PUT does not decode it and answers nothing, so the first
+    /// put must be followed at once by a request every zpd answers (a fence: <see cref="ListAsync"/>);
+    /// the server answers in order, so when the fence's reply comes before the put's, the put was
+    /// dropped: the put call fails with <see cref="PutNotSupportedCode"/> and this turns false. No
+    /// other FILE-PUT may be sent until this is known (<see cref="ZpConnection"/> keeps to that).
+    /// </summary>
+    public bool? TakesFilePut => Volatile.Read(ref _takesFilePut) switch { 0 => null, > 0 => true, _ => false };
+
+    /// <summary>The failure code a FILE-PUT the server dropped (it does not know the message) ends with.</summary>
+    public const ushort PutNotSupportedCode = 501;
 
     /// <summary>Where stream events go; set before the first exec or follow.</summary>
     public IZpStreamSink? Sink { get; set; }
@@ -129,11 +146,23 @@ public sealed partial class ZpClient
 
     private partial void SignalJobs(ZpMsg.ExecListReply message)
     {
-        _listPending = false;
+        _listsPending = Math.Max(_listsPending - 1, 0);
+        if (_probe is { } probe)
+        {
+            if (probe.ListsAhead > 0)
+                probe.ListsAhead--;
+            else if (probe.FenceSent)
+                SettleProbe(probe);
+        }
         SignalReply(new Jobs { Handles = message.Handles });
     }
 
-    private partial void ExpectJobs(ListArguments arguments) => _listPending = true;
+    private partial void ExpectJobs(ListArguments arguments)
+    {
+        if (_probe is { FenceSent: false } probe)
+            probe.FenceSent = true;
+        _listsPending++;
+    }
 
     private partial void ExpectJobInfo(DescribeArguments arguments) => _describePending = true;
 
@@ -155,20 +184,28 @@ public sealed partial class ZpClient
             SetNextEvent(Event.SessionLost);
             return;
         }
-        if (_describePending || _listPending)
+        // A connected zpd answers EXEC-LIST only with its reply, so with files in flight the ERROR is theirs.
+        if (_describePending || (_listsPending > 0 && _fileRequests == 0))
         {
-            _describePending = _listPending = false;
+            _describePending = false;
+            _listsPending = Math.Max(_listsPending - 1, 0);
             SignalReply(new Failure { Code = message.Code, Reason = message.Reason });
             return;
         }
         if (_fileRequests > 0)
         {
-            // The answer to the oldest file request in flight (the runtime gives it to the oldest call).
-            _fileRequests--;
-            SignalReply(new Failure { Code = message.Code, Reason = message.Reason });
+            if (!HeldForProbe(message))
+                DeliverFileFailure(message);
             return;
         }
         Sink?.OnError(message.Code, message.Reason);
+    }
+
+    // The answer to the oldest file request in flight (the runtime gives it to the oldest call).
+    private void DeliverFileFailure(ZpMsg.Error message)
+    {
+        _fileRequests--;
+        SignalReply(new Failure { Code = message.Code, Reason = message.Reason });
     }
 
     private partial void ReopenSession()
@@ -187,18 +224,30 @@ public sealed partial class ZpClient
         // Chunks sent to the lost session may not have arrived: each transfer re-opens its file,
         // and the receiver's answer says where to continue.
         _fileOffsets.Clear();
+        // Replies held for a probe came from the lost session: their requests fail below, and the
+        // next put probes again.
+        _probe = null;
         Sink?.OnReopened();
         // Describe, list and file requests sent to the lost session will never be answered.
-        if (_describePending || _listPending)
+        if (_describePending)
         {
-            _describePending = _listPending = false;
+            _describePending = false;
             SignalReply(new Failure { Code = 503, Reason = "session was re-opened; retry" });
         }
+        for (; _listsPending > 0; _listsPending--)
+            SignalReply(new Failure { Code = 503, Reason = "session was re-opened; retry" });
         for (; _fileRequests > 0; _fileRequests--)
             SignalReply(new Failure { Code = 503, Reason = "session was re-opened; retry" });
     }
 
-    private partial void ExpectFileOpened(OpenFileArguments arguments) => _fileRequests++;
+    private partial void ExpectFileOpened(OpenFileArguments arguments) => CountFileRequest();
+
+    private void CountFileRequest()
+    {
+        _fileRequests++;
+        if (_probe is { FenceSent: false } probe)
+            probe.SentAfter++;
+    }
 
     // Method numbers are 32-bit, so the size and mtime arrive as decimal strings.
     private partial ZpMsg.FileOpen ComposeFileOpen(OpenFileArguments arguments) => new()
@@ -210,8 +259,14 @@ public sealed partial class ZpClient
         Digest = arguments.Digest,
     };
 
-    // Answered by FILE-OPEN-REPLY or ERROR, as an offer: the same count and the same reply.
-    private partial void ExpectFilePut(PutFileArguments arguments) => _fileRequests++;
+    // Answered by FILE-OPEN-REPLY or ERROR, as an offer: the same count and the same reply; the
+    // first put probes whether the server knows it at all.
+    private partial void ExpectFilePut(PutFileArguments arguments)
+    {
+        CountFileRequest();
+        if (TakesFilePut is null && _probe is null)
+            _probe = new PutProbe(_fileRequests - 1, _listsPending);
+    }
 
     private partial ZpMsg.FilePut ComposeFilePut(PutFileArguments arguments) => new()
     {
@@ -223,6 +278,12 @@ public sealed partial class ZpClient
     };
 
     private partial void SignalFileOpened(ZpMsg.FileOpenReply message)
+    {
+        if (!HeldForProbe(message))
+            DeliverFileOpened(message);
+    }
+
+    private void DeliverFileOpened(ZpMsg.FileOpenReply message)
     {
         _fileRequests = Math.Max(_fileRequests - 1, 0);
         // Handle 0: nothing to send (identical, or a FILE-PUT already in place).
@@ -247,13 +308,19 @@ public sealed partial class ZpClient
 
     private partial void FinishFile(CloseFileArguments arguments)
     {
-        _fileRequests++;
+        CountFileRequest();
         _fileOffsets.Remove(arguments.Handle);
     }
 
     private partial ZpMsg.FileClose ComposeFileClose(CloseFileArguments arguments) => new() { Handle = arguments.Handle, Digest = arguments.Digest };
 
     private partial void SignalFileClosed(ZpMsg.Ok message)
+    {
+        if (!HeldForProbe(message))
+            DeliverFileClosed();
+    }
+
+    private void DeliverFileClosed()
     {
         _fileRequests = Math.Max(_fileRequests - 1, 0);
         SignalReply(new Success());
@@ -273,6 +340,77 @@ public sealed partial class ZpClient
         Connected = false;
         Sink?.OnLost("server not reachable");
         SignalReply(new Failure { Code = 0, Reason = "server not reachable" });
+    }
+
+    /// <summary>
+    /// True when <paramref name="reply"/> (to a file request) may be the probing put's and is held
+    /// until the fence says whose it is; false to deliver it now.
+    /// </summary>
+    private bool HeldForProbe(ZpMsg.Message reply)
+    {
+        if (_probe is not { } probe)
+            return false;
+        if (probe.RepliesAhead > 0)
+        {
+            // Answers a request sent before the put.
+            probe.RepliesAhead--;
+            return false;
+        }
+        probe.Held.Add(reply);
+        return true;
+    }
+
+    /// <summary>
+    /// The fence answered: every request sent before it was answered first, so the held replies are
+    /// the put's (when the server took it) and those of the requests sent between the put and the
+    /// fence. One fewer than those requests plus the put means the server dropped the put.
+    /// </summary>
+    private void SettleProbe(PutProbe probe)
+    {
+        _probe = null;
+        var taken = probe.Held.Count > probe.SentAfter;
+        Volatile.Write(ref _takesFilePut, taken ? 1 : -1);
+        if (!taken)
+        {
+            // The put's call is the oldest file call left: it fails first, then the held replies
+            // go to the calls after it, in order.
+            _fileRequests--;
+            SignalReply(new Failure { Code = PutNotSupportedCode, Reason = "the server does not know FILE-PUT" });
+        }
+        foreach (var reply in probe.Held)
+        {
+            switch (reply)
+            {
+                case ZpMsg.FileOpenReply opened:
+                    DeliverFileOpened(opened);
+                    break;
+                case ZpMsg.Ok:
+                    DeliverFileClosed();
+                    break;
+                case ZpMsg.Error error:
+                    DeliverFileFailure(error);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The put probing for FILE-PUT support: what the server answers before and after it.</summary>
+    /// <param name="repliesAhead">File replies still due for requests sent before the put.</param>
+    /// <param name="listsAhead">List replies still due for lists sent before the put (not the fence).</param>
+    private sealed class PutProbe(int repliesAhead, int listsAhead)
+    {
+        public int RepliesAhead { get; set; } = repliesAhead;
+
+        public int ListsAhead { get; set; } = listsAhead;
+
+        /// <summary>File requests sent after the put and before the fence.</summary>
+        public int SentAfter { get; set; }
+
+        /// <summary>The first list after the put went out: its reply settles the probe.</summary>
+        public bool FenceSent { get; set; }
+
+        /// <summary>File replies received after those due before the put, in order.</summary>
+        public List<ZpMsg.Message> Held { get; } = new();
     }
 
     /// <summary>A job whose output this client receives: the offsets reached and the credit left.</summary>

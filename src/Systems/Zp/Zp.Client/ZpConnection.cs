@@ -26,6 +26,8 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
     private readonly SemaphoreSlim _requestGate = new(1, 1);
     private readonly object _lock = new();
     private PendingRequest? _pending;
+    // The copy probing whether the server takes FILE-PUT; other small files wait for its verdict.
+    private Task? _probing;
     // Completed (and replaced) each time the session is re-opened; failed when it is lost for good.
     private TaskCompletionSource _reopened = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -156,7 +158,8 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
     /// renamed into place with mode and mtime. When the session is re-opened mid-transfer (a
     /// network break shorter than the reconnect limit), the file is opened again and the copy
     /// continues from what the receiver has. A file up to <see cref="MaxPutSize"/> goes whole in
-    /// one FILE-PUT instead (sent again whole after a break). Up to <see cref="MaxFilesInFlight"/>
+    /// one FILE-PUT instead (sent again whole after a break), unless the server is a zpd older than
+    /// FILE-PUT: the first put shows that, and this connection then streams small files too. Up to <see cref="MaxFilesInFlight"/>
     /// copies run at once; more wait their turn.
     /// </summary>
     /// <param name="localPath">The file to send.</param>
@@ -207,8 +210,8 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
     /// </summary>
     private async Task<bool> SendFileAsync(FileOffer offer, CopyTally tally, IProgress<long>? progress, CancellationToken cancellationToken)
     {
-        if (offer.Size <= MaxPutSize)
-            return await PutFileAsync(offer, tally, progress, cancellationToken).ConfigureAwait(false);
+        if (offer.Size <= MaxPutSize && await PutIfTakenAsync(offer, tally, progress, cancellationToken).ConfigureAwait(false) is { } put)
+            return put;
         var reply = await Client.OpenFileAsync(offer.RemotePath, offer.Size.ToString(System.Globalization.CultureInfo.InvariantCulture), (uint)offer.Mode,
             offer.MtimeMs.ToString(System.Globalization.CultureInfo.InvariantCulture), digest: "", cancellationToken: cancellationToken).ConfigureAwait(false);
         var opened = reply.Match(
@@ -263,6 +266,67 @@ public sealed class ZpConnection : IAsyncDisposable, IZpStreamSink
             lock (_lock)
                 _transfers.Remove(opened.Handle);
         }
+    }
+
+    /// <summary>
+    /// Sends a small file in one FILE-PUT when the server takes that message; null when it does not
+    /// (a zpd older than FILE-PUT), and the caller streams the file. While that is unknown, one copy
+    /// probes with its put and the others wait for the verdict, so at most one put is ever dropped.
+    /// </summary>
+    private async Task<bool?> PutIfTakenAsync(FileOffer offer, CopyTally tally, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            bool? takes;
+            Task? probing;
+            TaskCompletionSource? verdict = null;
+            lock (_lock)
+            {
+                // Read under the lock: a probe settles the verdict before it clears _probing.
+                takes = Client.TakesFilePut;
+                probing = _probing;
+                if (takes is null && probing is null)
+                    _probing = (verdict = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            }
+            if (takes is { } known)
+                return known ? await PutFileAsync(offer, tally, progress, cancellationToken).ConfigureAwait(false) : null;
+            if (verdict is null)
+            {
+                await probing!.WaitAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            try
+            {
+                return await ProbePutAsync(offer, tally, progress, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                lock (_lock)
+                    _probing = null;
+                verdict.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The first put on this connection, followed at once by a request every zpd answers (EXEC-LIST,
+    /// the fence). The server answers in order, so the client sees the put's reply first, or the
+    /// fence's reply alone when the server dropped the put as an unknown message: then null.
+    /// </summary>
+    private async Task<bool?> ProbePutAsync(FileOffer offer, CopyTally tally, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        // PutFileAsync reads the file and sends before its first await, so the fence goes after it.
+        var put = PutFileAsync(offer, tally, progress, cancellationToken);
+        var fence = Client.ListAsync(cancellationToken: cancellationToken);
+        try
+        {
+            await Task.WhenAll(put, fence).ConfigureAwait(false);
+        }
+        catch (ZpRequestException e) when (e.Code == ZpClient.PutNotSupportedCode && Client.TakesFilePut == false)
+        {
+            return null;
+        }
+        return await put.ConfigureAwait(false);
     }
 
     /// <summary>
